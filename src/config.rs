@@ -1,0 +1,149 @@
+//! The optional site config, `pmsite.toml`: every option has a default, and an unknown
+//! key is an error that names its line.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::FixedOffset;
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::parse::dates::parse_zone;
+use crate::parse::span::LineIndex;
+
+/// The name pmsite looks for in the current folder when `--config` is not given.
+pub const CONFIG_FILE: &str = "pmsite.toml";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// The archive's name, shown in the header and the page titles.
+    pub title: String,
+    /// One line under the title on the home page.
+    pub description: String,
+    /// Where the site is published, e.g. `https://example.com/postmortems/`. Empty means
+    /// links are relative, so the output also works when opened from disk.
+    pub base_url: String,
+    /// The folder of postmortems, relative to the config file.
+    pub content_dir: PathBuf,
+    /// The folder the site is written to, relative to the config file.
+    pub output_dir: PathBuf,
+    /// A folder whose templates and static files override the default theme's.
+    pub theme: Option<PathBuf>,
+    /// The zone assumed for times written without one: `UTC`, `+02:00`, `EST`, ...
+    pub timezone: String,
+    /// File-name patterns (globs) of files in the content folder that are not postmortems.
+    pub ignore: Vec<String>,
+    /// A link to each postmortem's source, with `{path}` replaced by its path in the
+    /// content folder. Empty means pmsite links to a copy of the source in the site.
+    pub source_url: String,
+    /// Extra section titles, mapped to what they are: `"what went wrong" = "root_cause"`.
+    pub aliases: BTreeMap<String, String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "Postmortems".to_string(),
+            description: String::new(),
+            base_url: String::new(),
+            content_dir: PathBuf::from("content"),
+            output_dir: PathBuf::from("public"),
+            theme: None,
+            timezone: "UTC".to_string(),
+            ignore: vec!["README*".to_string(), "_*".to_string(), "template*".to_string()],
+            source_url: String::new(),
+            aliases: BTreeMap::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads and checks a config file. Paths in it are made relative to its folder.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let mut config = Config::parse(path, &text)?;
+        let base = path.parent().unwrap_or(Path::new(""));
+        config.content_dir = base.join(&config.content_dir);
+        config.output_dir = base.join(&config.output_dir);
+        config.theme = config.theme.map(|theme| base.join(theme));
+        Ok(config)
+    }
+
+    /// Parses config text; `path` is only used in error messages.
+    pub fn parse(path: &Path, text: &str) -> Result<Config> {
+        let lines = LineIndex::new(text);
+        let config_error = |offset: usize, message: String| {
+            let (line, column) = lines.line_column(offset);
+            Error::Config { path: path.to_path_buf(), line, column, message }
+        };
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map_or(0, |span| span.start);
+            config_error(offset, e.message().trim().to_string())
+        })?;
+        let key_offset = |key: &str| text.find(key).unwrap_or(0);
+        if parse_zone(&config.timezone).is_none() {
+            return Err(config_error(
+                key_offset("timezone"),
+                format!(
+                    "unknown timezone `{}`: use UTC, an offset like +02:00, or an abbreviation like EST",
+                    config.timezone
+                ),
+            ));
+        }
+        for (title, section) in &config.aliases {
+            if crate::parse::sections::SectionKind::from_name(section).is_none() {
+                return Err(config_error(
+                    key_offset(title),
+                    format!(
+                        "alias `{title}` maps to unknown section `{section}`; known: {}",
+                        crate::parse::sections::SectionKind::NAMES.join(", ")
+                    ),
+                ));
+            }
+        }
+        if let Err(e) = crate::walk::IgnoreList::new(&config.ignore) {
+            return Err(config_error(key_offset("ignore"), e));
+        }
+        Ok(config)
+    }
+
+    /// The zone assumed for times written without one.
+    pub fn default_offset(&self) -> FixedOffset {
+        parse_zone(&self.timezone).unwrap_or_else(|| FixedOffset::east_opt(0).unwrap())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_config_gives_defaults() {
+        let config = Config::parse(Path::new("pmsite.toml"), "").unwrap();
+        assert_eq!(config.title, "Postmortems");
+        assert_eq!(config.timezone, "UTC");
+        assert_eq!(config.ignore, ["README*", "_*", "template*"]);
+    }
+
+    #[test]
+    fn unknown_key_names_its_line() {
+        let text = "title = \"Ops\"\n\ntitel = \"typo\"\n";
+        let err = Config::parse(Path::new("pmsite.toml"), text).unwrap_err();
+        let message = err.to_string();
+        assert!(message.starts_with("pmsite.toml:3:1: error: unknown field `titel`"), "{message}");
+    }
+
+    #[test]
+    fn bad_timezone_is_an_error() {
+        let err = Config::parse(Path::new("p.toml"), "timezone = \"Mars/Olympus\"\n").unwrap_err();
+        assert!(err.to_string().contains("unknown timezone `Mars/Olympus`"), "{err}");
+    }
+
+    #[test]
+    fn alias_must_name_a_known_section() {
+        let text = "[aliases]\n\"what broke\" = \"rootcause\"\n";
+        let err = Config::parse(Path::new("p.toml"), text).unwrap_err();
+        assert!(err.to_string().starts_with("p.toml:2:"), "{err}");
+    }
+}

@@ -1,0 +1,111 @@
+//! Problems found in one postmortem: where (path, line, column), how bad, and what.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// How bad a problem is. An error makes the build exit 1; a warning does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+/// One problem in one file. Lines and columns are 1-based and count from the very
+/// start of the file, frontmatter included, so an editor can jump to them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Path relative to the content folder, with `/` separators.
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub severity: Severity,
+    /// A short stable name for the kind of problem, e.g. `no-title`.
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn warning(path: &str, line: usize, code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, path, line, code, message)
+    }
+
+    pub fn error(path: &str, line: usize, code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, path, line, code, message)
+    }
+
+    fn new(severity: Severity, path: &str, line: usize, code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            path: path.to_string(),
+            line: line.max(1),
+            column: 1,
+            severity,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn at_column(mut self, column: usize) -> Self {
+        self.column = column.max(1);
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The order diagnostics are printed in: by file, then position, then text.
+    fn sort_key(&self) -> (&str, usize, usize, Severity, &str, &str) {
+        (&self.path, self.line, self.column, self.severity, self.code, &self.message)
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}: {}",
+            self.path, self.line, self.column, self.severity, self.message
+        )
+    }
+}
+
+/// Sorts diagnostics into their printing order and drops exact repeats.
+pub fn sort_diagnostics(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn displays_like_a_compiler() {
+        let d = Diagnostic::warning("2024/db.md", 7, "no-title", "no title").at_column(3);
+        assert_eq!(d.to_string(), "2024/db.md:7:3: warning: no title");
+    }
+
+    #[test]
+    fn sorts_by_path_then_line() {
+        let mut all = vec![
+            Diagnostic::warning("b.md", 1, "x", "later file"),
+            Diagnostic::error("a.md", 9, "x", "later line"),
+            Diagnostic::warning("a.md", 2, "x", "first"),
+            Diagnostic::warning("a.md", 2, "x", "first"),
+        ];
+        sort_diagnostics(&mut all);
+        let order: Vec<_> = all.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(order, ["first", "later line", "later file"]);
+    }
+}

@@ -1,0 +1,410 @@
+//! Dates, times and zones as people write them in postmortems: "June 7, 2024, 10:30 AM
+//! UTC", "2024-06-04 15:00", "15:00 PST on 4 Jun", "Tuesday, March 3rd at 9:12pm EST",
+//! "27-05-2025 13:44". Pure functions; nothing here can panic on any input.
+
+use std::fmt;
+use std::sync::LazyLock;
+
+use chrono::{Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use regex::{Captures, Regex};
+
+/// A point in time as written: any of date, time and zone may be missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Moment {
+    pub date: Option<NaiveDate>,
+    pub time: Option<NaiveTime>,
+    /// The zone, when the text stated one.
+    pub offset: Option<FixedOffset>,
+}
+
+impl Moment {
+    pub fn date_only(date: NaiveDate) -> Self {
+        Moment { date: Some(date), time: None, offset: None }
+    }
+
+    /// ISO 8601: `2024-06-07T10:30:00Z` with a stated zone, `2024-06-04T15:00:00`
+    /// without, `2024-06-04` for a date alone; `None` when there is no date.
+    pub fn iso(&self) -> Option<String> {
+        let date = self.date?;
+        let mut out = date.format("%Y-%m-%d").to_string();
+        if let Some(time) = self.time {
+            out.push_str(&time.format("T%H:%M:%S").to_string());
+            if let Some(offset) = self.offset {
+                out.push_str(&format_offset(offset));
+            }
+        }
+        Some(out)
+    }
+
+    /// Minutes since the Unix epoch, reading a missing zone as `assumed`; `None` without
+    /// a date. A missing time counts as midnight.
+    pub fn epoch_minutes(&self, assumed: FixedOffset) -> Option<i64> {
+        let date = self.date?;
+        let time = self.time.unwrap_or(NaiveTime::MIN);
+        let offset = self.offset.unwrap_or(assumed);
+        let utc = NaiveDateTime::new(date, time) - Duration::seconds(i64::from(offset.local_minus_utc()));
+        Some(utc.and_utc().timestamp().div_euclid(60))
+    }
+
+    /// For people: "June 7, 2024, 10:30 UTC", "June 4, 2024, 15:00", "10:30".
+    pub fn display(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(date) = self.date {
+            parts.push(date.format("%B %-d, %Y").to_string());
+        }
+        if let Some(time) = self.time {
+            let mut text = time.format("%H:%M").to_string();
+            if let Some(offset) = self.offset {
+                text.push(' ');
+                text.push_str(&offset_name(offset));
+            }
+            parts.push(text);
+        }
+        parts.join(", ")
+    }
+}
+
+impl fmt::Display for Moment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.display())
+    }
+}
+
+/// `Z` for UTC, else `+HH:MM`.
+pub fn format_offset(offset: FixedOffset) -> String {
+    let seconds = offset.local_minus_utc();
+    if seconds == 0 {
+        return "Z".to_string();
+    }
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let minutes = seconds.abs() / 60;
+    format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// `UTC`, or `UTC+02:00`.
+pub fn offset_name(offset: FixedOffset) -> String {
+    match format_offset(offset).as_str() {
+        "Z" => "UTC".to_string(),
+        other => format!("UTC{other}"),
+    }
+}
+
+/// Zone abbreviations seen in postmortems, with their offsets in minutes. Generic names
+/// (ET, PT) take standard time: the text does not say which.
+const ZONES: &[(&str, i32)] = &[
+    ("UTC", 0), ("GMT", 0), ("UT", 0), ("Z", 0), ("WET", 0),
+    ("BST", 60), ("CET", 60), ("WAT", 60), ("WEST", 60), ("IST", 330),
+    ("CEST", 120), ("EET", 120), ("CAT", 120), ("SAST", 120),
+    ("EEST", 180), ("EAT", 180), ("MSK", 180), ("PKT", 300), ("ICT", 420), ("WIB", 420),
+    ("SGT", 480), ("HKT", 480), ("AWST", 480), ("JST", 540), ("KST", 540),
+    ("ACST", 570), ("AEST", 600), ("AEDT", 660), ("NZST", 720), ("NZDT", 780),
+    ("EST", -300), ("EDT", -240), ("ET", -300), ("CST", -360), ("CDT", -300), ("CT", -360),
+    ("MST", -420), ("MDT", -360), ("MT", -420), ("PST", -480), ("PDT", -420), ("PT", -480),
+    ("AKST", -540), ("AKDT", -480), ("HST", -600), ("BRT", -180), ("ART", -180),
+];
+
+/// Reads a zone: an abbreviation (`UTC`, `EST`, `CEST`), `UTC+3`, `GMT-5`, `+02:00`,
+/// `-0500`. Case-insensitive.
+pub fn parse_zone(text: &str) -> Option<FixedOffset> {
+    let text = text.trim();
+    let upper = text.to_ascii_uppercase();
+    if let Some((_, minutes)) = ZONES.iter().find(|(name, _)| *name == upper) {
+        return FixedOffset::east_opt(minutes * 60);
+    }
+    let numeric = upper.strip_prefix("UTC").or_else(|| upper.strip_prefix("GMT")).unwrap_or(&upper);
+    let numeric = numeric.trim().replace('−', "-");
+    let captures = OFFSET.captures(&numeric)?;
+    let sign = if &captures[1] == "-" { -1 } else { 1 };
+    let hours: i32 = captures[2].parse().ok()?;
+    let minutes: i32 = captures.get(3).map_or(Some(0), |m| m.as_str().parse().ok())?;
+    if hours > 14 || minutes > 59 {
+        return None;
+    }
+    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
+}
+
+static OFFSET: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([+-])(\d{1,2})(?::?(\d{2}))?$").unwrap());
+
+const MONTH: &str = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?";
+const WEEKDAY: &str = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|rsday|urday)?\.?,?\s+)?";
+const ORDINAL: &str = r"(?:st|nd|rd|th)?";
+
+/// One alternation for every date shape, so a text is scanned once.
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    let iso = r"(?P<iy>\d{4})[-/](?P<im>\d{1,2})[-/](?P<id>\d{1,2})";
+    let month_first = format!(r"{WEEKDAY}(?P<mm>{MONTH})\s+(?P<md>\d{{1,2}}){ORDINAL}(?:,?\s*(?P<my>\d{{4}}))?");
+    let day_first = format!(r"{WEEKDAY}(?P<dd>\d{{1,2}}){ORDINAL}\s+(?:of\s+)?(?P<dm>{MONTH}),?(?:\s+(?P<dy>\d{{4}}))?");
+    let numeric = r"(?P<na>\d{1,2})(?P<ns1>[/.-])(?P<nb>\d{1,2})(?P<ns2>[/.-])(?P<ny>\d{4}|\d{2})";
+    Regex::new(&format!(r"(?i)\b(?:{iso}|{month_first}|{day_first}|{numeric})\b")).unwrap()
+});
+
+static TIME: LazyLock<Regex> = LazyLock::new(|| {
+    // Zone names are matched case-sensitively ("10:30 ET" but not "10:30 et al").
+    let names: Vec<&str> = ZONES.iter().map(|(name, _)| *name).filter(|n| n.chars().all(|c| c.is_ascii_alphabetic())).collect();
+    let zone = format!(
+        r"(?:(?i:utc|gmt)\s*[+−-]\s*\d{{1,2}}(?::?\d{{2}})?|[+−-]\d{{2}}:?\d{{2}}|(?i:utc|gmt)\b|(?-i:{})\b)",
+        names.join("|")
+    );
+    Regex::new(&format!(
+        r"(?ix)\b(?P<h>\d{{1,2}})(?: :(?P<m>\d{{2}})(?::(?P<s>\d{{2}})(?:\.\d+)?)? \s*(?P<ap>[ap]\.?\s?m\b\.?)? | \s*(?P<ap2>[ap]\.?m\b\.?) )
+          (?:\s*\(?(?P<zone>{zone})\)?)?"
+    ))
+    .unwrap()
+});
+
+/// What a bare time or date borrows from its surroundings.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DateContext {
+    /// The year for dates written without one ("June 7").
+    pub year: Option<i32>,
+    /// The zone for times written without one, when the text around states one.
+    pub offset: Option<FixedOffset>,
+}
+
+/// Finds the first date and/or time in `text`. A time near a date ("June 7, 2024, 10:30
+/// AM UTC", "15:00 PST on 4 Jun 2024") joins it; `None` when there is neither.
+pub fn find_moment(text: &str, context: DateContext) -> Option<Moment> {
+    let text = &*iso_t_to_space(text);
+    let date = DATE.captures_iter(text).find_map(|c| date_from(&c, context).map(|d| (d, c.get(0).unwrap().range())));
+    let times = TIME.captures_iter(text).filter_map(|c| {
+        let range = c.get(0)?.range();
+        // Skip the digits inside a date we already found.
+        if let Some((_, date_range)) = &date {
+            if range.start < date_range.end && date_range.start < range.end {
+                return None;
+            }
+        }
+        time_from(&c).map(|t| (t, range))
+    });
+    let time = match &date {
+        Some((_, date_range)) => times
+            .filter(|(_, range)| {
+                let gap = if range.start >= date_range.end {
+                    text.get(date_range.end..range.start)
+                } else {
+                    text.get(range.end..date_range.start)
+                };
+                gap.is_some_and(|gap| gap.len() <= 12 && !gap.contains(['.', ';', '\n']))
+            })
+            .map(|(t, _)| t)
+            .next(),
+        None => times.map(|(t, _)| t).next(),
+    };
+    match (date, time) {
+        (None, None) => None,
+        (date, time) => {
+            let (time, offset) = match time {
+                Some((time, offset)) => (Some(time), offset.or(context.offset)),
+                None => (None, None),
+            };
+            Some(Moment { date: date.map(|(d, _)| d), time, offset })
+        }
+    }
+}
+
+/// A moment at the very start of `text` (after list markers and emphasis were removed by
+/// the caller): returns it and the byte length it used, or `None`. For timeline lines.
+pub fn leading_moment(text: &str, context: DateContext) -> Option<(Moment, usize)> {
+    let text = &*iso_t_to_space(text);
+    let mut end;
+    let mut moment = Moment { date: None, time: None, offset: None };
+    let rest = |end: usize| &text[end..];
+
+    if let Some(c) = DATE.captures(text).filter(|c| c.get(0).unwrap().start() == 0) {
+        moment.date = Some(date_from(&c, context)?);
+        end = c.get(0).unwrap().end();
+        let after = rest(end);
+        let separator = SEPARATOR.find(after).map_or(0, |m| m.end());
+        if let Some(t) = TIME.captures(&after[separator..]).filter(|t| t.get(0).unwrap().start() == 0) {
+            if let Some((time, offset)) = time_from(&t) {
+                moment.time = Some(time);
+                moment.offset = offset.or(context.offset);
+                end += separator + t.get(0).unwrap().as_str().trim_end().len();
+            }
+        }
+    } else if let Some(t) = TIME.captures(text).filter(|t| t.get(0).unwrap().start() == 0) {
+        let (time, offset) = time_from(&t)?;
+        moment.time = Some(time);
+        moment.offset = offset.or(context.offset);
+        end = t.get(0).unwrap().as_str().trim_end().len();
+        // "15:00 PST on 4 Jun 2024"
+        let after = rest(end);
+        if let Some(on) = ON_DATE.find(after) {
+            if let Some(c) = DATE.captures(&after[on.end()..]).filter(|c| c.get(0).unwrap().start() == 0) {
+                moment.date = date_from(&c, context);
+                end += on.end() + c.get(0).unwrap().end();
+            }
+        }
+    } else {
+        return None;
+    }
+    Some((moment, end))
+}
+
+/// `2024-06-07T10:30` -> `2024-06-07 10:30`, same length, so the time is found whole.
+fn iso_t_to_space(text: &str) -> std::borrow::Cow<'_, str> {
+    static ISO_T: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d{4}-\d{1,2}-\d{1,2})[Tt](\d)").unwrap());
+    ISO_T.replace_all(text, "$1 $2")
+}
+
+static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:,?\s*(?:at\s+)?|\s*[T@]\s*|\s*-\s+)").unwrap());
+static ON_DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^,?\s*(?:on\s+)?").unwrap());
+
+fn date_from(c: &Captures, context: DateContext) -> Option<NaiveDate> {
+    let number = |name: &str| c.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
+    let (year, month, day) = if let Some(y) = c.name("iy") {
+        (y.as_str().parse().ok()?, number("im")?, number("id")?)
+    } else if let Some(m) = c.name("mm") {
+        let year = c.name("my").and_then(|y| y.as_str().parse().ok()).or(context.year)?;
+        (year, month_number(m.as_str())?, number("md")?)
+    } else if let Some(m) = c.name("dm") {
+        let year = c.name("dy").and_then(|y| y.as_str().parse().ok()).or(context.year)?;
+        (year, month_number(m.as_str())?, number("dd")?)
+    } else {
+        if c.name("ns1")?.as_str() != c.name("ns2")?.as_str() {
+            return None;
+        }
+        let (a, b) = (number("na")?, number("nb")?);
+        let y = c.name("ny")?.as_str();
+        let year: i32 = if y.len() == 2 { 2000 + y.parse::<i32>().ok()? } else { y.parse().ok()? };
+        // 27-05-2025 is day-first; 05/27/2025 month-first. When both fit, slashes are
+        // read the American way and dashes and dots the European way.
+        let slash = c.name("ns1")?.as_str() == "/";
+        let (month, day) = if a > 12 || (!slash && b <= 12) { (b, a) } else { (a, b) };
+        (year, month, day)
+    };
+    if !(1..=9999).contains(&year) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
+fn month_number(name: &str) -> Option<u32> {
+    let lower = name.to_ascii_lowercase();
+    let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    months.iter().position(|m| lower.starts_with(m)).map(|i| i as u32 + 1)
+}
+
+fn time_from(c: &Captures) -> Option<(NaiveTime, Option<FixedOffset>)> {
+    let mut hour: u32 = c.name("h")?.as_str().parse().ok()?;
+    let minute: u32 = c.name("m").map_or(Some(0), |m| m.as_str().parse().ok())?;
+    let second: u32 = c.name("s").map_or(Some(0), |m| m.as_str().parse().ok())?;
+    let meridiem = c.name("ap").or(c.name("ap2")).map(|m| m.as_str().to_ascii_lowercase());
+    if let Some(meridiem) = meridiem {
+        if hour == 0 || hour > 12 {
+            return None;
+        }
+        let pm = meridiem.starts_with('p');
+        hour = match (hour, pm) {
+            (12, false) => 0,
+            (12, true) => 12,
+            (h, true) => h + 12,
+            (h, false) => h,
+        };
+    }
+    let time = NaiveTime::from_hms_opt(hour, minute, second)?;
+    let offset = c.name("zone").and_then(|z| parse_zone(z.as_str()));
+    Some((time, offset))
+}
+
+/// Places a bare time on the right day: the day of the previous timeline entry, moved
+/// to the next day when the clock went backwards by more than six hours (a timeline that
+/// crosses midnight).
+pub fn roll_forward(previous: Option<(NaiveDate, NaiveTime)>, time: NaiveTime) -> Option<NaiveDate> {
+    let (date, before) = previous?;
+    let went_back = before.num_seconds_from_midnight() as i64 - time.num_seconds_from_midnight() as i64;
+    if went_back > 6 * 3600 {
+        date.succ_opt()
+    } else {
+        Some(date)
+    }
+}
+
+/// The year of a date, for use as context.
+pub fn year_of(moment: &Moment) -> Option<i32> {
+    moment.date.map(|d| d.year())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iso(text: &str) -> Option<String> {
+        find_moment(text, DateContext { year: Some(2024), offset: None }).and_then(|m| m.iso())
+    }
+
+    #[test]
+    fn reads_the_seed_formats() {
+        assert_eq!(iso("June 7, 2024, 10:30 AM UTC").unwrap(), "2024-06-07T10:30:00Z");
+        assert_eq!(iso("June 7, 2024, 12:00 PM UTC").unwrap(), "2024-06-07T12:00:00Z");
+        assert_eq!(iso("June 4, 2024, 15:00").unwrap(), "2024-06-04T15:00:00");
+    }
+
+    #[test]
+    fn reads_iso_numeric_and_prose_dates() {
+        assert_eq!(iso("2024-06-04 15:00").unwrap(), "2024-06-04T15:00:00");
+        assert_eq!(iso("2021-06-08T09:47:00Z").unwrap(), "2021-06-08T09:47:00Z");
+        assert_eq!(iso("27-05-2025 13:44 – rollout began").unwrap(), "2025-05-27T13:44:00");
+        assert_eq!(iso("05/27/2025").unwrap(), "2025-05-27");
+        assert_eq!(iso("15:00 PST on 4 Jun 2024").unwrap(), "2024-06-04T15:00:00-08:00");
+        assert_eq!(iso("Tuesday, March 3rd at 9:12pm EST").unwrap(), "2024-03-03T21:12:00-05:00");
+        assert_eq!(iso("on the 4th of June 2024").unwrap(), "2024-06-04");
+    }
+
+    #[test]
+    fn a_time_alone_has_no_date() {
+        let moment = find_moment("at 14:05 UTC+3", DateContext::default()).unwrap();
+        assert_eq!(moment.date, None);
+        assert_eq!(moment.time, NaiveTime::from_hms_opt(14, 5, 0));
+        assert_eq!(moment.offset, FixedOffset::east_opt(3 * 3600));
+    }
+
+    #[test]
+    fn impossible_dates_and_times_are_not_read() {
+        assert_eq!(iso("February 30, 2024"), None);
+        assert_eq!(find_moment("25:61", DateContext::default()), None);
+        assert_eq!(find_moment("13:00 PM", DateContext::default()), None);
+        assert_eq!(iso("0000-01-01"), None);
+    }
+
+    #[test]
+    fn zones() {
+        assert_eq!(parse_zone("utc"), FixedOffset::east_opt(0));
+        assert_eq!(parse_zone("GMT-5"), FixedOffset::east_opt(-5 * 3600));
+        assert_eq!(parse_zone("+05:30"), FixedOffset::east_opt(5 * 3600 + 1800));
+        assert_eq!(parse_zone("EEST"), FixedOffset::east_opt(3 * 3600));
+        assert_eq!(parse_zone("Mars"), None);
+        assert_eq!(parse_zone("+99:00"), None);
+    }
+
+    #[test]
+    fn leading_moment_measures_what_it_used() {
+        let context = DateContext { year: Some(2024), offset: None };
+        let (m, used) = leading_moment("10:30 AM: Issue detected", context).unwrap();
+        assert_eq!(m.time, NaiveTime::from_hms_opt(10, 30, 0));
+        assert_eq!(&"10:30 AM: Issue detected"[used..], ": Issue detected");
+        let (m, used) = leading_moment("27-05-2025 13:44 – DAST rollout", context).unwrap();
+        assert_eq!(m.iso().unwrap(), "2025-05-27T13:44:00");
+        assert_eq!(used, 16);
+        assert!(leading_moment("Issue detected at 10:30", context).is_none());
+    }
+
+    #[test]
+    fn midnight_rolls_to_the_next_day() {
+        let day = NaiveDate::from_ymd_opt(2024, 6, 7).unwrap();
+        let late = NaiveTime::from_hms_opt(23, 50, 0).unwrap();
+        let early = NaiveTime::from_hms_opt(0, 10, 0).unwrap();
+        assert_eq!(roll_forward(Some((day, late)), early), day.succ_opt());
+        assert_eq!(roll_forward(Some((day, early)), late), Some(day));
+        assert_eq!(roll_forward(Some((day, NaiveTime::from_hms_opt(15, 0, 0).unwrap())), NaiveTime::from_hms_opt(14, 55, 0).unwrap()), Some(day));
+    }
+
+    #[test]
+    fn iso_and_epoch() {
+        let m = find_moment("2024-06-07 10:30 CEST", DateContext::default()).unwrap();
+        assert_eq!(m.iso().unwrap(), "2024-06-07T10:30:00+02:00");
+        let utc = FixedOffset::east_opt(0).unwrap();
+        let later = find_moment("2024-06-07 10:30 UTC", DateContext::default()).unwrap();
+        assert_eq!(later.epoch_minutes(utc).unwrap() - m.epoch_minutes(utc).unwrap(), 120);
+    }
+}

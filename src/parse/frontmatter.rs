@@ -1,0 +1,241 @@
+//! The optional YAML block at the top of a postmortem, between `---` lines. Values are
+//! read leniently: real files spell keys many ways and put lists where strings belong.
+
+use serde_yaml::{Mapping, Value};
+
+use crate::diagnostic::Diagnostic;
+
+/// Parsed frontmatter: the YAML mapping plus where each top-level key sits.
+#[derive(Debug, Default, Clone)]
+pub struct Frontmatter {
+    mapping: Mapping,
+    /// (key, 1-based line in the file) for the top-level keys, in file order.
+    key_lines: Vec<(String, usize)>,
+}
+
+/// The body after the frontmatter, and the file line the body starts on.
+#[derive(Debug)]
+pub struct Split<'a> {
+    pub frontmatter: Option<Frontmatter>,
+    pub body: &'a str,
+    /// 1-based line of the file where `body` begins.
+    pub body_line: usize,
+}
+
+/// Splits `text` into frontmatter and body. A malformed block is reported and, so that
+/// nothing is lost, left in the body as text.
+pub fn split<'a>(path: &str, text: &'a str, diagnostics: &mut Vec<Diagnostic>) -> Split<'a> {
+    let no_frontmatter = Split { frontmatter: None, body: text, body_line: 1 };
+    let Some(after_open) = text.strip_prefix("---").filter(|rest| rest.starts_with('\n') || rest.starts_with("\r\n")) else {
+        return no_frontmatter;
+    };
+    let yaml_start = text.len() - after_open.len() + after_open.find('\n').map_or(0, |i| i + 1);
+    let yaml_text_and_rest = &text[yaml_start..];
+
+    let mut offset = 0;
+    let mut close = None;
+    for line in yaml_text_and_rest.split_inclusive('\n') {
+        let bare = line.trim_end();
+        if bare == "---" || bare == "..." {
+            close = Some((offset, offset + line.len()));
+            break;
+        }
+        offset += line.len();
+    }
+    let Some((yaml_end, body_offset)) = close else {
+        diagnostics.push(Diagnostic::error(
+            path,
+            1,
+            "frontmatter-unclosed",
+            "frontmatter starts with `---` but has no closing `---` line; read as text",
+        ));
+        return no_frontmatter;
+    };
+    let yaml = &yaml_text_and_rest[..yaml_end];
+    let body = &yaml_text_and_rest[body_offset..];
+    let body_line = 1 + text[..yaml_start + body_offset].matches('\n').count();
+
+    let frontmatter = match serde_yaml::from_str::<Value>(yaml) {
+        Ok(Value::Mapping(mapping)) => Some(Frontmatter { mapping, key_lines: key_lines(yaml) }),
+        Ok(Value::Null) => Some(Frontmatter::default()),
+        Ok(_) => {
+            diagnostics.push(Diagnostic::error(
+                path,
+                2,
+                "frontmatter-invalid",
+                "frontmatter is not a mapping of `key: value` lines; ignored",
+            ));
+            None
+        }
+        Err(error) => {
+            let (line, column) = error.location().map_or((0, 1), |l| (l.line(), l.column()));
+            let message = first_line(&error.to_string());
+            diagnostics.push(
+                Diagnostic::error(path, 1 + line, "frontmatter-invalid", format!("invalid frontmatter YAML: {message}"))
+                    .at_column(column),
+            );
+            None
+        }
+    };
+    Split { frontmatter, body, body_line }
+}
+
+fn first_line(message: &str) -> String {
+    // serde_yaml appends " at line X column Y"; we print our own position instead.
+    let line = message.lines().next().unwrap_or(message);
+    match line.find(" at line ") {
+        Some(i) => line[..i].to_string(),
+        None => line.to_string(),
+    }
+}
+
+fn key_lines(yaml: &str) -> Vec<(String, usize)> {
+    yaml.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.starts_with([' ', '\t', '-', '#']))
+        .filter_map(|(i, line)| {
+            let key = line.split(':').next()?.trim().trim_matches(['"', '\'']);
+            (!key.is_empty() && line.contains(':')).then(|| (key.to_lowercase(), i + 2))
+        })
+        .collect()
+}
+
+/// A frontmatter value turned into text, with the line its key is on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub key: String,
+    pub value: String,
+    pub line: usize,
+}
+
+impl Frontmatter {
+    /// The line of a key, or 1 when unknown.
+    pub fn line_of(&self, key: &str) -> usize {
+        self.key_lines.iter().find(|(k, _)| k == key).map_or(1, |(_, line)| *line)
+    }
+
+    fn lookup(&self, keys: &[&str]) -> Option<(&str, &Value)> {
+        keys.iter().find_map(|key| {
+            self.mapping.iter().find_map(|(k, v)| {
+                let k = k.as_str()?;
+                let same = k.eq_ignore_ascii_case(key) || k.replace('-', "_").eq_ignore_ascii_case(key);
+                (same && !v.is_null()).then_some((k, v))
+            })
+        })
+    }
+
+    /// The first of `keys` that is present, as text. A list where text belongs is joined
+    /// with a warning.
+    pub fn text(&self, keys: &[&str], path: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Field> {
+        let (key, value) = self.lookup(keys)?;
+        let line = self.line_of(&key.to_lowercase());
+        let value = match scalar_text(value) {
+            Some(text) => text,
+            None => {
+                let items = list_text(value);
+                if items.is_empty() {
+                    diagnostics.push(Diagnostic::warning(
+                        path,
+                        line,
+                        "frontmatter-type",
+                        format!("frontmatter `{key}` should be text; ignored"),
+                    ));
+                    return None;
+                }
+                diagnostics.push(Diagnostic::warning(
+                    path,
+                    line,
+                    "frontmatter-type",
+                    format!("frontmatter `{key}` is a list where text was expected; joined"),
+                ));
+                items.join(", ")
+            }
+        };
+        let value = value.trim().to_string();
+        (!value.is_empty()).then(|| Field { key: key.to_string(), value, line })
+    }
+
+    /// The first of `keys` that is present, as a list of texts (a single text becomes a
+    /// one-item list; a comma-separated text is split).
+    pub fn list(&self, keys: &[&str]) -> Vec<String> {
+        let Some((_, value)) = self.lookup(keys) else { return Vec::new() };
+        let items = match scalar_text(value) {
+            Some(text) => text.split(',').map(str::to_string).collect(),
+            None => list_text(value),
+        };
+        items.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+    }
+}
+
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Tagged(tagged) => scalar_text(&tagged.value),
+        _ => None,
+    }
+}
+
+fn list_text(value: &Value) -> Vec<String> {
+    match value {
+        Value::Sequence(items) => items.iter().filter_map(scalar_text).collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_frontmatter_and_counts_body_line() {
+        let mut diagnostics = Vec::new();
+        let text = "---\ntitle: DB down\nservices: [api, db]\n---\n# Heading\n";
+        let split = split("a.md", text, &mut diagnostics);
+        let fm = split.frontmatter.unwrap();
+        assert_eq!(split.body, "# Heading\n");
+        assert_eq!(split.body_line, 5);
+        assert_eq!(fm.text(&["title"], "a.md", &mut diagnostics).unwrap().value, "DB down");
+        assert_eq!(fm.list(&["services"]), ["api", "db"]);
+        assert_eq!(fm.line_of("services"), 3);
+        assert!(diagnostics.is_empty());
+    }
+
+    #[test]
+    fn no_frontmatter_keeps_everything() {
+        let mut diagnostics = Vec::new();
+        let split = split("a.md", "#Issue Summary\n---\n", &mut diagnostics);
+        assert!(split.frontmatter.is_none());
+        assert_eq!(split.body_line, 1);
+    }
+
+    #[test]
+    fn invalid_yaml_reports_the_file_line() {
+        let mut diagnostics = Vec::new();
+        let split = split("a.md", "---\ntitle: ok\ntags: [a, b\n---\nbody\n", &mut diagnostics);
+        assert!(split.frontmatter.is_none());
+        assert_eq!(split.body, "body\n");
+        assert_eq!(diagnostics.len(), 1);
+        assert!(diagnostics[0].line >= 3, "{:?}", diagnostics[0]);
+        assert!(diagnostics[0].message.starts_with("invalid frontmatter YAML"));
+    }
+
+    #[test]
+    fn unclosed_frontmatter_is_an_error_and_kept_as_text() {
+        let mut diagnostics = Vec::new();
+        let split = split("a.md", "---\ntitle: x\n\nbody\n", &mut diagnostics);
+        assert!(split.frontmatter.is_none());
+        assert!(split.body.contains("title: x"));
+        assert_eq!(diagnostics[0].code, "frontmatter-unclosed");
+    }
+
+    #[test]
+    fn a_list_where_text_belongs_is_joined_with_a_warning() {
+        let mut diagnostics = Vec::new();
+        let split = split("a.md", "---\ntitle:\n  - one\n  - two\n---\n", &mut diagnostics);
+        let title = split.frontmatter.unwrap().text(&["title"], "a.md", &mut diagnostics).unwrap();
+        assert_eq!(title.value, "one, two");
+        assert_eq!(diagnostics[0].code, "frontmatter-type");
+    }
+}

@@ -1,0 +1,528 @@
+//! Splits a postmortem body into sections. Real files mark sections with headings and
+//! with the pseudo-headings templates produce: `#Issue Summary` (no space), `Root Cause:`
+//! alone on a line, `**Impact:**` bold labels, `Impact: 80% of users` inline labels.
+//! Titles map through an alias table to what the section is about.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::dates::{leading_moment, DateContext};
+
+/// What a section is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SectionKind {
+    /// Text before the first section.
+    Preamble,
+    Summary,
+    Duration,
+    Impact,
+    RootCause,
+    Trigger,
+    Detection,
+    Timeline,
+    Resolution,
+    /// "Root Cause and Resolution": usually holds the two as sub-parts.
+    RootCauseAndResolution,
+    Tasks,
+    Lessons,
+    Other,
+}
+
+impl SectionKind {
+    /// Names used in the config's `[aliases]` table and in the JSON output.
+    pub const NAMES: [&'static str; 12] = [
+        "summary", "duration", "impact", "root_cause", "trigger", "detection", "timeline",
+        "resolution", "root_cause_and_resolution", "tasks", "lessons", "other",
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SectionKind::Preamble => "preamble",
+            SectionKind::Summary => "summary",
+            SectionKind::Duration => "duration",
+            SectionKind::Impact => "impact",
+            SectionKind::RootCause => "root_cause",
+            SectionKind::Trigger => "trigger",
+            SectionKind::Detection => "detection",
+            SectionKind::Timeline => "timeline",
+            SectionKind::Resolution => "resolution",
+            SectionKind::RootCauseAndResolution => "root_cause_and_resolution",
+            SectionKind::Tasks => "tasks",
+            SectionKind::Lessons => "lessons",
+            SectionKind::Other => "other",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        let all = [
+            SectionKind::Summary, SectionKind::Duration, SectionKind::Impact, SectionKind::RootCause,
+            SectionKind::Trigger, SectionKind::Detection, SectionKind::Timeline, SectionKind::Resolution,
+            SectionKind::RootCauseAndResolution, SectionKind::Tasks, SectionKind::Lessons, SectionKind::Other,
+        ];
+        let name = name.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+        all.into_iter().find(|kind| kind.name() == name)
+    }
+
+    /// Whether a section of this kind, left empty, holds the sections after it that are
+    /// of `part`'s kind ("#Root Cause and Resolution" then "#Root Cause:", "#Resolution:").
+    fn holds(self, part: SectionKind) -> bool {
+        use SectionKind::*;
+        match self {
+            RootCauseAndResolution => matches!(part, RootCause | Resolution | Trigger),
+            Summary => matches!(part, Duration | Impact | RootCause | Trigger | Detection),
+            Tasks => part == Tasks,
+            Lessons => part == Lessons,
+            _ => false,
+        }
+    }
+}
+
+/// Word patterns that say what a section title means, tried in order.
+const RULES: &[(SectionKind, &[&str])] = &[
+    (SectionKind::RootCauseAndResolution, &["root cause and resolution", "root causes and resolution", "cause and resolution", "root cause and fix", "root cause and remediation", "cause and fix"]),
+    (SectionKind::Timeline, &["timeline", "time line", "chronology", "sequence of events", "incident log", "timeline of events"]),
+    (SectionKind::Tasks, &["action items", "action item", "action points", "action plan", "actions", "corrective", "preventive", "preventative", "follow up", "follow ups", "followup", "followups", "tasks", "task list", "todo", "to do", "next steps", "improvements", "remediations", "remediation items", "recommendations", "measures", "prevention"]),
+    (SectionKind::Trigger, &["trigger", "triggers"]),
+    (SectionKind::RootCause, &["root cause", "root causes", "rootcause", "cause", "causes", "contributing factors", "cause of the outage", "why it happened"]),
+    (SectionKind::Impact, &["impact", "impacts", "customer impact", "user impact", "who was affected", "affected"]),
+    (SectionKind::Detection, &["detection", "how was it detected", "detected"]),
+    (SectionKind::Resolution, &["resolution", "resolutions", "recovery", "mitigation", "fix", "the fix", "how we fixed it", "resolved", "remediation", "response"]),
+    (SectionKind::Duration, &["duration", "outage duration", "duration of the outage", "incident duration", "time of outage"]),
+    (SectionKind::Summary, &["summary", "issue summary", "overview", "executive summary", "incident summary", "what happened", "description", "background", "tl dr", "tldr", "abstract"]),
+    (SectionKind::Lessons, &["lessons", "lessons learned", "lessons learnt", "learnings", "what went well", "what went wrong", "where we got lucky", "takeaways", "retrospective"]),
+];
+
+/// Maps section titles to kinds: the built-in rules plus the site's `[aliases]`.
+#[derive(Debug, Clone, Default)]
+pub struct SectionAliases {
+    extra: BTreeMap<String, SectionKind>,
+}
+
+impl SectionAliases {
+    pub fn new(config_aliases: &BTreeMap<String, String>) -> Self {
+        let extra = config_aliases
+            .iter()
+            .filter_map(|(title, kind)| Some((normalize_title(title), SectionKind::from_name(kind)?)))
+            .collect();
+        SectionAliases { extra }
+    }
+
+    /// What a title is about, or `None` when it matches nothing.
+    pub fn classify(&self, title: &str) -> Option<SectionKind> {
+        let normalized = normalize_title(title);
+        if normalized.is_empty() {
+            return None;
+        }
+        if let Some(kind) = self.extra.get(&normalized) {
+            return Some(*kind);
+        }
+        let padded = format!(" {normalized} ");
+        RULES.iter().find_map(|(kind, phrases)| {
+            phrases.iter().any(|phrase| padded.contains(&format!(" {phrase} "))).then_some(*kind)
+        })
+    }
+
+    /// Like `classify`, but only for short titles: a label line such as `Root Cause:`
+    /// is a heading, a sentence that happens to contain "cause" is not.
+    fn classify_label(&self, label: &str) -> Option<SectionKind> {
+        let words = normalize_title(label).split(' ').count();
+        (words <= 6).then(|| self.classify(label)).flatten()
+    }
+}
+
+/// Lowercase words only: "#Root Cause and Resolution:" -> "root cause and resolution".
+pub fn normalize_title(title: &str) -> String {
+    // Drop a leading number ("1. Summary") and a parenthetical ("Timeline (UTC)").
+    let title = LEADING_NUMBER.replace(title.trim(), "");
+    let title = match title.find('(') {
+        Some(i) if i > 0 => &title[..i],
+        _ => &title[..],
+    };
+    let mut out = String::with_capacity(title.len());
+    for word in title.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&word.to_lowercase());
+    }
+    out
+}
+
+static LEADING_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:\d+[.)]|[IVX]+\.)\s+").unwrap());
+
+/// A section of a postmortem, in file order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// The title as written (emphasis and trailing colon removed); `None` for the preamble.
+    pub title: Option<String>,
+    pub kind: SectionKind,
+    /// 0 for a top-level section, 1 or 2 for the parts inside one.
+    pub depth: u8,
+    /// 1-based file line of the heading (of the first body line for the preamble).
+    pub line: usize,
+    /// The markdown of the body, without the heading.
+    pub body: String,
+    /// 1-based file line where `body` starts.
+    pub body_line: usize,
+}
+
+impl Section {
+    /// The body's lines with their 1-based file line numbers.
+    pub fn lines(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.body.lines().enumerate().map(move |(i, line)| (self.body_line + i, line))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.body.trim().trim_matches(['-', '*', '_', '=', ' ', '\n']).is_empty()
+    }
+}
+
+/// The result of splitting: the document title (if a heading gave one) and the sections.
+#[derive(Debug, Clone, Default)]
+pub struct Outline {
+    pub title: Option<(String, usize)>,
+    pub sections: Vec<Section>,
+}
+
+/// A line recognised as a section heading.
+struct Heading {
+    title: String,
+    /// Markdown heading level; label headings borrow one from their neighbours.
+    level: Option<u8>,
+    /// Text after an inline label (`**Impact:** 80% of users`), which starts the body.
+    rest: Option<String>,
+    kind: Option<SectionKind>,
+    /// Setext headings use the next line too.
+    skip_next: bool,
+}
+
+static ATX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*#*[ \t]*$").unwrap());
+static PSEUDO_ATX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(#{1,6})(\p{L}.*?)[ \t]*$").unwrap());
+static BOLD_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^ {0,3}(?:\*\*|__)(?P<label>[^*_]{2,80}?)(?:\*\*|__)[ \t]*(?P<rest>.*?)[ \t]*$").unwrap()
+});
+static PLAIN_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^ {0,3}(?P<label>\p{L}[\p{L}\d /&'’()-]{1,60}?)[ \t]*:[ \t]*(?P<rest>.*?)[ \t]*$").unwrap());
+static SETEXT_UNDERLINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^ {0,3}(=+|-+)[ \t]*$").unwrap());
+static FENCE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^ {0,3}(```+|~~~+)").unwrap());
+
+/// Splits `body` (which starts on file line `body_line`) into a title and sections.
+pub fn split_sections(body: &str, body_line: usize, aliases: &SectionAliases) -> Outline {
+    let lines: Vec<&str> = body.lines().collect();
+    let mut outline = Outline::default();
+    let mut current = Section {
+        title: None,
+        kind: SectionKind::Preamble,
+        depth: 0,
+        line: body_line,
+        body: String::new(),
+        body_line,
+    };
+    let mut levels: Vec<u8> = Vec::new(); // heading level of each pushed section
+    let mut current_level: u8 = 0;
+    let mut fence: Option<String> = None;
+    let mut seen_content = false;
+    let mut index = 0;
+
+    while index < lines.len() {
+        let line = lines[index];
+        let file_line = body_line + index;
+        index += 1;
+
+        if let Some(open) = &fence {
+            if line.trim_start().starts_with(open.as_str()) {
+                fence = None;
+            }
+            push_line(&mut current, line);
+            continue;
+        }
+        if let Some(m) = FENCE.captures(line) {
+            fence = Some(m[1].to_string());
+            push_line(&mut current, line);
+            continue;
+        }
+
+        let previous_blank = index < 2 || lines[index - 2].trim().is_empty();
+        let next = lines.get(index).copied();
+        let heading = recognise_heading(line, previous_blank, next, current.kind, aliases);
+        let Some(heading) = heading else {
+            if !line.trim().is_empty() {
+                seen_content = true;
+            }
+            push_line(&mut current, line);
+            continue;
+        };
+        if heading.skip_next {
+            index += 1;
+        }
+
+        // The first heading, before any text, that is not a known section is the title.
+        if outline.title.is_none() && !seen_content && heading.kind.is_none() && heading.level.is_some() && outline.sections.is_empty() && current.kind == SectionKind::Preamble {
+            outline.title = Some((heading.title, file_line));
+            seen_content = true;
+            current.body_line = file_line + 1 + usize::from(heading.skip_next);
+            current.line = current.body_line;
+            continue;
+        }
+        seen_content = true;
+
+        let level = heading.level.unwrap_or(match (current.kind, current.is_empty()) {
+            (SectionKind::Preamble, _) => 2,
+            (_, true) => current_level + 1,
+            _ => current_level,
+        });
+        let finished = std::mem::replace(
+            &mut current,
+            Section {
+                title: Some(heading.title.clone()),
+                kind: heading.kind.unwrap_or(SectionKind::Other),
+                depth: 0,
+                line: file_line,
+                body: String::new(),
+                body_line: file_line + 1 + usize::from(heading.skip_next),
+            },
+        );
+        push_section(&mut outline.sections, &mut levels, finished, current_level);
+        current_level = level;
+        if let Some(rest) = heading.rest.filter(|r| !r.is_empty()) {
+            current.body_line = file_line;
+            current.body.push_str(&rest);
+            current.body.push('\n');
+        }
+    }
+    push_section(&mut outline.sections, &mut levels, current, current_level);
+    assign_depths(&mut outline.sections, &levels);
+    outline
+}
+
+fn push_line(section: &mut Section, line: &str) {
+    section.body.push_str(line);
+    section.body.push('\n');
+}
+
+fn push_section(sections: &mut Vec<Section>, levels: &mut Vec<u8>, section: Section, level: u8) {
+    // An empty preamble is noise; an empty titled section is kept (it may hold parts).
+    if section.kind == SectionKind::Preamble && section.is_empty() {
+        return;
+    }
+    sections.push(section);
+    levels.push(level);
+}
+
+/// Depth from heading levels, plus one for the parts an empty container section holds.
+fn assign_depths(sections: &mut [Section], levels: &[u8]) {
+    let base = levels
+        .iter()
+        .zip(sections.iter())
+        .filter(|(_, s)| s.kind != SectionKind::Preamble)
+        .map(|(l, _)| *l)
+        .min()
+        .unwrap_or(1);
+    let mut container: Option<(SectionKind, u8, u8)> = None; // kind, level, depth
+    for (section, &level) in sections.iter_mut().zip(levels) {
+        let mut depth = level.saturating_sub(base).min(2);
+        if let Some((kind, container_level, container_depth)) = container {
+            if level >= container_level && kind.holds(section.kind) {
+                depth = depth.max(container_depth + 1).min(2);
+                section.depth = depth;
+                continue;
+            }
+            container = None;
+        }
+        section.depth = depth;
+        if section.is_empty() && section.kind != SectionKind::Preamble {
+            container = Some((section.kind, level, depth));
+        }
+    }
+}
+
+fn recognise_heading(
+    line: &str,
+    previous_blank: bool,
+    next: Option<&str>,
+    current: SectionKind,
+    aliases: &SectionAliases,
+) -> Option<Heading> {
+    let in_timeline = current == SectionKind::Timeline;
+    let make = |title: &str, level: Option<u8>, rest: Option<String>, kind: Option<SectionKind>| Heading {
+        title: clean_title(title),
+        level,
+        rest,
+        kind,
+        skip_next: false,
+    };
+
+    if let Some(c) = ATX.captures(line).or_else(|| PSEUDO_ATX.captures(line)) {
+        let title = c.get(2).map_or("", |m| m.as_str());
+        let title = clean_title(title);
+        if title.is_empty() {
+            return None;
+        }
+        // "### 20:15" or "## May 12" inside a timeline marks an entry or a day.
+        if in_timeline && is_only_a_moment(&title) {
+            return None;
+        }
+        let kind = aliases.classify(&title);
+        return Some(make(&title, Some(c[1].len() as u8), None, kind));
+    }
+    if let Some(c) = BOLD_LABEL.captures(line) {
+        let label = &c["label"];
+        let rest = c["rest"].trim_start_matches(':').trim();
+        let kind = aliases.classify_label(label)?;
+        if !rest.is_empty() && matches!(current, SectionKind::Timeline | SectionKind::Tasks) && kind == current {
+            return None;
+        }
+        return Some(make(label, None, Some(rest.to_string()), Some(kind)));
+    }
+    if let Some(c) = PLAIN_LABEL.captures(line) {
+        let label = &c["label"];
+        let rest = c["rest"].trim();
+        let kind = aliases.classify_label(label)?;
+        // Inside a list of tasks or events, "Detection: add an alert" is an item.
+        if !rest.is_empty() && matches!(current, SectionKind::Timeline | SectionKind::Tasks) {
+            return None;
+        }
+        if rest.starts_with("//") {
+            return None; // a URL, not a label
+        }
+        return Some(make(label, None, Some(rest.to_string()), Some(kind)));
+    }
+    let trimmed = line.trim();
+    if trimmed.is_empty() || line.starts_with([' ', '\t']) {
+        return None;
+    }
+    if let Some(next) = next {
+        if previous_blank && SETEXT_UNDERLINE.is_match(next) && !is_list_item(trimmed) {
+            let level = if next.trim_start().starts_with('=') { 1 } else { 2 };
+            let kind = aliases.classify(trimmed);
+            let mut heading = make(trimmed, Some(level), None, kind);
+            heading.skip_next = true;
+            return Some(heading);
+        }
+    }
+    // A short line that is exactly a section name: "Corrective and Preventative Measures".
+    let starts_upper = trimmed.chars().next().is_some_and(char::is_uppercase);
+    if starts_upper && !trimmed.ends_with(['.', ',', ';']) && trimmed.len() <= 60 && !is_list_item(trimmed) {
+        if let Some(kind) = aliases.classify_label(trimmed) {
+            if normalize_title(trimmed).split(' ').count() <= 5 {
+                return Some(make(trimmed, None, None, Some(kind)));
+            }
+        }
+    }
+    None
+}
+
+fn is_list_item(line: &str) -> bool {
+    static LIST: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:[-*+]|\d+[.)])\s").unwrap());
+    LIST.is_match(line) || line.starts_with('|') || line.starts_with('>')
+}
+
+fn is_only_a_moment(title: &str) -> bool {
+    let stripped = title.trim_matches(|c: char| c == '*' || c == '_' || c.is_whitespace());
+    leading_moment(stripped, DateContext { year: Some(2000), offset: None })
+        .is_some_and(|(_, used)| stripped[used..].trim_matches(|c: char| !c.is_alphanumeric()).is_empty())
+}
+
+/// Removes emphasis markers, a trailing colon and surrounding space.
+fn clean_title(title: &str) -> String {
+    let title = title.trim().trim_matches(['*', '_']).trim();
+    let title = title.trim_end_matches(':').trim_end_matches(['*', '_']).trim_end_matches(':').trim();
+    title.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outline(text: &str) -> Outline {
+        split_sections(text, 1, &SectionAliases::default())
+    }
+
+    fn summary(o: &Outline) -> Vec<(String, &'static str, u8, usize)> {
+        o.sections
+            .iter()
+            .map(|s| (s.title.clone().unwrap_or_default(), s.kind.name(), s.depth, s.line))
+            .collect()
+    }
+
+    #[test]
+    fn pseudo_headings_without_space() {
+        let o = outline("#Issue Summary\n#Duration:\n\nStart: x\n#Impact:\n\nDown.\nRoot Cause:\n\nIndex.\n#Timeline\n10:30 AM: a\n");
+        assert_eq!(o.title, None);
+        let s = summary(&o);
+        assert_eq!(s[0], ("Issue Summary".to_string(), "summary", 0, 1));
+        assert_eq!(s[1], ("Duration".to_string(), "duration", 1, 2));
+        assert_eq!(s[2], ("Impact".to_string(), "impact", 1, 5));
+        assert_eq!(s[3], ("Root Cause".to_string(), "root_cause", 1, 8));
+        assert_eq!(s[4], ("Timeline".to_string(), "timeline", 0, 11));
+        assert_eq!(o.sections[4].body, "10:30 AM: a\n");
+    }
+
+    #[test]
+    fn root_cause_and_resolution_holds_its_parts() {
+        let o = outline("#Root Cause and Resolution\n#Root Cause:\n\nA.\n#Resolution:\n\nB.\nCorrective and Preventative Measures\n#Improvements/Fixes:\n\nX: y\n#Tasks:\n\nTask 1: z\n");
+        let kinds: Vec<_> = o.sections.iter().map(|s| (s.kind.name(), s.depth)).collect();
+        assert_eq!(
+            kinds,
+            [("root_cause_and_resolution", 0), ("root_cause", 1), ("resolution", 1), ("tasks", 0), ("tasks", 1), ("tasks", 1)]
+        );
+    }
+
+    #[test]
+    fn bold_labels_with_and_without_inline_text() {
+        let o = outline("### Issue Summary\n\n**Duration of the outage:**  \nStart: a\n\n**Impact:** 85% of users.\n\n**Root Cause:**  \nIndex.\n");
+        let s = summary(&o);
+        assert_eq!(s[1].1, "duration");
+        assert_eq!(s[2].1, "impact");
+        assert_eq!(o.sections[2].body.trim(), "85% of users.");
+        assert_eq!(o.sections[2].body_line, 6);
+        assert_eq!(s[3].1, "root_cause");
+    }
+
+    #[test]
+    fn first_unknown_heading_is_the_title() {
+        let o = outline("# Postmortem: Web outage\n\n## Summary\ntext\n## Lessons learned\nx\n## Appendix\ny\n");
+        assert_eq!(o.title, Some(("Postmortem: Web outage".to_string(), 1)));
+        let kinds: Vec<_> = o.sections.iter().map(|s| s.kind.name()).collect();
+        assert_eq!(kinds, ["summary", "lessons", "other"]);
+    }
+
+    #[test]
+    fn time_headings_inside_a_timeline_are_entries_not_sections() {
+        let o = outline("## Timeline\n\n## May 12\n\n### 20:15\n\nTicket opened\n\n## Resolution\nfixed\n");
+        let kinds: Vec<_> = o.sections.iter().map(|s| s.kind.name()).collect();
+        assert_eq!(kinds, ["timeline", "resolution"]);
+        assert!(o.sections[0].body.contains("### 20:15"));
+    }
+
+    #[test]
+    fn headings_in_code_blocks_are_ignored() {
+        let o = outline("## Summary\n```\n# not a heading\nRoot Cause:\n```\n");
+        assert_eq!(o.sections.len(), 1);
+    }
+
+    #[test]
+    fn sentences_and_list_items_are_not_labels() {
+        let o = outline("## Summary\nThe cause of the outage was a very long explanation: it rained.\n- Impact: none\nStart: June 7\n");
+        assert_eq!(o.sections.len(), 1);
+    }
+
+    #[test]
+    fn config_aliases_extend_the_table() {
+        let mut extra = BTreeMap::new();
+        extra.insert("What broke".to_string(), "root_cause".to_string());
+        let aliases = SectionAliases::new(&extra);
+        assert_eq!(aliases.classify("## What broke?"), Some(SectionKind::RootCause));
+        assert_eq!(aliases.classify("Contributing Factors"), Some(SectionKind::RootCause));
+        assert_eq!(aliases.classify("Appendix"), None);
+    }
+
+    #[test]
+    fn setext_headings() {
+        let o = outline("Outage report\n=============\n\nSummary\n-------\ntext\n");
+        assert_eq!(o.title.unwrap().0, "Outage report");
+        assert_eq!(o.sections[0].kind, SectionKind::Summary);
+    }
+}

@@ -1,0 +1,84 @@
+//! Markdown to plain text, and the small text helpers the extractors share.
+
+use std::sync::LazyLock;
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use regex::Regex;
+
+/// The words of a markdown fragment, without markup; blocks are separated by newlines.
+pub fn plain_text(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(text) | Event::Code(text) => out.push_str(&text),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock | TagEnd::TableRow) => {
+                out.push('\n')
+            }
+            Event::End(TagEnd::TableCell) => out.push_str(" | "),
+            Event::Start(Tag::Item) => out.push_str("- "),
+            _ => {}
+        }
+    }
+    let lines: Vec<&str> = out.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    lines.join("\n")
+}
+
+/// The first `count` sentences of a text, on one line.
+pub fn first_sentences(text: &str, count: usize) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut end = flat.len();
+    let mut seen = 0;
+    for m in SENTENCE_END.find_iter(&flat) {
+        seen += 1;
+        if seen == count {
+            end = m.start() + 1;
+            break;
+        }
+    }
+    flat[..end].trim().to_string()
+}
+
+// A full stop, question or exclamation mark followed by a space and a capital or digit;
+// "e.g. x" and "v1.2" do not end a sentence.
+static SENTENCE_END: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[.!?][)\]]?\s+[\p{Lu}\d]").unwrap());
+
+/// Removes emphasis markers around a whole fragment: `**Impact:**` -> `Impact:`.
+pub fn strip_emphasis(text: &str) -> &str {
+    text.trim().trim_matches(['*', '_']).trim()
+}
+
+/// Template leftovers that mean "not filled in": `TBD`, `HH:mm`, `[insert date]`, `<service>`, `?`.
+pub fn is_placeholder(text: &str) -> bool {
+    static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:tbd|tba|todo|n/?a|none|unknown|\?+|-+|x+|hh:mm(?::ss)?|yyyy-mm-dd(?:\s+hh:mm)?|\[[^\]]*\]|<[^>]*>|\{[^}]*\}|_+|\.\.\.)$").unwrap()
+    });
+    let text = strip_emphasis(text).trim_end_matches(['.', ':']);
+    PLACEHOLDER.is_match(text.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_drops_markup() {
+        assert_eq!(plain_text("**Root:** a [link](http://x) and `code`\n\n- one\n- two"), "Root: a link and code\n- one\n- two");
+    }
+
+    #[test]
+    fn first_sentences_stop_at_sentence_ends() {
+        let text = "The DB index was missing. Traffic grew, e.g. from bots. Then it failed.";
+        assert_eq!(first_sentences(text, 1), "The DB index was missing.");
+        assert_eq!(first_sentences(text, 2), "The DB index was missing. Traffic grew, e.g. from bots.");
+        assert_eq!(first_sentences("no end", 2), "no end");
+    }
+
+    #[test]
+    fn placeholders() {
+        for p in ["TBD", "HH:mm", "[insert date]", "<service name>", "?", "YYYY-MM-DD HH:MM"] {
+            assert!(is_placeholder(p), "{p}");
+        }
+        assert!(!is_placeholder("June 7, 2024"));
+    }
+}

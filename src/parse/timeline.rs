@@ -1,0 +1,231 @@
+//! Timeline entries from the timeline sections: `10:30 AM: ...` lines, `- **15:00:** ...`
+//! bullets, `| 10:30 | ... |` tables, `### 20:15` headings under `## May 12` day headings,
+//! `27-05-2025 13:44 – ...` paragraphs. Bare times take the incident's date and move to
+//! the next day when the clock crosses midnight.
+
+use std::sync::LazyLock;
+
+use chrono::{FixedOffset, NaiveDate, NaiveTime};
+use regex::Regex;
+
+use super::dates::{leading_moment, parse_zone, roll_forward, DateContext, Moment};
+use super::sections::{Section, SectionKind};
+use crate::model::TimelineEntry;
+
+/// What bare times in the timeline borrow.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TimelineContext {
+    /// The incident's date, for the first bare time.
+    pub date: Option<NaiveDate>,
+    pub year: Option<i32>,
+    /// The incident's stated zone.
+    pub offset: Option<FixedOffset>,
+}
+
+static LINE_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:>\s*)*(?:#{1,6}\s*)?(?:(?:[-*+]|\d{1,3}[.)])\s+)?(?:\[[ xX]\]\s+)?[*_]{0,2}\[?").unwrap());
+static AFTER_MOMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\]?[*_]{0,2}\s*(?:[:|–—-]+\s*)?[*_]{0,2}\s*(?:[:–—-]\s*)?").unwrap());
+static ZONE_NOTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:all\s+)?times?\s+(?:are\s+)?(?:shown\s+|listed\s+|given\s+)?(?:in|are)\s+\(?([A-Z]{2,5}(?:\s*[+−-]\s*\d{1,2}(?::?\d{2})?)?)").unwrap()
+});
+static TABLE_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*\|?\s*:?-{2,}").unwrap());
+
+/// Extracts the entries of every timeline section, in document order.
+pub fn extract_timeline(sections: &[Section], context: TimelineContext) -> Vec<TimelineEntry> {
+    let mut entries = Vec::new();
+    let mut previous: Option<(NaiveDate, NaiveTime)> = None;
+    let mut day = context.date;
+    for section in sections.iter().filter(|s| s.kind == SectionKind::Timeline) {
+        let mut offset = section.title.as_deref().and_then(zone_note).or(context.offset);
+        // An entry that came from a heading takes its text from the lines below it.
+        let mut awaiting_text: Option<usize> = None;
+        for (line_number, line) in section.lines() {
+            if line.trim().is_empty() {
+                if awaiting_text.is_some_and(|i| !entries_text_empty(&entries, i)) {
+                    awaiting_text = None;
+                }
+                continue;
+            }
+            if let Some(zone) = zone_note(line) {
+                if !starts_with_moment(line) {
+                    offset = Some(zone);
+                    continue;
+                }
+            }
+            let date_context = DateContext { year: day.map(|d| chrono::Datelike::year(&d)).or(context.year), offset };
+            let parsed = if line.trim_start().starts_with('|') {
+                table_row(line, date_context)
+            } else {
+                moment_line(line, date_context)
+            };
+            let Some((moment, text)) = parsed else {
+                if let Some(i) = awaiting_text {
+                    append_text(&mut entries[i], line.trim());
+                } else if let Some(last) = entries.last_mut().filter(|_| line.starts_with([' ', '\t'])) {
+                    // An indented line continues the entry above it.
+                    if last.line + 1 >= line_number.saturating_sub(3) {
+                        append_text(last, line.trim());
+                    }
+                }
+                continue;
+            };
+            // A date alone ("## May 13") sets the day for the times below it.
+            if moment.time.is_none() && text.is_empty() {
+                day = moment.date.or(day);
+                previous = None;
+                awaiting_text = None;
+                continue;
+            }
+            let date = match (moment.date, moment.time) {
+                (Some(date), _) => Some(date),
+                (None, Some(time)) => roll_forward(previous, time).or(day),
+                (None, None) => None,
+            };
+            if let (Some(date), Some(time)) = (date, moment.time) {
+                previous = Some((date, time));
+            }
+            let at = Moment { date, ..moment };
+            let is_heading = line.trim_start().starts_with('#');
+            entries.push(TimelineEntry { at, text: text.to_string(), line: line_number });
+            awaiting_text = (is_heading || text.is_empty()).then_some(entries.len() - 1);
+        }
+    }
+    entries.retain(|e| !e.text.trim().is_empty());
+    entries
+}
+
+fn entries_text_empty(entries: &[TimelineEntry], index: usize) -> bool {
+    entries[index].text.trim().is_empty()
+}
+
+fn append_text(entry: &mut TimelineEntry, text: &str) {
+    if !entry.text.is_empty() {
+        entry.text.push(' ');
+    }
+    entry.text.push_str(text);
+}
+
+fn starts_with_moment(line: &str) -> bool {
+    moment_line(line, DateContext { year: Some(2000), offset: None }).is_some()
+}
+
+/// `- **15:00:** Issue detected` -> (15:00, "Issue detected").
+fn moment_line(line: &str, context: DateContext) -> Option<(Moment, &str)> {
+    let prefix = LINE_PREFIX.find(line).map_or(0, |m| m.end());
+    let rest = &line[prefix..];
+    let (moment, used) = leading_moment(rest, context)?;
+    let after = &rest[used..];
+    let skip = AFTER_MOMENT.find(after).map_or(0, |m| m.end());
+    let text = after[skip..].trim();
+    // "2 minutes later" or "3.5 GB" are not times: a moment needs a date or a time.
+    if moment.time.is_none() && moment.date.is_none() {
+        return None;
+    }
+    Some((moment, text.trim_end_matches(['*', '_']).trim()))
+}
+
+/// `| 10:30 | Alert fired |` or `| 2024-06-07 | 10:30 UTC | Alert |` -> (moment, text).
+fn table_row(line: &str, context: DateContext) -> Option<(Moment, &str)> {
+    if TABLE_SEPARATOR.is_match(line) {
+        return None;
+    }
+    let inner = line.trim().trim_start_matches('|');
+    let inner = inner.strip_suffix('|').unwrap_or(inner);
+    let cells: Vec<&str> = inner.split('|').map(str::trim).collect();
+    let (first, rest) = cells.split_first()?;
+    let (mut moment, used) = leading_moment(first.trim_matches(['*', '_']), context)?;
+    if !first.trim_matches(['*', '_'])[used..].trim().is_empty() {
+        return None;
+    }
+    let mut text_cells = rest;
+    if moment.time.is_none() {
+        if let Some((second, more)) = rest.split_first() {
+            if let Some((time, used)) = leading_moment(second.trim_matches(['*', '_']), context) {
+                if used > 0 && time.date.is_none() {
+                    moment.time = time.time;
+                    moment.offset = time.offset;
+                    text_cells = more;
+                }
+            }
+        }
+    }
+    let text_start = text_cells.first().map(|cell| cell.as_ptr() as usize - line.as_ptr() as usize)?;
+    let text_end = text_cells.last().map(|cell| cell.as_ptr() as usize - line.as_ptr() as usize + cell.len())?;
+    Some((moment, line[text_start..text_end].trim()))
+}
+
+/// `_All times in EEST_`, `Timeline (all times in UTC)`.
+fn zone_note(text: &str) -> Option<FixedOffset> {
+    let captures = ZONE_NOTE.captures(text)?;
+    parse_zone(&captures[1])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::sections::{split_sections, SectionAliases};
+
+    fn timeline(text: &str, context: TimelineContext) -> Vec<(Option<String>, String)> {
+        let outline = split_sections(text, 1, &SectionAliases::default());
+        extract_timeline(&outline.sections, context)
+            .into_iter()
+            .map(|e| (e.at.iso().or(e.at.time.map(|t| t.to_string())), e.text))
+            .collect()
+    }
+
+    fn june_7() -> TimelineContext {
+        TimelineContext {
+            date: NaiveDate::from_ymd_opt(2024, 6, 7),
+            year: Some(2024),
+            offset: FixedOffset::east_opt(0),
+        }
+    }
+
+    #[test]
+    fn plain_time_lines() {
+        let got = timeline("#Timeline\n10:30 AM: Issue detected.\n12:00 PM: Restored.\n", june_7());
+        assert_eq!(got[0], (Some("2024-06-07T10:30:00Z".into()), "Issue detected.".into()));
+        assert_eq!(got[1], (Some("2024-06-07T12:00:00Z".into()), "Restored.".into()));
+    }
+
+    #[test]
+    fn bold_time_bullets() {
+        let got = timeline("### Timeline\n\n- **15:00:** Alert fired.\n- **17:30:** Resolved.\n", TimelineContext { offset: None, ..june_7() });
+        assert_eq!(got[0], (Some("2024-06-07T15:00:00".into()), "Alert fired.".into()));
+        assert_eq!(got.len(), 2);
+    }
+
+    #[test]
+    fn tables_with_date_and_time_columns() {
+        let text = "## Timeline\n| Date | Time | Event |\n|---|---|---|\n| 2024-06-07 | 14:05 | Deploy **started** |\n| 2024-06-07 | 14:20 | Alert |\n";
+        let got = timeline(text, TimelineContext::default());
+        assert_eq!(got, [(Some("2024-06-07T14:05:00".into()), "Deploy **started**".into()), (Some("2024-06-07T14:20:00".into()), "Alert".into())]);
+    }
+
+    #[test]
+    fn headings_and_day_headings_and_midnight() {
+        let text = "## Timeline\n\n_All times in EEST_\n\n## May 12\n\n### 23:15\n\nTicket opened\n\n### 00:40\nEngineer paged\n\n## May 14\n### 09:00\nFixed\n";
+        let got = timeline(text, TimelineContext { year: Some(2025), ..Default::default() });
+        assert_eq!(got[0], (Some("2025-05-12T23:15:00+03:00".into()), "Ticket opened".into()));
+        assert_eq!(got[1], (Some("2025-05-13T00:40:00+03:00".into()), "Engineer paged".into()));
+        assert_eq!(got[2], (Some("2025-05-14T09:00:00+03:00".into()), "Fixed".into()));
+    }
+
+    #[test]
+    fn dated_paragraphs_with_en_dash() {
+        let got = timeline("## Timeline\n\n27-05-2025 13:44 – Rollout began.\n\n27-05-2025 15:01 – All services restored.\n", TimelineContext::default());
+        assert_eq!(got[1], (Some("2025-05-27T15:01:00".into()), "All services restored.".into()));
+    }
+
+    #[test]
+    fn times_without_a_date_stay_times() {
+        let got = timeline("## Timeline\n- 10:45 AM - Pager went off\n", TimelineContext::default());
+        assert_eq!(got, [(Some("10:45:00".into()), "Pager went off".into())]);
+    }
+
+    #[test]
+    fn lines_without_times_are_not_entries() {
+        let got = timeline("## Timeline\nWe noticed slowness.\n- 3 minutes later we paged\n", june_7());
+        assert!(got.is_empty(), "{got:?}");
+    }
+}
