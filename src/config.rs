@@ -51,7 +51,11 @@ impl Default for Config {
             output_dir: PathBuf::from("public"),
             theme: None,
             timezone: "UTC".to_string(),
-            ignore: vec!["README*".to_string(), "_*".to_string(), "template*".to_string()],
+            ignore: vec![
+                "README*".to_string(),
+                "_*".to_string(),
+                "template*".to_string(),
+            ],
             source_url: String::new(),
             aliases: BTreeMap::new(),
         }
@@ -75,7 +79,12 @@ impl Config {
         let lines = LineIndex::new(text);
         let config_error = |offset: usize, message: String| {
             let (line, column) = lines.line_column(offset);
-            Error::Config { path: path.to_path_buf(), line, column, message }
+            Error::Config {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message,
+            }
         };
         let config: Config = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |span| span.start);
@@ -131,13 +140,19 @@ mod tests {
         let text = "title = \"Ops\"\n\ntitel = \"typo\"\n";
         let err = Config::parse(Path::new("pmsite.toml"), text).unwrap_err();
         let message = err.to_string();
-        assert!(message.starts_with("pmsite.toml:3:1: error: unknown field `titel`"), "{message}");
+        assert!(
+            message.starts_with("pmsite.toml:3:1: error: unknown field `titel`"),
+            "{message}"
+        );
     }
 
     #[test]
     fn bad_timezone_is_an_error() {
         let err = Config::parse(Path::new("p.toml"), "timezone = \"Mars/Olympus\"\n").unwrap_err();
-        assert!(err.to_string().contains("unknown timezone `Mars/Olympus`"), "{err}");
+        assert!(
+            err.to_string().contains("unknown timezone `Mars/Olympus`"),
+            "{err}"
+        );
     }
 
     #[test]

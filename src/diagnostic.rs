@@ -36,7 +36,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn warning(path: &str, line: usize, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(
+        path: &str,
+        line: usize,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(Severity::Warning, path, line, code, message)
     }
 
@@ -44,7 +49,13 @@ impl Diagnostic {
         Self::new(Severity::Error, path, line, code, message)
     }
 
-    fn new(severity: Severity, path: &str, line: usize, code: &'static str, message: impl Into<String>) -> Self {
+    fn new(
+        severity: Severity,
+        path: &str,
+        line: usize,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             path: path.to_string(),
             line: line.max(1),
@@ -66,7 +77,14 @@ impl Diagnostic {
 
     /// The order diagnostics are printed in: by file, then position, then text.
     fn sort_key(&self) -> (&str, usize, usize, Severity, &str, &str) {
-        (&self.path, self.line, self.column, self.severity, self.code, &self.message)
+        (
+            &self.path,
+            self.line,
+            self.column,
+            self.severity,
+            self.code,
+            &self.message,
+        )
     }
 }
 

@@ -10,7 +10,12 @@ pub enum Error {
     Io { path: PathBuf, source: io::Error },
 
     #[error("{path}:{line}:{column}: error: {message}")]
-    Config { path: PathBuf, line: usize, column: usize, message: String },
+    Config {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
 
     #[error("content folder {0} does not exist or is not a folder")]
     NoContent(PathBuf),
@@ -36,7 +41,10 @@ pub enum Error {
 
 impl Error {
     pub fn io(path: impl Into<PathBuf>, source: io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 }
 

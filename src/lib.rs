@@ -1,13 +1,23 @@
 //! pmsite turns a folder of incident postmortems into a static archive.
 //!
-//! The pipeline, one module per step: [`walk`] finds the files, [`parse`] reads each
-//! into an [`model::Incident`], [`render`] turns the archive into pages and JSON in
-//! memory, and [`write`] puts them on disk atomically. [`pipeline::build`] runs them in
-//! order.
+//! The pipeline, one module per step: [`walk`] finds the files, [`read`] decodes them,
+//! [`parse`] reads each into a [`model::Incident`], [`render`] turns the archive into
+//! pages and JSON in memory, and [`write`] puts them on disk atomically.
+//! [`pipeline::build`] runs them in order.
 
 pub mod config;
 pub mod diagnostic;
 pub mod error;
 pub mod model;
 pub mod parse;
+pub mod pipeline;
+pub mod read;
+pub mod render;
+pub mod synthetic;
 pub mod walk;
+pub mod write;
+
+pub use config::Config;
+pub use diagnostic::{Diagnostic, Severity};
+pub use error::{Error, Result};
+pub use pipeline::{build, build_in_memory, BuildOptions, BuildReport};

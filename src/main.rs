@@ -1,1 +1,104 @@
-fn main(){}
+//! The `pmsite` binary: parses the command line, runs the library, prints the report,
+//! and maps the outcome to an exit code (0 ok, 1 content errors, 2 usage or fatal).
+
+mod cli;
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::Parser;
+
+use cli::{BuildArgs, Cli, Command};
+use pmsite::config::{Config, CONFIG_FILE};
+use pmsite::{BuildOptions, Error};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build(args) => build(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn build(args: BuildArgs) -> Result<ExitCode, Error> {
+    let mut config = match &args.config {
+        Some(path) => Config::load(path)?,
+        None if Path::new(CONFIG_FILE).is_file() => Config::load(Path::new(CONFIG_FILE))?,
+        None => Config::default(),
+    };
+    if let Some(content) = args.content {
+        config.content_dir = content;
+    }
+    if let Some(output) = args.output {
+        config.output_dir = output;
+    }
+    if let Some(base_url) = args.base_url {
+        config.base_url = base_url;
+    }
+    if let Some(theme) = args.theme {
+        config.theme = Some(theme);
+    }
+    let (today, today_source) = resolve_today(args.today.as_deref())?;
+    let options = BuildOptions {
+        config,
+        today,
+        jobs: args.jobs,
+        force: args.force,
+    };
+
+    let started = std::time::Instant::now();
+    let report = pmsite::build(&options)?;
+    for diagnostic in &report.diagnostics {
+        eprintln!("{diagnostic}");
+    }
+    if !args.quiet {
+        eprintln!(
+            "pmsite: {} incidents, {} pages, {} open tasks ({} overdue), {} warnings, {} errors in {:.2}s; today is {today} ({today_source}); wrote {}",
+            report.incidents,
+            report.pages,
+            report.open_tasks,
+            report.overdue_tasks,
+            report.warnings(),
+            report.errors(),
+            started.elapsed().as_secs_f64(),
+            options.config.output_dir.display(),
+        );
+    }
+    Ok(if report.errors() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `--today`, else `SOURCE_DATE_EPOCH` (for reproducible builds), else the clock; with
+/// where the date came from, for the summary line.
+fn resolve_today(flag: Option<&str>) -> Result<(NaiveDate, &'static str), Error> {
+    if let Some(text) = flag {
+        let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+            Error::Usage(format!(
+                "--today expects a date like 2024-06-30, not `{text}`"
+            ))
+        })?;
+        return Ok((date, "from --today"));
+    }
+    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
+        let seconds: i64 = epoch.trim().parse().map_err(|_| {
+            Error::Usage(format!(
+                "SOURCE_DATE_EPOCH must be a number of seconds, not `{epoch}`"
+            ))
+        })?;
+        let date = chrono::DateTime::from_timestamp(seconds, 0)
+            .ok_or_else(|| Error::Usage(format!("SOURCE_DATE_EPOCH `{epoch}` is out of range")))?
+            .date_naive();
+        return Ok((date, "from SOURCE_DATE_EPOCH"));
+    }
+    Ok((chrono::Utc::now().date_naive(), "the current date"))
+}

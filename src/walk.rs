@@ -35,7 +35,8 @@ impl IgnoreList {
     pub fn new(patterns: &[String]) -> Result<Self, String> {
         let mut builder = GlobSetBuilder::new();
         for pattern in patterns {
-            let glob = Glob::new(pattern).map_err(|e| format!("bad ignore pattern `{pattern}`: {e}"))?;
+            let glob =
+                Glob::new(pattern).map_err(|e| format!("bad ignore pattern `{pattern}`: {e}"))?;
             builder.add(glob);
         }
         builder.build().map(IgnoreList).map_err(|e| e.to_string())
@@ -65,13 +66,18 @@ pub fn walk(root: &Path, ignore: &IgnoreList, exclude: Option<&Path>) -> WalkRes
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
-                let path = error.path().map(|p| relative_path(root, p)).unwrap_or_default();
+                let path = error
+                    .path()
+                    .map(|p| relative_path(root, p))
+                    .unwrap_or_default();
                 let message = if error.loop_ancestor().is_some() {
                     "symbolic link loop: skipped".to_string()
                 } else {
                     format!("cannot read: {}", io_message(&error))
                 };
-                result.diagnostics.push(Diagnostic::warning(&path, 1, "unreadable", message));
+                result
+                    .diagnostics
+                    .push(Diagnostic::warning(&path, 1, "unreadable", message));
                 continue;
             }
         };
@@ -89,7 +95,9 @@ pub fn walk(root: &Path, ignore: &IgnoreList, exclude: Option<&Path>) -> WalkRes
             continue;
         }
         if entry.path_is_symlink() {
-            let inside = path.canonicalize().is_ok_and(|p| p.starts_with(&canonical_root));
+            let inside = path
+                .canonicalize()
+                .is_ok_and(|p| p.starts_with(&canonical_root));
             if !inside {
                 result.diagnostics.push(Diagnostic::warning(
                     &relative,
@@ -100,7 +108,10 @@ pub fn walk(root: &Path, ignore: &IgnoreList, exclude: Option<&Path>) -> WalkRes
                 continue;
             }
         }
-        result.files.push(SourceFile { relative, absolute: path.to_path_buf() });
+        result.files.push(SourceFile {
+            relative,
+            absolute: path.to_path_buf(),
+        });
     }
     result
 }
@@ -112,12 +123,19 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 fn has_postmortem_extension(path: &Path) -> bool {
     path.extension()
         .and_then(|ext| ext.to_str())
-        .is_some_and(|ext| EXTENSIONS.iter().any(|known| ext.eq_ignore_ascii_case(known)))
+        .is_some_and(|ext| {
+            EXTENSIONS
+                .iter()
+                .any(|known| ext.eq_ignore_ascii_case(known))
+        })
 }
 
 fn relative_path(root: &Path, path: &Path) -> String {
     let relative = path.strip_prefix(root).unwrap_or(path);
-    let parts: Vec<_> = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect();
+    let parts: Vec<_> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect();
     parts.join("/")
 }
 
@@ -151,7 +169,15 @@ mod tests {
         let root = dir.path();
         std::fs::create_dir_all(root.join("b")).unwrap();
         std::fs::create_dir_all(root.join(".git")).unwrap();
-        for name in ["b/2.md", "a.txt", "c.markdown", "notes.pdf", ".hidden.md", ".git/x.md", "README.md"] {
+        for name in [
+            "b/2.md",
+            "a.txt",
+            "c.markdown",
+            "notes.pdf",
+            ".hidden.md",
+            ".git/x.md",
+            "README.md",
+        ] {
             std::fs::write(root.join(name), "x").unwrap();
         }
         let found = walk(root, &ignore_defaults(), None);

@@ -138,7 +138,10 @@ impl Task {
 
 impl Incident {
     pub fn open_tasks(&self) -> usize {
-        self.tasks.iter().filter(|t| t.status == TaskStatus::Open).count()
+        self.tasks
+            .iter()
+            .filter(|t| t.status == TaskStatus::Open)
+            .count()
     }
 
     pub fn overdue_tasks(&self, today: NaiveDate) -> usize {
@@ -164,7 +167,11 @@ pub struct Archive {
 impl Archive {
     pub fn new(mut incidents: Vec<Incident>) -> Self {
         incidents.sort_by(|a, b| {
-            let key = |i: &Incident| i.start.as_ref().and_then(|f| f.value.epoch_minutes(i.timezone));
+            let key = |i: &Incident| {
+                i.start
+                    .as_ref()
+                    .and_then(|f| f.value.epoch_minutes(i.timezone))
+            };
             match (key(a), key(b)) {
                 (Some(x), Some(y)) => y.cmp(&x).then_with(|| a.id.cmp(&b.id)),
                 (Some(_), None) => std::cmp::Ordering::Less,

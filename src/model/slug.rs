@@ -80,7 +80,9 @@ impl AnchorSet {
 /// `t-3` and `task-3` belong to timeline entries and tasks.
 fn is_reserved_pattern(anchor: &str) -> bool {
     let numbered = |prefix: &str| {
-        anchor.strip_prefix(prefix).is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        anchor
+            .strip_prefix(prefix)
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
     };
     numbered("t-") || numbered("task-")
 }

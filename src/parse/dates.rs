@@ -19,7 +19,11 @@ pub struct Moment {
 
 impl Moment {
     pub fn date_only(date: NaiveDate) -> Self {
-        Moment { date: Some(date), time: None, offset: None }
+        Moment {
+            date: Some(date),
+            time: None,
+            offset: None,
+        }
     }
 
     /// ISO 8601: `2024-06-07T10:30:00Z` with a stated zone, `2024-06-04T15:00:00`
@@ -42,7 +46,8 @@ impl Moment {
         let date = self.date?;
         let time = self.time.unwrap_or(NaiveTime::MIN);
         let offset = self.offset.unwrap_or(assumed);
-        let utc = NaiveDateTime::new(date, time) - Duration::seconds(i64::from(offset.local_minus_utc()));
+        let utc =
+            NaiveDateTime::new(date, time) - Duration::seconds(i64::from(offset.local_minus_utc()));
         Some(utc.and_utc().timestamp().div_euclid(60))
     }
 
@@ -92,15 +97,53 @@ pub fn offset_name(offset: FixedOffset) -> String {
 /// Zone abbreviations seen in postmortems, with their offsets in minutes. Generic names
 /// (ET, PT) take standard time: the text does not say which.
 const ZONES: &[(&str, i32)] = &[
-    ("UTC", 0), ("GMT", 0), ("UT", 0), ("Z", 0), ("WET", 0),
-    ("BST", 60), ("CET", 60), ("WAT", 60), ("WEST", 60), ("IST", 330),
-    ("CEST", 120), ("EET", 120), ("CAT", 120), ("SAST", 120),
-    ("EEST", 180), ("EAT", 180), ("MSK", 180), ("PKT", 300), ("ICT", 420), ("WIB", 420),
-    ("SGT", 480), ("HKT", 480), ("AWST", 480), ("JST", 540), ("KST", 540),
-    ("ACST", 570), ("AEST", 600), ("AEDT", 660), ("NZST", 720), ("NZDT", 780),
-    ("EST", -300), ("EDT", -240), ("ET", -300), ("CST", -360), ("CDT", -300), ("CT", -360),
-    ("MST", -420), ("MDT", -360), ("MT", -420), ("PST", -480), ("PDT", -420), ("PT", -480),
-    ("AKST", -540), ("AKDT", -480), ("HST", -600), ("BRT", -180), ("ART", -180),
+    ("UTC", 0),
+    ("GMT", 0),
+    ("UT", 0),
+    ("Z", 0),
+    ("WET", 0),
+    ("BST", 60),
+    ("CET", 60),
+    ("WAT", 60),
+    ("WEST", 60),
+    ("IST", 330),
+    ("CEST", 120),
+    ("EET", 120),
+    ("CAT", 120),
+    ("SAST", 120),
+    ("EEST", 180),
+    ("EAT", 180),
+    ("MSK", 180),
+    ("PKT", 300),
+    ("ICT", 420),
+    ("WIB", 420),
+    ("SGT", 480),
+    ("HKT", 480),
+    ("AWST", 480),
+    ("JST", 540),
+    ("KST", 540),
+    ("ACST", 570),
+    ("AEST", 600),
+    ("AEDT", 660),
+    ("NZST", 720),
+    ("NZDT", 780),
+    ("EST", -300),
+    ("EDT", -240),
+    ("ET", -300),
+    ("CST", -360),
+    ("CDT", -300),
+    ("CT", -360),
+    ("MST", -420),
+    ("MDT", -360),
+    ("MT", -420),
+    ("PST", -480),
+    ("PDT", -420),
+    ("PT", -480),
+    ("AKST", -540),
+    ("AKDT", -480),
+    ("HST", -600),
+    ("BRT", -180),
+    ("ART", -180),
 ];
 
 /// Reads a zone: an abbreviation (`UTC`, `EST`, `CEST`), `UTC+3`, `GMT-5`, `+02:00`,
@@ -111,36 +154,53 @@ pub fn parse_zone(text: &str) -> Option<FixedOffset> {
     if let Some((_, minutes)) = ZONES.iter().find(|(name, _)| *name == upper) {
         return FixedOffset::east_opt(minutes * 60);
     }
-    let numeric = upper.strip_prefix("UTC").or_else(|| upper.strip_prefix("GMT")).unwrap_or(&upper);
+    let numeric = upper
+        .strip_prefix("UTC")
+        .or_else(|| upper.strip_prefix("GMT"))
+        .unwrap_or(&upper);
     let numeric = numeric.trim().replace('−', "-");
     let captures = OFFSET.captures(&numeric)?;
     let sign = if &captures[1] == "-" { -1 } else { 1 };
     let hours: i32 = captures[2].parse().ok()?;
-    let minutes: i32 = captures.get(3).map_or(Some(0), |m| m.as_str().parse().ok())?;
+    let minutes: i32 = captures
+        .get(3)
+        .map_or(Some(0), |m| m.as_str().parse().ok())?;
     if hours > 14 || minutes > 59 {
         return None;
     }
     FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
 }
 
-static OFFSET: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([+-])(\d{1,2})(?::?(\d{2}))?$").unwrap());
+static OFFSET: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([+-])(\d{1,2})(?::?(\d{2}))?$").unwrap());
 
 const MONTH: &str = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?";
-const WEEKDAY: &str = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|rsday|urday)?\.?,?\s+)?";
+const WEEKDAY: &str =
+    r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|rsday|urday)?\.?,?\s+)?";
 const ORDINAL: &str = r"(?:st|nd|rd|th)?";
 
 /// One alternation for every date shape, so a text is scanned once.
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     let iso = r"(?P<iy>\d{4})[-/](?P<im>\d{1,2})[-/](?P<id>\d{1,2})";
-    let month_first = format!(r"{WEEKDAY}(?P<mm>{MONTH})\s+(?P<md>\d{{1,2}}){ORDINAL}(?:,?\s*(?P<my>\d{{4}}))?");
-    let day_first = format!(r"{WEEKDAY}(?P<dd>\d{{1,2}}){ORDINAL}\s+(?:of\s+)?(?P<dm>{MONTH}),?(?:\s+(?P<dy>\d{{4}}))?");
+    let month_first =
+        format!(r"{WEEKDAY}(?P<mm>{MONTH})\s+(?P<md>\d{{1,2}}){ORDINAL}(?:,?\s*(?P<my>\d{{4}}))?");
+    let day_first = format!(
+        r"{WEEKDAY}(?P<dd>\d{{1,2}}){ORDINAL}\s+(?:of\s+)?(?P<dm>{MONTH}),?(?:\s+(?P<dy>\d{{4}}))?"
+    );
     let numeric = r"(?P<na>\d{1,2})(?P<ns1>[/.-])(?P<nb>\d{1,2})(?P<ns2>[/.-])(?P<ny>\d{4}|\d{2})";
-    Regex::new(&format!(r"(?i)\b(?:{iso}|{month_first}|{day_first}|{numeric})\b")).unwrap()
+    Regex::new(&format!(
+        r"(?i)\b(?:{iso}|{month_first}|{day_first}|{numeric})\b"
+    ))
+    .unwrap()
 });
 
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
     // Zone names are matched case-sensitively ("10:30 ET" but not "10:30 et al").
-    let names: Vec<&str> = ZONES.iter().map(|(name, _)| *name).filter(|n| n.chars().all(|c| c.is_ascii_alphabetic())).collect();
+    let names: Vec<&str> = ZONES
+        .iter()
+        .map(|(name, _)| *name)
+        .filter(|n| n.chars().all(|c| c.is_ascii_alphabetic()))
+        .collect();
     let zone = format!(
         r"(?:(?i:utc|gmt)\s*[+−-]\s*\d{{1,2}}(?::?\d{{2}})?|[+−-]\d{{2}}:?\d{{2}}|(?i:utc|gmt)\b|(?-i:{})\b)",
         names.join("|")
@@ -165,7 +225,9 @@ pub struct DateContext {
 /// AM UTC", "15:00 PST on 4 Jun 2024") joins it; `None` when there is neither.
 pub fn find_moment(text: &str, context: DateContext) -> Option<Moment> {
     let text = &*iso_t_to_space(text);
-    let date = DATE.captures_iter(text).find_map(|c| date_from(&c, context).map(|d| (d, c.get(0).unwrap().range())));
+    let date = DATE
+        .captures_iter(text)
+        .find_map(|c| date_from(&c, context).map(|d| (d, c.get(0).unwrap().range())));
     let times = TIME.captures_iter(text).filter_map(|c| {
         let range = c.get(0)?.range();
         // Skip the digits inside a date we already found.
@@ -197,7 +259,11 @@ pub fn find_moment(text: &str, context: DateContext) -> Option<Moment> {
                 Some((time, offset)) => (Some(time), offset.or(context.offset)),
                 None => (None, None),
             };
-            Some(Moment { date: date.map(|(d, _)| d), time, offset })
+            Some(Moment {
+                date: date.map(|(d, _)| d),
+                time,
+                offset,
+            })
         }
     }
 }
@@ -207,22 +273,35 @@ pub fn find_moment(text: &str, context: DateContext) -> Option<Moment> {
 pub fn leading_moment(text: &str, context: DateContext) -> Option<(Moment, usize)> {
     let text = &*iso_t_to_space(text);
     let mut end;
-    let mut moment = Moment { date: None, time: None, offset: None };
+    let mut moment = Moment {
+        date: None,
+        time: None,
+        offset: None,
+    };
     let rest = |end: usize| &text[end..];
 
-    if let Some(c) = DATE.captures(text).filter(|c| c.get(0).unwrap().start() == 0) {
+    if let Some(c) = DATE
+        .captures(text)
+        .filter(|c| c.get(0).unwrap().start() == 0)
+    {
         moment.date = Some(date_from(&c, context)?);
         end = c.get(0).unwrap().end();
         let after = rest(end);
         let separator = SEPARATOR.find(after).map_or(0, |m| m.end());
-        if let Some(t) = TIME.captures(&after[separator..]).filter(|t| t.get(0).unwrap().start() == 0) {
+        if let Some(t) = TIME
+            .captures(&after[separator..])
+            .filter(|t| t.get(0).unwrap().start() == 0)
+        {
             if let Some((time, offset)) = time_from(&t) {
                 moment.time = Some(time);
                 moment.offset = offset.or(context.offset);
                 end += separator + t.get(0).unwrap().as_str().trim_end().len();
             }
         }
-    } else if let Some(t) = TIME.captures(text).filter(|t| t.get(0).unwrap().start() == 0) {
+    } else if let Some(t) = TIME
+        .captures(text)
+        .filter(|t| t.get(0).unwrap().start() == 0)
+    {
         let (time, offset) = time_from(&t)?;
         moment.time = Some(time);
         moment.offset = offset.or(context.offset);
@@ -230,7 +309,10 @@ pub fn leading_moment(text: &str, context: DateContext) -> Option<(Moment, usize
         // "15:00 PST on 4 Jun 2024"
         let after = rest(end);
         if let Some(on) = ON_DATE.find(after) {
-            if let Some(c) = DATE.captures(&after[on.end()..]).filter(|c| c.get(0).unwrap().start() == 0) {
+            if let Some(c) = DATE
+                .captures(&after[on.end()..])
+                .filter(|c| c.get(0).unwrap().start() == 0)
+            {
                 moment.date = date_from(&c, context);
                 end += on.end() + c.get(0).unwrap().end();
             }
@@ -243,11 +325,13 @@ pub fn leading_moment(text: &str, context: DateContext) -> Option<(Moment, usize
 
 /// `2024-06-07T10:30` -> `2024-06-07 10:30`, same length, so the time is found whole.
 fn iso_t_to_space(text: &str) -> std::borrow::Cow<'_, str> {
-    static ISO_T: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d{4}-\d{1,2}-\d{1,2})[Tt](\d)").unwrap());
+    static ISO_T: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(\d{4}-\d{1,2}-\d{1,2})[Tt](\d)").unwrap());
     ISO_T.replace_all(text, "$1 $2")
 }
 
-static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:,?\s*(?:at\s+)?|\s*[T@]\s*|\s*-\s+)").unwrap());
+static SEPARATOR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:\s*[-–—]\s+|\s*[T@]\s*|,?\s*(?:at\s+)?)").unwrap());
 static ON_DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^,?\s*(?:on\s+)?").unwrap());
 
 fn date_from(c: &Captures, context: DateContext) -> Option<NaiveDate> {
@@ -255,10 +339,16 @@ fn date_from(c: &Captures, context: DateContext) -> Option<NaiveDate> {
     let (year, month, day) = if let Some(y) = c.name("iy") {
         (y.as_str().parse().ok()?, number("im")?, number("id")?)
     } else if let Some(m) = c.name("mm") {
-        let year = c.name("my").and_then(|y| y.as_str().parse().ok()).or(context.year)?;
+        let year = c
+            .name("my")
+            .and_then(|y| y.as_str().parse().ok())
+            .or(context.year)?;
         (year, month_number(m.as_str())?, number("md")?)
     } else if let Some(m) = c.name("dm") {
-        let year = c.name("dy").and_then(|y| y.as_str().parse().ok()).or(context.year)?;
+        let year = c
+            .name("dy")
+            .and_then(|y| y.as_str().parse().ok())
+            .or(context.year)?;
         (year, month_number(m.as_str())?, number("dd")?)
     } else {
         if c.name("ns1")?.as_str() != c.name("ns2")?.as_str() {
@@ -266,11 +356,19 @@ fn date_from(c: &Captures, context: DateContext) -> Option<NaiveDate> {
         }
         let (a, b) = (number("na")?, number("nb")?);
         let y = c.name("ny")?.as_str();
-        let year: i32 = if y.len() == 2 { 2000 + y.parse::<i32>().ok()? } else { y.parse().ok()? };
+        let year: i32 = if y.len() == 2 {
+            2000 + y.parse::<i32>().ok()?
+        } else {
+            y.parse().ok()?
+        };
         // 27-05-2025 is day-first; 05/27/2025 month-first. When both fit, slashes are
         // read the American way and dashes and dots the European way.
         let slash = c.name("ns1")?.as_str() == "/";
-        let (month, day) = if a > 12 || (!slash && b <= 12) { (b, a) } else { (a, b) };
+        let (month, day) = if a > 12 || (!slash && b <= 12) {
+            (b, a)
+        } else {
+            (a, b)
+        };
         (year, month, day)
     };
     if !(1..=9999).contains(&year) {
@@ -281,15 +379,23 @@ fn date_from(c: &Captures, context: DateContext) -> Option<NaiveDate> {
 
 fn month_number(name: &str) -> Option<u32> {
     let lower = name.to_ascii_lowercase();
-    let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-    months.iter().position(|m| lower.starts_with(m)).map(|i| i as u32 + 1)
+    let months = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    months
+        .iter()
+        .position(|m| lower.starts_with(m))
+        .map(|i| i as u32 + 1)
 }
 
 fn time_from(c: &Captures) -> Option<(NaiveTime, Option<FixedOffset>)> {
     let mut hour: u32 = c.name("h")?.as_str().parse().ok()?;
     let minute: u32 = c.name("m").map_or(Some(0), |m| m.as_str().parse().ok())?;
     let second: u32 = c.name("s").map_or(Some(0), |m| m.as_str().parse().ok())?;
-    let meridiem = c.name("ap").or(c.name("ap2")).map(|m| m.as_str().to_ascii_lowercase());
+    let meridiem = c
+        .name("ap")
+        .or(c.name("ap2"))
+        .map(|m| m.as_str().to_ascii_lowercase());
     if let Some(meridiem) = meridiem {
         if hour == 0 || hour > 12 {
             return None;
@@ -310,9 +416,13 @@ fn time_from(c: &Captures) -> Option<(NaiveTime, Option<FixedOffset>)> {
 /// Places a bare time on the right day: the day of the previous timeline entry, moved
 /// to the next day when the clock went backwards by more than six hours (a timeline that
 /// crosses midnight).
-pub fn roll_forward(previous: Option<(NaiveDate, NaiveTime)>, time: NaiveTime) -> Option<NaiveDate> {
+pub fn roll_forward(
+    previous: Option<(NaiveDate, NaiveTime)>,
+    time: NaiveTime,
+) -> Option<NaiveDate> {
     let (date, before) = previous?;
-    let went_back = before.num_seconds_from_midnight() as i64 - time.num_seconds_from_midnight() as i64;
+    let went_back =
+        before.num_seconds_from_midnight() as i64 - time.num_seconds_from_midnight() as i64;
     if went_back > 6 * 3600 {
         date.succ_opt()
     } else {
@@ -330,13 +440,26 @@ mod tests {
     use super::*;
 
     fn iso(text: &str) -> Option<String> {
-        find_moment(text, DateContext { year: Some(2024), offset: None }).and_then(|m| m.iso())
+        find_moment(
+            text,
+            DateContext {
+                year: Some(2024),
+                offset: None,
+            },
+        )
+        .and_then(|m| m.iso())
     }
 
     #[test]
     fn reads_the_seed_formats() {
-        assert_eq!(iso("June 7, 2024, 10:30 AM UTC").unwrap(), "2024-06-07T10:30:00Z");
-        assert_eq!(iso("June 7, 2024, 12:00 PM UTC").unwrap(), "2024-06-07T12:00:00Z");
+        assert_eq!(
+            iso("June 7, 2024, 10:30 AM UTC").unwrap(),
+            "2024-06-07T10:30:00Z"
+        );
+        assert_eq!(
+            iso("June 7, 2024, 12:00 PM UTC").unwrap(),
+            "2024-06-07T12:00:00Z"
+        );
         assert_eq!(iso("June 4, 2024, 15:00").unwrap(), "2024-06-04T15:00:00");
     }
 
@@ -344,10 +467,19 @@ mod tests {
     fn reads_iso_numeric_and_prose_dates() {
         assert_eq!(iso("2024-06-04 15:00").unwrap(), "2024-06-04T15:00:00");
         assert_eq!(iso("2021-06-08T09:47:00Z").unwrap(), "2021-06-08T09:47:00Z");
-        assert_eq!(iso("27-05-2025 13:44 – rollout began").unwrap(), "2025-05-27T13:44:00");
+        assert_eq!(
+            iso("27-05-2025 13:44 – rollout began").unwrap(),
+            "2025-05-27T13:44:00"
+        );
         assert_eq!(iso("05/27/2025").unwrap(), "2025-05-27");
-        assert_eq!(iso("15:00 PST on 4 Jun 2024").unwrap(), "2024-06-04T15:00:00-08:00");
-        assert_eq!(iso("Tuesday, March 3rd at 9:12pm EST").unwrap(), "2024-03-03T21:12:00-05:00");
+        assert_eq!(
+            iso("15:00 PST on 4 Jun 2024").unwrap(),
+            "2024-06-04T15:00:00-08:00"
+        );
+        assert_eq!(
+            iso("Tuesday, March 3rd at 9:12pm EST").unwrap(),
+            "2024-03-03T21:12:00-05:00"
+        );
         assert_eq!(iso("on the 4th of June 2024").unwrap(), "2024-06-04");
     }
 
@@ -379,7 +511,10 @@ mod tests {
 
     #[test]
     fn leading_moment_measures_what_it_used() {
-        let context = DateContext { year: Some(2024), offset: None };
+        let context = DateContext {
+            year: Some(2024),
+            offset: None,
+        };
         let (m, used) = leading_moment("10:30 AM: Issue detected", context).unwrap();
         assert_eq!(m.time, NaiveTime::from_hms_opt(10, 30, 0));
         assert_eq!(&"10:30 AM: Issue detected"[used..], ": Issue detected");
@@ -396,7 +531,13 @@ mod tests {
         let early = NaiveTime::from_hms_opt(0, 10, 0).unwrap();
         assert_eq!(roll_forward(Some((day, late)), early), day.succ_opt());
         assert_eq!(roll_forward(Some((day, early)), late), Some(day));
-        assert_eq!(roll_forward(Some((day, NaiveTime::from_hms_opt(15, 0, 0).unwrap())), NaiveTime::from_hms_opt(14, 55, 0).unwrap()), Some(day));
+        assert_eq!(
+            roll_forward(
+                Some((day, NaiveTime::from_hms_opt(15, 0, 0).unwrap())),
+                NaiveTime::from_hms_opt(14, 55, 0).unwrap()
+            ),
+            Some(day)
+        );
     }
 
     #[test]
@@ -405,6 +546,9 @@ mod tests {
         assert_eq!(m.iso().unwrap(), "2024-06-07T10:30:00+02:00");
         let utc = FixedOffset::east_opt(0).unwrap();
         let later = find_moment("2024-06-07 10:30 UTC", DateContext::default()).unwrap();
-        assert_eq!(later.epoch_minutes(utc).unwrap() - m.epoch_minutes(utc).unwrap(), 120);
+        assert_eq!(
+            later.epoch_minutes(utc).unwrap() - m.epoch_minutes(utc).unwrap(),
+            120
+        );
     }
 }

@@ -44,7 +44,11 @@ pub fn parse_duration(text: &str) -> Option<i64> {
         last_end = Some(whole.end());
     }
     let end = last_end?;
-    if text[end..].trim_start().to_ascii_lowercase().starts_with("and a half") {
+    if text[end..]
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("and a half")
+    {
         total += last_unit_minutes / 2.0;
     }
     let minutes = total.round();
@@ -120,7 +124,10 @@ mod tests {
 
     #[test]
     fn stops_at_the_first_run() {
-        assert_eq!(parse_duration("3 hours of outage; 20 minutes later"), Some(180));
+        assert_eq!(
+            parse_duration("3 hours of outage; 20 minutes later"),
+            Some(180)
+        );
     }
 
     #[test]

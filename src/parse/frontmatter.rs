@@ -25,8 +25,15 @@ pub struct Split<'a> {
 /// Splits `text` into frontmatter and body. A malformed block is reported and, so that
 /// nothing is lost, left in the body as text.
 pub fn split<'a>(path: &str, text: &'a str, diagnostics: &mut Vec<Diagnostic>) -> Split<'a> {
-    let no_frontmatter = Split { frontmatter: None, body: text, body_line: 1 };
-    let Some(after_open) = text.strip_prefix("---").filter(|rest| rest.starts_with('\n') || rest.starts_with("\r\n")) else {
+    let no_frontmatter = Split {
+        frontmatter: None,
+        body: text,
+        body_line: 1,
+    };
+    let Some(after_open) = text
+        .strip_prefix("---")
+        .filter(|rest| rest.starts_with('\n') || rest.starts_with("\r\n"))
+    else {
         return no_frontmatter;
     };
     let yaml_start = text.len() - after_open.len() + after_open.find('\n').map_or(0, |i| i + 1);
@@ -56,7 +63,10 @@ pub fn split<'a>(path: &str, text: &'a str, diagnostics: &mut Vec<Diagnostic>) -
     let body_line = 1 + text[..yaml_start + body_offset].matches('\n').count();
 
     let frontmatter = match serde_yaml::from_str::<Value>(yaml) {
-        Ok(Value::Mapping(mapping)) => Some(Frontmatter { mapping, key_lines: key_lines(yaml) }),
+        Ok(Value::Mapping(mapping)) => Some(Frontmatter {
+            mapping,
+            key_lines: key_lines(yaml),
+        }),
         Ok(Value::Null) => Some(Frontmatter::default()),
         Ok(_) => {
             diagnostics.push(Diagnostic::error(
@@ -71,13 +81,22 @@ pub fn split<'a>(path: &str, text: &'a str, diagnostics: &mut Vec<Diagnostic>) -
             let (line, column) = error.location().map_or((0, 1), |l| (l.line(), l.column()));
             let message = first_line(&error.to_string());
             diagnostics.push(
-                Diagnostic::error(path, 1 + line, "frontmatter-invalid", format!("invalid frontmatter YAML: {message}"))
-                    .at_column(column),
+                Diagnostic::error(
+                    path,
+                    1 + line,
+                    "frontmatter-invalid",
+                    format!("invalid frontmatter YAML: {message}"),
+                )
+                .at_column(column),
             );
             None
         }
     };
-    Split { frontmatter, body, body_line }
+    Split {
+        frontmatter,
+        body,
+        body_line,
+    }
 }
 
 fn first_line(message: &str) -> String {
@@ -111,14 +130,18 @@ pub struct Field {
 impl Frontmatter {
     /// The line of a key, or 1 when unknown.
     pub fn line_of(&self, key: &str) -> usize {
-        self.key_lines.iter().find(|(k, _)| k == key).map_or(1, |(_, line)| *line)
+        self.key_lines
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(1, |(_, line)| *line)
     }
 
     fn lookup(&self, keys: &[&str]) -> Option<(&str, &Value)> {
         keys.iter().find_map(|key| {
             self.mapping.iter().find_map(|(k, v)| {
                 let k = k.as_str()?;
-                let same = k.eq_ignore_ascii_case(key) || k.replace('-', "_").eq_ignore_ascii_case(key);
+                let same =
+                    k.eq_ignore_ascii_case(key) || k.replace('-', "_").eq_ignore_ascii_case(key);
                 (same && !v.is_null()).then_some((k, v))
             })
         })
@@ -126,7 +149,12 @@ impl Frontmatter {
 
     /// The first of `keys` that is present, as text. A list where text belongs is joined
     /// with a warning.
-    pub fn text(&self, keys: &[&str], path: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Field> {
+    pub fn text(
+        &self,
+        keys: &[&str],
+        path: &str,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<Field> {
         let (key, value) = self.lookup(keys)?;
         let line = self.line_of(&key.to_lowercase());
         let value = match scalar_text(value) {
@@ -152,18 +180,28 @@ impl Frontmatter {
             }
         };
         let value = value.trim().to_string();
-        (!value.is_empty()).then(|| Field { key: key.to_string(), value, line })
+        (!value.is_empty()).then(|| Field {
+            key: key.to_string(),
+            value,
+            line,
+        })
     }
 
     /// The first of `keys` that is present, as a list of texts (a single text becomes a
     /// one-item list; a comma-separated text is split).
     pub fn list(&self, keys: &[&str]) -> Vec<String> {
-        let Some((_, value)) = self.lookup(keys) else { return Vec::new() };
+        let Some((_, value)) = self.lookup(keys) else {
+            return Vec::new();
+        };
         let items = match scalar_text(value) {
             Some(text) => text.split(',').map(str::to_string).collect(),
             None => list_text(value),
         };
-        items.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+        items
+            .into_iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
     }
 }
 
@@ -196,7 +234,10 @@ mod tests {
         let fm = split.frontmatter.unwrap();
         assert_eq!(split.body, "# Heading\n");
         assert_eq!(split.body_line, 5);
-        assert_eq!(fm.text(&["title"], "a.md", &mut diagnostics).unwrap().value, "DB down");
+        assert_eq!(
+            fm.text(&["title"], "a.md", &mut diagnostics).unwrap().value,
+            "DB down"
+        );
         assert_eq!(fm.list(&["services"]), ["api", "db"]);
         assert_eq!(fm.line_of("services"), 3);
         assert!(diagnostics.is_empty());
@@ -213,12 +254,18 @@ mod tests {
     #[test]
     fn invalid_yaml_reports_the_file_line() {
         let mut diagnostics = Vec::new();
-        let split = split("a.md", "---\ntitle: ok\ntags: [a, b\n---\nbody\n", &mut diagnostics);
+        let split = split(
+            "a.md",
+            "---\ntitle: ok\ntags: [a, b\n---\nbody\n",
+            &mut diagnostics,
+        );
         assert!(split.frontmatter.is_none());
         assert_eq!(split.body, "body\n");
         assert_eq!(diagnostics.len(), 1);
         assert!(diagnostics[0].line >= 3, "{:?}", diagnostics[0]);
-        assert!(diagnostics[0].message.starts_with("invalid frontmatter YAML"));
+        assert!(diagnostics[0]
+            .message
+            .starts_with("invalid frontmatter YAML"));
     }
 
     #[test]
@@ -233,8 +280,16 @@ mod tests {
     #[test]
     fn a_list_where_text_belongs_is_joined_with_a_warning() {
         let mut diagnostics = Vec::new();
-        let split = split("a.md", "---\ntitle:\n  - one\n  - two\n---\n", &mut diagnostics);
-        let title = split.frontmatter.unwrap().text(&["title"], "a.md", &mut diagnostics).unwrap();
+        let split = split(
+            "a.md",
+            "---\ntitle:\n  - one\n  - two\n---\n",
+            &mut diagnostics,
+        );
+        let title = split
+            .frontmatter
+            .unwrap()
+            .text(&["title"], "a.md", &mut diagnostics)
+            .unwrap();
         assert_eq!(title.value, "one, two");
         assert_eq!(diagnostics[0].code, "frontmatter-type");
     }

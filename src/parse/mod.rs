@@ -34,7 +34,10 @@ pub struct ParseOptions {
 
 impl Default for ParseOptions {
     fn default() -> Self {
-        ParseOptions { aliases: SectionAliases::default(), default_offset: FixedOffset::east_opt(0).unwrap() }
+        ParseOptions {
+            aliases: SectionAliases::default(),
+            default_offset: FixedOffset::east_opt(0).unwrap(),
+        }
     }
 }
 
@@ -47,12 +50,19 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
     let front = split.frontmatter.unwrap_or_default();
     let outline = split_sections(split.body, split.body_line, &options.aliases);
     let sections = outline.sections;
-    let facts = Facts { path, front: &front, sections: &sections };
+    let facts = Facts {
+        path,
+        front: &front,
+        sections: &sections,
+    };
 
-    let id = match facts.front_text(&["id", "incident_id", "incident-id", "slug"], &mut diagnostics) {
+    let id = match facts.front_text(
+        &["id", "incident_id", "incident-id", "slug"],
+        &mut diagnostics,
+    ) {
         Some(field) => {
             let slug = slugify(&field.value);
-            if slug != field.value {
+            if slug != field.value.to_lowercase() {
                 diagnostics.push(Diagnostic::warning(
                     path,
                     field.line,
@@ -65,9 +75,38 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         None => id_from_path(path),
     };
 
-    let stated_zone = facts.front_text(&["timezone", "tz", "time_zone"], &mut diagnostics).and_then(|f| parse_zone(&f.value));
-    let mut start = facts.moment(&["start", "started", "started_at", "start_time", "start_date", "began", "began_at", "date", "incident_date"], &START_LABEL, &mut diagnostics);
-    let mut end = facts.moment(&["end", "ended", "ended_at", "end_time", "end_date", "resolved", "resolved_at", "recovered_at"], &END_LABEL, &mut diagnostics);
+    let stated_zone = facts
+        .front_text(&["timezone", "tz", "time_zone"], &mut diagnostics)
+        .and_then(|f| parse_zone(&f.value));
+    let mut start = facts.moment(
+        &[
+            "start",
+            "started",
+            "started_at",
+            "start_time",
+            "start_date",
+            "began",
+            "began_at",
+            "date",
+            "incident_date",
+        ],
+        &START_LABEL,
+        &mut diagnostics,
+    );
+    let mut end = facts.moment(
+        &[
+            "end",
+            "ended",
+            "ended_at",
+            "end_time",
+            "end_date",
+            "resolved",
+            "resolved_at",
+            "recovered_at",
+        ],
+        &END_LABEL,
+        &mut diagnostics,
+    );
     // "End: 12:00 PM" borrows the start's date.
     if let (Some(s), Some(e)) = (&start, &mut end) {
         if e.value.date.is_none() && e.value.time.is_some() {
@@ -75,17 +114,32 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
             e.value.offset = e.value.offset.or(s.value.offset);
         }
     }
-    let zone = start.as_ref().and_then(|f| f.value.offset).or(end.as_ref().and_then(|f| f.value.offset)).or(stated_zone);
+    let zone = start
+        .as_ref()
+        .and_then(|f| f.value.offset)
+        .or(end.as_ref().and_then(|f| f.value.offset))
+        .or(stated_zone);
 
-    let year = start.as_ref().and_then(|f| f.value.date).map(|d| d.year()).or_else(|| facts.year_hint(outline.title.as_ref().map(|t| t.0.as_str())));
+    let year = start
+        .as_ref()
+        .and_then(|f| f.value.date)
+        .map(|d| d.year())
+        .or_else(|| facts.year_hint(outline.title.as_ref().map(|t| t.0.as_str())));
     let timeline = timeline::extract_timeline(
         &sections,
-        timeline::TimelineContext { date: start.as_ref().and_then(|f| f.value.date), year, offset: zone },
+        timeline::TimelineContext {
+            date: start.as_ref().and_then(|f| f.value.date),
+            year,
+            offset: zone,
+        },
     );
     // With nothing stated, the timeline's first entry starts the incident, and its last
     // ends it when that entry says so.
     if start.is_none() {
-        start = timeline.iter().find(|e| e.at.date.is_some()).map(|e| Fact { value: e.at, line: e.line });
+        start = timeline.iter().find(|e| e.at.date.is_some()).map(|e| Fact {
+            value: e.at,
+            line: e.line,
+        });
     }
     if end.is_none() {
         end = timeline
@@ -93,18 +147,42 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
             .rev()
             .find(|e| e.at.date.is_some())
             .filter(|e| RESOLVED_WORDS.is_match(&e.text))
-            .map(|e| Fact { value: e.at, line: e.line });
+            .map(|e| Fact {
+                value: e.at,
+                line: e.line,
+            });
     }
-    let timezone_assumed = zone.is_none() && start.as_ref().and_then(|f| f.value.offset).is_none();
+    // "Date: 2024-11-14" gives the day; the timeline's first entry that day the time.
+    if let Some(fact) = start.as_mut().filter(|f| f.value.time.is_none()) {
+        if let Some(first) = timeline
+            .iter()
+            .find(|e| e.at.date == fact.value.date && e.at.time.is_some())
+        {
+            *fact = Fact {
+                value: first.at,
+                line: first.line,
+            };
+        }
+    }
+    let zone = zone.or(start.as_ref().and_then(|f| f.value.offset));
+    let timezone_assumed = zone.is_none();
     let timezone = zone.unwrap_or(options.default_offset);
 
     let stated_duration = facts.stated_duration(&mut diagnostics);
     let computed = match (&start, &end) {
         (Some(s), Some(e)) if s.value.time.is_some() && e.value.time.is_some() => {
-            match (s.value.epoch_minutes(timezone), e.value.epoch_minutes(timezone)) {
+            match (
+                s.value.epoch_minutes(timezone),
+                e.value.epoch_minutes(timezone),
+            ) {
                 (Some(a), Some(b)) if b >= a => Some(b - a),
                 (Some(_), Some(_)) => {
-                    diagnostics.push(Diagnostic::warning(path, e.line, "end-before-start", format!("the end ({}) is before the start ({})", e.value, s.value)));
+                    diagnostics.push(Diagnostic::warning(
+                        path,
+                        e.line,
+                        "end-before-start",
+                        format!("the end ({}) is before the start ({})", e.value, s.value),
+                    ));
                     None
                 }
                 _ => None,
@@ -132,16 +210,42 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
     let summary = facts.summary();
     let impact = facts.impact();
     let root_cause = facts.root_cause(&mut diagnostics);
-    let trigger = facts.section_text(SectionKind::Trigger).map(|(t, _)| first_sentences(&t, 2));
-    let resolution = facts.section_text(SectionKind::Resolution).map(|(t, _)| first_sentences(&t, 2));
+    let trigger = facts
+        .section_text(SectionKind::Trigger)
+        .map(|(t, _)| first_sentences(&t, 2));
+    let resolution = facts
+        .section_text(SectionKind::Resolution)
+        .map(|(t, _)| first_sentences(&t, 2));
     let tasks = tasks::extract_tasks(&sections, year);
     let severity = facts.severity(&mut diagnostics);
-    let services = front.list(&["services", "service", "systems", "components", "affected_services", "affected-services"]);
+    let services = front.list(&[
+        "services",
+        "service",
+        "systems",
+        "components",
+        "affected_services",
+        "affected-services",
+    ]);
     let mut tags: Vec<Tag> = front
-        .list(&["tags", "root_causes", "root-causes", "categories", "category", "root_cause_tags"])
+        .list(&[
+            "tags",
+            "root_causes",
+            "root-causes",
+            "categories",
+            "category",
+            "root_cause_tags",
+        ])
         .into_iter()
-        .chain(front.list(&["root_cause", "root-cause"]).into_iter().filter(|t| t.split_whitespace().count() <= 3))
-        .map(|name| Tag { name: name.to_lowercase(), inferred: false })
+        .chain(
+            front
+                .list(&["root_cause", "root-cause"])
+                .into_iter()
+                .filter(|t| t.split_whitespace().count() <= 3),
+        )
+        .map(|name| Tag {
+            name: name.to_lowercase(),
+            inferred: false,
+        })
         .collect();
     tags.sort();
     tags.dedup();
@@ -150,7 +254,13 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         Some(field) => (field.value, TitleSource::Frontmatter),
         None => match outline.title {
             Some((title, _)) => (title, TitleSource::Heading),
-            None => derive_title(path, start.as_ref().map(|f| &f.value), summary.as_deref(), impact.as_ref(), &mut diagnostics),
+            None => derive_title(
+                path,
+                start.as_ref().map(|f| &f.value),
+                summary.as_deref(),
+                impact.as_ref(),
+                &mut diagnostics,
+            ),
         },
     };
 
@@ -192,7 +302,7 @@ fn normalize_newlines(text: &str) -> String {
 }
 
 static START_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\W*(?:start(?:ed)?(?:\s+(?:time|date|at))?|began(?:\s+at)?|incident\s+start(?:ed)?|outage\s+start(?:ed)?|beginning|from)[*_]*\s*:[*_]*\s*(?P<value>.+)$").unwrap()
+    Regex::new(r"(?i)^\W*(?:start(?:ed)?(?:\s+(?:time|date|at))?|began(?:\s+at)?|incident\s+start(?:ed)?|outage\s+start(?:ed)?|beginning|from|date|incident\s+date|date\s+of\s+(?:the\s+)?(?:incident|outage)|occurred(?:\s+on)?)[*_]*\s*:[*_]*\s*(?P<value>.+)$").unwrap()
 });
 static END_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\W*(?:end(?:ed)?(?:\s+(?:time|date|at))?|resolved(?:\s+at)?|recovered(?:\s+at)?|incident\s+end(?:ed)?|outage\s+end(?:ed)?|until|to)[*_]*\s*:[*_]*\s*(?P<value>.+)$").unwrap()
@@ -200,14 +310,17 @@ static END_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 static DURATION_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\W*(?:(?:total|outage|incident)\s+)?(?:duration|downtime|time\s+to\s+resolve)(?:\s+of\s+the\s+(?:outage|incident))?[*_]*\s*:[*_]*\s*(?P<value>.+)$").unwrap()
 });
-static SEVERITY_LABEL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\W*(?:severity|sev|priority|incident\s+level)[*_]*\s*:[*_]*\s*(?P<value>[^.,;(]{1,30})").unwrap());
+static SEVERITY_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\W*(?:severity|sev|priority|incident\s+level)[*_]*\s*:[*_]*\s*(?P<value>[^.,;(]{1,30})").unwrap()
+});
 static RESOLVED_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:resolved|restored|recovered|back to normal|fully operational|mitigated|closed|all clear|normal operation|stabili[sz]ed|fixed)\b").unwrap()
 });
-static PERCENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?P<n>\d{1,3}(?:\.\d+)?)\s?(?:%|percent\b)").unwrap());
-static MONEY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|K|M|million|billion|bn))?\b|\b\d[\d,]*(?:\.\d+)?\s?(?:USD|EUR|GBP|dollars)\b").unwrap());
+static PERCENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?P<n>\d{1,3}(?:\.\d+)?)\s?(?:%|percent\b)").unwrap());
+static MONEY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|K|M|million|billion|bn))?\b|\b\d[\d,]*(?:\.\d+)?\s?(?:USD|EUR|GBP|dollars)\b").unwrap()
+});
 static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(19[7-9]\d|20\d\d)\b").unwrap());
 
 /// Looks facts up across the frontmatter and the sections of one file.
@@ -218,7 +331,11 @@ struct Facts<'a> {
 }
 
 impl Facts<'_> {
-    fn front_text(&self, keys: &[&str], diagnostics: &mut Vec<Diagnostic>) -> Option<frontmatter::Field> {
+    fn front_text(
+        &self,
+        keys: &[&str],
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<frontmatter::Field> {
         self.front.text(keys, self.path, diagnostics)
     }
 
@@ -232,7 +349,12 @@ impl Facts<'_> {
     }
 
     /// A date-time from frontmatter `keys`, else from a `Label: value` line.
-    fn moment(&self, keys: &[&str], label: &Regex, diagnostics: &mut Vec<Diagnostic>) -> Option<Fact<Moment>> {
+    fn moment(
+        &self,
+        keys: &[&str],
+        label: &Regex,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<Fact<Moment>> {
         if let Some(field) = self.front_text(keys, diagnostics) {
             return self.read_moment(&field.value, field.line, diagnostics);
         }
@@ -243,16 +365,34 @@ impl Facts<'_> {
         self.read_moment(&value, line, diagnostics)
     }
 
-    fn read_moment(&self, value: &str, line: usize, diagnostics: &mut Vec<Diagnostic>) -> Option<Fact<Moment>> {
+    fn read_moment(
+        &self,
+        value: &str,
+        line: usize,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<Fact<Moment>> {
         let value = text::strip_emphasis(value);
         if is_placeholder(value) {
-            diagnostics.push(Diagnostic::warning(self.path, line, "template-leftover", format!("`{value}` is a template placeholder; the time is unknown")));
+            diagnostics.push(Diagnostic::warning(
+                self.path,
+                line,
+                "template-leftover",
+                format!("`{value}` is a template placeholder; the time is unknown"),
+            ));
             return None;
         }
         match find_moment(value, DateContext::default()) {
-            Some(moment) if moment.date.is_some() || moment.time.is_some() => Some(Fact { value: moment, line }),
+            Some(moment) if moment.date.is_some() || moment.time.is_some() => Some(Fact {
+                value: moment,
+                line,
+            }),
             _ => {
-                diagnostics.push(Diagnostic::warning(self.path, line, "unreadable-date", format!("could not read a date or time in `{value}`")));
+                diagnostics.push(Diagnostic::warning(
+                    self.path,
+                    line,
+                    "unreadable-date",
+                    format!("could not read a date or time in `{value}`"),
+                ));
                 None
             }
         }
@@ -260,8 +400,15 @@ impl Facts<'_> {
 
     fn stated_duration(&self, diagnostics: &mut Vec<Diagnostic>) -> Option<Fact<i64>> {
         if let Some(field) = self.front_text(&["duration", "duration_minutes"], diagnostics) {
-            let minutes = field.value.parse::<i64>().ok().or_else(|| duration::parse_duration(&field.value));
-            return minutes.map(|value| Fact { value, line: field.line });
+            let minutes = field
+                .value
+                .parse::<i64>()
+                .ok()
+                .or_else(|| duration::parse_duration(&field.value));
+            return minutes.map(|value| Fact {
+                value,
+                line: field.line,
+            });
         }
         let labelled = self.label_lines().find_map(|(line, text)| {
             let c = DURATION_LABEL.captures(text)?;
@@ -269,25 +416,37 @@ impl Facts<'_> {
         });
         labelled.or_else(|| {
             // A duration section that states one in prose ("about two hours").
-            self.sections.iter().filter(|s| s.kind == SectionKind::Duration).flat_map(Section::lines).find_map(|(line, text)| {
-                if START_LABEL.is_match(text) || END_LABEL.is_match(text) {
-                    return None;
-                }
-                duration::parse_duration(text).map(|value| Fact { value, line })
-            })
+            self.sections
+                .iter()
+                .filter(|s| s.kind == SectionKind::Duration)
+                .flat_map(Section::lines)
+                .find_map(|(line, text)| {
+                    if START_LABEL.is_match(text) || END_LABEL.is_match(text) {
+                        return None;
+                    }
+                    duration::parse_duration(text).map(|value| Fact { value, line })
+                })
         })
     }
 
     /// The plain text of the first non-empty section of `kind`, with its line.
     fn section_text(&self, kind: SectionKind) -> Option<(String, usize)> {
-        self.sections.iter().filter(|s| s.kind == kind && !s.is_empty()).find_map(|s| {
-            let text = plain_text(&s.body);
-            (!text.trim().is_empty() && !is_placeholder(&text)).then_some((text, s.body_line))
-        })
+        self.sections
+            .iter()
+            .filter(|s| s.kind == kind && !s.is_empty())
+            .find_map(|s| {
+                let text = plain_text(&s.body);
+                (!text.trim().is_empty() && !is_placeholder(&text)).then_some((text, s.body_line))
+            })
     }
 
     fn summary(&self) -> Option<String> {
-        if let Some(summary) = self.front.list(&["summary", "description"]).first().filter(|s| !s.is_empty()) {
+        if let Some(summary) = self
+            .front
+            .list(&["summary", "description"])
+            .first()
+            .filter(|s| !s.is_empty())
+        {
             return Some(summary.clone());
         }
         self.section_text(SectionKind::Summary)
@@ -297,9 +456,21 @@ impl Facts<'_> {
 
     fn impact(&self) -> Option<Impact> {
         let (text, line) = self.section_text(SectionKind::Impact)?;
-        let users_percent = PERCENT.captures(&text).and_then(|c| c["n"].parse::<f64>().ok()).filter(|p| *p <= 100.0);
-        let money = MONEY.find_iter(&text).map(|m| m.as_str().trim().to_string()).collect();
-        Some(Impact { summary: first_sentences(&text, 1), text, users_percent, money, line })
+        let users_percent = PERCENT
+            .captures(&text)
+            .and_then(|c| c["n"].parse::<f64>().ok())
+            .filter(|p| *p <= 100.0);
+        let money = MONEY
+            .find_iter(&text)
+            .map(|m| m.as_str().trim().to_string())
+            .collect();
+        Some(Impact {
+            summary: first_sentences(&text, 1),
+            text,
+            users_percent,
+            money,
+            line,
+        })
     }
 
     fn root_cause(&self, diagnostics: &mut Vec<Diagnostic>) -> Option<RootCause> {
@@ -311,26 +482,50 @@ impl Facts<'_> {
                 (field.value.split_whitespace().count() > 3).then_some((field.value, field.line))
             });
         let (text, line) = found?;
-        Some(RootCause { summary: first_sentences(&text, 2), text, line })
+        Some(RootCause {
+            summary: first_sentences(&text, 2),
+            text,
+            line,
+        })
     }
 
     fn severity(&self, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
-        if let Some(field) = self.front_text(&["severity", "sev", "priority", "level"], diagnostics) {
+        if let Some(field) = self.front_text(&["severity", "sev", "priority", "level"], diagnostics)
+        {
             return Some(field.value);
         }
-        let labelled = self.label_lines().find_map(|(_, text)| SEVERITY_LABEL.captures(text).map(|c| c["value"].trim().to_string()));
+        let labelled = self.label_lines().find_map(|(_, text)| {
+            SEVERITY_LABEL
+                .captures(text)
+                .map(|c| c["value"].trim().to_string())
+        });
         let from_section = || {
             self.sections
                 .iter()
-                .find(|s| s.title.as_deref().is_some_and(|t| sections::normalize_title(t) == "severity"))
-                .and_then(|s| plain_text(&s.body).split_whitespace().next().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string()))
+                .find(|s| {
+                    s.title
+                        .as_deref()
+                        .is_some_and(|t| sections::normalize_title(t) == "severity")
+                })
+                .and_then(|s| {
+                    plain_text(&s.body)
+                        .split_whitespace()
+                        .next()
+                        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string())
+                })
         };
-        labelled.or_else(from_section).filter(|s| !s.is_empty() && !is_placeholder(s))
+        labelled
+            .or_else(from_section)
+            .filter(|s| !s.is_empty() && !is_placeholder(s))
     }
 
     /// A year written somewhere near the top (title, first lines), for dates without one.
     fn year_hint(&self, title: Option<&str>) -> Option<i32> {
-        let head: String = title.into_iter().chain(self.sections.iter().take(2).map(|s| s.body.as_str())).collect::<Vec<_>>().join("\n");
+        let head: String = title
+            .into_iter()
+            .chain(self.sections.iter().take(2).map(|s| s.body.as_str()))
+            .collect::<Vec<_>>()
+            .join("\n");
         YEAR.captures(&head).and_then(|c| c[1].parse().ok())
     }
 }
@@ -343,26 +538,49 @@ fn derive_title(
     impact: Option<&Impact>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (String, TitleSource) {
-    let clause = summary.or(impact.map(|i| i.text.as_str())).map(first_clause).filter(|c| !c.is_empty());
-    let date = start.and_then(|m| m.date).map(|d| d.format("%Y-%m-%d").to_string());
+    let clause = summary
+        .or(impact.map(|i| i.text.as_str()))
+        .map(first_clause)
+        .filter(|c| !c.is_empty());
+    let date = start
+        .and_then(|m| m.date)
+        .map(|d| d.format("%Y-%m-%d").to_string());
     let (title, source) = match (date, clause) {
         (Some(date), Some(clause)) => (format!("{date}: {clause}"), TitleSource::Derived),
         (None, Some(clause)) => (clause, TitleSource::Derived),
         _ => {
             let name = path.rsplit('/').next().unwrap_or(path);
             let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
-            (stem.replace(['-', '_'], " ").trim().to_string(), TitleSource::FileName)
+            (
+                stem.replace(['-', '_'], " ").trim().to_string(),
+                TitleSource::FileName,
+            )
         }
     };
-    let from = if source == TitleSource::Derived { "its date and summary" } else { "the file name" };
-    diagnostics.push(Diagnostic::warning(path, 1, "no-title", format!("no title heading; using \"{title}\", made from {from}")));
+    let from = if source == TitleSource::Derived {
+        "its date and summary"
+    } else {
+        "the file name"
+    };
+    diagnostics.push(Diagnostic::warning(
+        path,
+        1,
+        "no-title",
+        format!("no title heading; using \"{title}\", made from {from}"),
+    ));
     (title, source)
 }
 
 /// The first clause of a sentence, up to eight words: "Our e-commerce platform was down".
 fn first_clause(text: &str) -> String {
     let sentence = first_sentences(text, 1);
-    let clause = sentence.split([',', ';', ':', '.', '(']).next().unwrap_or("").trim();
+    let clause = sentence.split([',', ';', '(']).next().unwrap_or("");
+    let clause = clause
+        .split(": ")
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_end_matches('.');
     let words: Vec<&str> = clause.split_whitespace().take(8).collect();
     words.join(" ")
 }
@@ -380,9 +598,18 @@ mod tests {
         let incident = parse("---\nid: db-1\ntitle: DB outage\nstarted_at: 2023-11-02T08:14:00-05:00\nseverity: SEV-2\nservices: [db]\ntags: [Database]\n---\n# Other\n\nStart: June 1, 2024\n");
         assert_eq!(incident.id, "db-1");
         assert_eq!(incident.title, "DB outage");
-        assert_eq!(incident.start.unwrap().value.iso().unwrap(), "2023-11-02T08:14:00-05:00");
+        assert_eq!(
+            incident.start.unwrap().value.iso().unwrap(),
+            "2023-11-02T08:14:00-05:00"
+        );
         assert_eq!(incident.severity.as_deref(), Some("SEV-2"));
-        assert_eq!(incident.tags, [Tag { name: "database".into(), inferred: false }]);
+        assert_eq!(
+            incident.tags,
+            [Tag {
+                name: "database".into(),
+                inferred: false
+            }]
+        );
         assert!(!incident.timezone_assumed);
     }
 
@@ -391,7 +618,11 @@ mod tests {
         let incident = parse("#Issue Summary\n#Duration:\nStart: June 7, 2024, 10:30 AM UTC\n#Impact:\nOur platform was down, preventing purchases.\n");
         assert_eq!(incident.title, "2024-06-07: Our platform was down");
         assert_eq!(incident.title_source, TitleSource::Derived);
-        let warning = incident.diagnostics.iter().find(|d| d.code == "no-title").unwrap();
+        let warning = incident
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "no-title")
+            .unwrap();
         assert!(warning.message.contains("made from its date and summary"));
     }
 
@@ -405,10 +636,15 @@ mod tests {
 
     #[test]
     fn duration_from_start_end_and_mismatch_warning() {
-        let incident = parse("# X\nStart: 2024-06-04 15:00\nEnd: 2024-06-04 17:30\nDuration: 1 hour\n");
+        let incident =
+            parse("# X\nStart: 2024-06-04 15:00\nEnd: 2024-06-04 17:30\nDuration: 1 hour\n");
         assert_eq!(incident.duration_minutes, Some(150));
         assert!(incident.timezone_assumed);
-        let warning = incident.diagnostics.iter().find(|d| d.code == "duration-mismatch").unwrap();
+        let warning = incident
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "duration-mismatch")
+            .unwrap();
         assert_eq!(warning.line, 4);
     }
 
@@ -416,7 +652,10 @@ mod tests {
     fn end_before_start_is_a_warning() {
         let incident = parse("# X\nStart: 2024-06-04 15:00\nEnd: 2024-06-04 14:00\n");
         assert_eq!(incident.duration_minutes, None);
-        assert!(incident.diagnostics.iter().any(|d| d.code == "end-before-start" && d.line == 3));
+        assert!(incident
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "end-before-start" && d.line == 3));
     }
 
     #[test]
@@ -429,7 +668,10 @@ mod tests {
     fn placeholder_dates_are_unknown_with_a_warning() {
         let incident = parse("# X\nStart: HH:mm\n");
         assert!(incident.start.is_none());
-        assert!(incident.diagnostics.iter().any(|d| d.code == "template-leftover" && d.line == 2));
+        assert!(incident
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "template-leftover" && d.line == 2));
     }
 
     #[test]
@@ -443,7 +685,11 @@ mod tests {
     #[test]
     fn crlf_and_bom_do_not_shift_lines() {
         let incident = parse("\u{feff}# X\r\nStart: 2024-06-04 15:00\r\nEnd: nonsense\r\n");
-        let warning = incident.diagnostics.iter().find(|d| d.code == "unreadable-date").unwrap();
+        let warning = incident
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "unreadable-date")
+            .unwrap();
         assert_eq!(warning.line, 3);
     }
 }

@@ -33,8 +33,18 @@ pub enum SectionKind {
 impl SectionKind {
     /// Names used in the config's `[aliases]` table and in the JSON output.
     pub const NAMES: [&'static str; 12] = [
-        "summary", "duration", "impact", "root_cause", "trigger", "detection", "timeline",
-        "resolution", "root_cause_and_resolution", "tasks", "lessons", "other",
+        "summary",
+        "duration",
+        "impact",
+        "root_cause",
+        "trigger",
+        "detection",
+        "timeline",
+        "resolution",
+        "root_cause_and_resolution",
+        "tasks",
+        "lessons",
+        "other",
     ];
 
     pub fn name(self) -> &'static str {
@@ -57,9 +67,18 @@ impl SectionKind {
 
     pub fn from_name(name: &str) -> Option<Self> {
         let all = [
-            SectionKind::Summary, SectionKind::Duration, SectionKind::Impact, SectionKind::RootCause,
-            SectionKind::Trigger, SectionKind::Detection, SectionKind::Timeline, SectionKind::Resolution,
-            SectionKind::RootCauseAndResolution, SectionKind::Tasks, SectionKind::Lessons, SectionKind::Other,
+            SectionKind::Summary,
+            SectionKind::Duration,
+            SectionKind::Impact,
+            SectionKind::RootCause,
+            SectionKind::Trigger,
+            SectionKind::Detection,
+            SectionKind::Timeline,
+            SectionKind::Resolution,
+            SectionKind::RootCauseAndResolution,
+            SectionKind::Tasks,
+            SectionKind::Lessons,
+            SectionKind::Other,
         ];
         let name = name.trim().to_ascii_lowercase().replace([' ', '-'], "_");
         all.into_iter().find(|kind| kind.name() == name)
@@ -81,17 +100,140 @@ impl SectionKind {
 
 /// Word patterns that say what a section title means, tried in order.
 const RULES: &[(SectionKind, &[&str])] = &[
-    (SectionKind::RootCauseAndResolution, &["root cause and resolution", "root causes and resolution", "cause and resolution", "root cause and fix", "root cause and remediation", "cause and fix"]),
-    (SectionKind::Timeline, &["timeline", "time line", "chronology", "sequence of events", "incident log", "timeline of events"]),
-    (SectionKind::Tasks, &["action items", "action item", "action points", "action plan", "actions", "corrective", "preventive", "preventative", "follow up", "follow ups", "followup", "followups", "tasks", "task list", "todo", "to do", "next steps", "improvements", "remediations", "remediation items", "recommendations", "measures", "prevention"]),
+    (
+        SectionKind::RootCauseAndResolution,
+        &[
+            "root cause and resolution",
+            "root causes and resolution",
+            "cause and resolution",
+            "root cause and fix",
+            "root cause and remediation",
+            "cause and fix",
+        ],
+    ),
+    (
+        SectionKind::Timeline,
+        &[
+            "timeline",
+            "time line",
+            "chronology",
+            "sequence of events",
+            "incident log",
+            "timeline of events",
+        ],
+    ),
+    (
+        SectionKind::Tasks,
+        &[
+            "action items",
+            "action item",
+            "action points",
+            "action plan",
+            "actions",
+            "corrective",
+            "preventive",
+            "preventative",
+            "follow up",
+            "follow ups",
+            "followup",
+            "followups",
+            "tasks",
+            "task list",
+            "todo",
+            "to do",
+            "next steps",
+            "improvements",
+            "remediations",
+            "remediation items",
+            "recommendations",
+            "measures",
+            "prevention",
+        ],
+    ),
     (SectionKind::Trigger, &["trigger", "triggers"]),
-    (SectionKind::RootCause, &["root cause", "root causes", "rootcause", "cause", "causes", "contributing factors", "cause of the outage", "why it happened"]),
-    (SectionKind::Impact, &["impact", "impacts", "customer impact", "user impact", "who was affected", "affected"]),
-    (SectionKind::Detection, &["detection", "how was it detected", "detected"]),
-    (SectionKind::Resolution, &["resolution", "resolutions", "recovery", "mitigation", "fix", "the fix", "how we fixed it", "resolved", "remediation", "response"]),
-    (SectionKind::Duration, &["duration", "outage duration", "duration of the outage", "incident duration", "time of outage"]),
-    (SectionKind::Summary, &["summary", "issue summary", "overview", "executive summary", "incident summary", "what happened", "description", "background", "tl dr", "tldr", "abstract"]),
-    (SectionKind::Lessons, &["lessons", "lessons learned", "lessons learnt", "learnings", "what went well", "what went wrong", "where we got lucky", "takeaways", "retrospective"]),
+    (
+        SectionKind::RootCause,
+        &[
+            "root cause",
+            "root causes",
+            "rootcause",
+            "cause",
+            "causes",
+            "contributing factors",
+            "cause of the outage",
+            "why it happened",
+        ],
+    ),
+    (
+        SectionKind::Impact,
+        &[
+            "impact",
+            "impacts",
+            "customer impact",
+            "user impact",
+            "who was affected",
+            "affected",
+        ],
+    ),
+    (
+        SectionKind::Detection,
+        &["detection", "how was it detected", "detected"],
+    ),
+    (
+        SectionKind::Resolution,
+        &[
+            "resolution",
+            "resolutions",
+            "recovery",
+            "mitigation",
+            "fix",
+            "the fix",
+            "how we fixed it",
+            "resolved",
+            "remediation",
+            "response",
+        ],
+    ),
+    (
+        SectionKind::Duration,
+        &[
+            "duration",
+            "outage duration",
+            "duration of the outage",
+            "incident duration",
+            "time of outage",
+        ],
+    ),
+    (
+        SectionKind::Summary,
+        &[
+            "summary",
+            "issue summary",
+            "overview",
+            "executive summary",
+            "incident summary",
+            "what happened",
+            "description",
+            "background",
+            "tl dr",
+            "tldr",
+            "abstract",
+        ],
+    ),
+    (
+        SectionKind::Lessons,
+        &[
+            "lessons",
+            "lessons learned",
+            "lessons learnt",
+            "learnings",
+            "what went well",
+            "what went wrong",
+            "where we got lucky",
+            "takeaways",
+            "retrospective",
+        ],
+    ),
 ];
 
 /// Maps section titles to kinds: the built-in rules plus the site's `[aliases]`.
@@ -104,7 +246,9 @@ impl SectionAliases {
     pub fn new(config_aliases: &BTreeMap<String, String>) -> Self {
         let extra = config_aliases
             .iter()
-            .filter_map(|(title, kind)| Some((normalize_title(title), SectionKind::from_name(kind)?)))
+            .filter_map(|(title, kind)| {
+                Some((normalize_title(title), SectionKind::from_name(kind)?))
+            })
             .collect();
         SectionAliases { extra }
     }
@@ -120,7 +264,10 @@ impl SectionAliases {
         }
         let padded = format!(" {normalized} ");
         RULES.iter().find_map(|(kind, phrases)| {
-            phrases.iter().any(|phrase| padded.contains(&format!(" {phrase} "))).then_some(*kind)
+            phrases
+                .iter()
+                .any(|phrase| padded.contains(&format!(" {phrase} ")))
+                .then_some(*kind)
         })
     }
 
@@ -141,7 +288,10 @@ pub fn normalize_title(title: &str) -> String {
         _ => &title[..],
     };
     let mut out = String::with_capacity(title.len());
-    for word in title.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         if !out.is_empty() {
             out.push(' ');
         }
@@ -150,7 +300,8 @@ pub fn normalize_title(title: &str) -> String {
     out
 }
 
-static LEADING_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:\d+[.)]|[IVX]+\.)\s+").unwrap());
+static LEADING_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:\d+[.)]|[IVX]+\.)\s+").unwrap());
 
 /// A section of a postmortem, in file order.
 #[derive(Debug, Clone, PartialEq)]
@@ -171,11 +322,17 @@ pub struct Section {
 impl Section {
     /// The body's lines with their 1-based file line numbers.
     pub fn lines(&self) -> impl Iterator<Item = (usize, &str)> {
-        self.body.lines().enumerate().map(move |(i, line)| (self.body_line + i, line))
+        self.body
+            .lines()
+            .enumerate()
+            .map(move |(i, line)| (self.body_line + i, line))
     }
 
     pub fn is_empty(&self) -> bool {
-        self.body.trim().trim_matches(['-', '*', '_', '=', ' ', '\n']).is_empty()
+        self.body
+            .trim()
+            .trim_matches(['-', '*', '_', '=', ' ', '\n'])
+            .is_empty()
     }
 }
 
@@ -198,14 +355,20 @@ struct Heading {
     skip_next: bool,
 }
 
-static ATX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*#*[ \t]*$").unwrap());
-static PSEUDO_ATX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(#{1,6})(\p{L}.*?)[ \t]*$").unwrap());
+static ATX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*#*[ \t]*$").unwrap());
+static PSEUDO_ATX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(#{1,6})(\p{L}.*?)[ \t]*$").unwrap());
 static BOLD_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^ {0,3}(?:\*\*|__)(?P<label>[^*_]{2,80}?)(?:\*\*|__)[ \t]*(?P<rest>.*?)[ \t]*$").unwrap()
+    Regex::new(r"^ {0,3}(?:\*\*|__)(?P<label>[^*_]{2,80}?)(?:\*\*|__)[ \t]*(?P<rest>.*?)[ \t]*$")
+        .unwrap()
 });
-static PLAIN_LABEL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^ {0,3}(?P<label>\p{L}[\p{L}\d /&'’()-]{1,60}?)[ \t]*:[ \t]*(?P<rest>.*?)[ \t]*$").unwrap());
-static SETEXT_UNDERLINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^ {0,3}(=+|-+)[ \t]*$").unwrap());
+static PLAIN_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^ {0,3}(?P<label>\p{L}[\p{L}\d /&'’()-]{1,60}?)[ \t]*:[ \t]*(?P<rest>.*?)[ \t]*$")
+        .unwrap()
+});
+static SETEXT_UNDERLINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^ {0,3}(=+|-+)[ \t]*$").unwrap());
 static FENCE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^ {0,3}(```+|~~~+)").unwrap());
 
 /// Splits `body` (which starts on file line `body_line`) into a title and sections.
@@ -259,7 +422,13 @@ pub fn split_sections(body: &str, body_line: usize, aliases: &SectionAliases) ->
         }
 
         // The first heading, before any text, that is not a known section is the title.
-        if outline.title.is_none() && !seen_content && heading.kind.is_none() && heading.level.is_some() && outline.sections.is_empty() && current.kind == SectionKind::Preamble {
+        if outline.title.is_none()
+            && !seen_content
+            && heading.kind.is_none()
+            && heading.level.is_some()
+            && outline.sections.is_empty()
+            && current.kind == SectionKind::Preamble
+        {
             outline.title = Some((heading.title, file_line));
             seen_content = true;
             current.body_line = file_line + 1 + usize::from(heading.skip_next);
@@ -268,11 +437,13 @@ pub fn split_sections(body: &str, body_line: usize, aliases: &SectionAliases) ->
         }
         seen_content = true;
 
-        let level = heading.level.unwrap_or(match (current.kind, current.is_empty()) {
-            (SectionKind::Preamble, _) => 2,
-            (_, true) => current_level + 1,
-            _ => current_level,
-        });
+        let level = heading
+            .level
+            .unwrap_or(match (current.kind, current.is_empty()) {
+                (SectionKind::Preamble, _) => 2,
+                (_, true) => current_level + 1,
+                _ => current_level,
+            });
         let finished = std::mem::replace(
             &mut current,
             Section {
@@ -346,13 +517,14 @@ fn recognise_heading(
     aliases: &SectionAliases,
 ) -> Option<Heading> {
     let in_timeline = current == SectionKind::Timeline;
-    let make = |title: &str, level: Option<u8>, rest: Option<String>, kind: Option<SectionKind>| Heading {
-        title: clean_title(title),
-        level,
-        rest,
-        kind,
-        skip_next: false,
-    };
+    let make =
+        |title: &str, level: Option<u8>, rest: Option<String>, kind: Option<SectionKind>| Heading {
+            title: clean_title(title),
+            level,
+            rest,
+            kind,
+            skip_next: false,
+        };
 
     if let Some(c) = ATX.captures(line).or_else(|| PSEUDO_ATX.captures(line)) {
         let title = c.get(2).map_or("", |m| m.as_str());
@@ -371,7 +543,10 @@ fn recognise_heading(
         let label = &c["label"];
         let rest = c["rest"].trim_start_matches(':').trim();
         let kind = aliases.classify_label(label)?;
-        if !rest.is_empty() && matches!(current, SectionKind::Timeline | SectionKind::Tasks) && kind == current {
+        if !rest.is_empty()
+            && matches!(current, SectionKind::Timeline | SectionKind::Tasks)
+            && kind == current
+        {
             return None;
         }
         return Some(make(label, None, Some(rest.to_string()), Some(kind)));
@@ -395,7 +570,11 @@ fn recognise_heading(
     }
     if let Some(next) = next {
         if previous_blank && SETEXT_UNDERLINE.is_match(next) && !is_list_item(trimmed) {
-            let level = if next.trim_start().starts_with('=') { 1 } else { 2 };
+            let level = if next.trim_start().starts_with('=') {
+                1
+            } else {
+                2
+            };
             let kind = aliases.classify(trimmed);
             let mut heading = make(trimmed, Some(level), None, kind);
             heading.skip_next = true;
@@ -404,7 +583,11 @@ fn recognise_heading(
     }
     // A short line that is exactly a section name: "Corrective and Preventative Measures".
     let starts_upper = trimmed.chars().next().is_some_and(char::is_uppercase);
-    if starts_upper && !trimmed.ends_with(['.', ',', ';']) && trimmed.len() <= 60 && !is_list_item(trimmed) {
+    if starts_upper
+        && !trimmed.ends_with(['.', ',', ';'])
+        && trimmed.len() <= 60
+        && !is_list_item(trimmed)
+    {
         if let Some(kind) = aliases.classify_label(trimmed) {
             if normalize_title(trimmed).split(' ').count() <= 5 {
                 return Some(make(trimmed, None, None, Some(kind)));
@@ -421,14 +604,28 @@ fn is_list_item(line: &str) -> bool {
 
 fn is_only_a_moment(title: &str) -> bool {
     let stripped = title.trim_matches(|c: char| c == '*' || c == '_' || c.is_whitespace());
-    leading_moment(stripped, DateContext { year: Some(2000), offset: None })
-        .is_some_and(|(_, used)| stripped[used..].trim_matches(|c: char| !c.is_alphanumeric()).is_empty())
+    leading_moment(
+        stripped,
+        DateContext {
+            year: Some(2000),
+            offset: None,
+        },
+    )
+    .is_some_and(|(_, used)| {
+        stripped[used..]
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .is_empty()
+    })
 }
 
 /// Removes emphasis markers, a trailing colon and surrounding space.
 fn clean_title(title: &str) -> String {
     let title = title.trim().trim_matches(['*', '_']).trim();
-    let title = title.trim_end_matches(':').trim_end_matches(['*', '_']).trim_end_matches(':').trim();
+    let title = title
+        .trim_end_matches(':')
+        .trim_end_matches(['*', '_'])
+        .trim_end_matches(':')
+        .trim();
     title.to_string()
 }
 
@@ -443,7 +640,14 @@ mod tests {
     fn summary(o: &Outline) -> Vec<(String, &'static str, u8, usize)> {
         o.sections
             .iter()
-            .map(|s| (s.title.clone().unwrap_or_default(), s.kind.name(), s.depth, s.line))
+            .map(|s| {
+                (
+                    s.title.clone().unwrap_or_default(),
+                    s.kind.name(),
+                    s.depth,
+                    s.line,
+                )
+            })
             .collect()
     }
 
@@ -463,10 +667,21 @@ mod tests {
     #[test]
     fn root_cause_and_resolution_holds_its_parts() {
         let o = outline("#Root Cause and Resolution\n#Root Cause:\n\nA.\n#Resolution:\n\nB.\nCorrective and Preventative Measures\n#Improvements/Fixes:\n\nX: y\n#Tasks:\n\nTask 1: z\n");
-        let kinds: Vec<_> = o.sections.iter().map(|s| (s.kind.name(), s.depth)).collect();
+        let kinds: Vec<_> = o
+            .sections
+            .iter()
+            .map(|s| (s.kind.name(), s.depth))
+            .collect();
         assert_eq!(
             kinds,
-            [("root_cause_and_resolution", 0), ("root_cause", 1), ("resolution", 1), ("tasks", 0), ("tasks", 1), ("tasks", 1)]
+            [
+                ("root_cause_and_resolution", 0),
+                ("root_cause", 1),
+                ("resolution", 1),
+                ("tasks", 0),
+                ("tasks", 1),
+                ("tasks", 1)
+            ]
         );
     }
 
@@ -483,7 +698,9 @@ mod tests {
 
     #[test]
     fn first_unknown_heading_is_the_title() {
-        let o = outline("# Postmortem: Web outage\n\n## Summary\ntext\n## Lessons learned\nx\n## Appendix\ny\n");
+        let o = outline(
+            "# Postmortem: Web outage\n\n## Summary\ntext\n## Lessons learned\nx\n## Appendix\ny\n",
+        );
         assert_eq!(o.title, Some(("Postmortem: Web outage".to_string(), 1)));
         let kinds: Vec<_> = o.sections.iter().map(|s| s.kind.name()).collect();
         assert_eq!(kinds, ["summary", "lessons", "other"]);
@@ -491,7 +708,9 @@ mod tests {
 
     #[test]
     fn time_headings_inside_a_timeline_are_entries_not_sections() {
-        let o = outline("## Timeline\n\n## May 12\n\n### 20:15\n\nTicket opened\n\n## Resolution\nfixed\n");
+        let o = outline(
+            "## Timeline\n\n## May 12\n\n### 20:15\n\nTicket opened\n\n## Resolution\nfixed\n",
+        );
         let kinds: Vec<_> = o.sections.iter().map(|s| s.kind.name()).collect();
         assert_eq!(kinds, ["timeline", "resolution"]);
         assert!(o.sections[0].body.contains("### 20:15"));
@@ -514,8 +733,14 @@ mod tests {
         let mut extra = BTreeMap::new();
         extra.insert("What broke".to_string(), "root_cause".to_string());
         let aliases = SectionAliases::new(&extra);
-        assert_eq!(aliases.classify("## What broke?"), Some(SectionKind::RootCause));
-        assert_eq!(aliases.classify("Contributing Factors"), Some(SectionKind::RootCause));
+        assert_eq!(
+            aliases.classify("## What broke?"),
+            Some(SectionKind::RootCause)
+        );
+        assert_eq!(
+            aliases.classify("Contributing Factors"),
+            Some(SectionKind::RootCause)
+        );
         assert_eq!(aliases.classify("Appendix"), None);
     }
 

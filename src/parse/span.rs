@@ -11,7 +11,10 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { line_starts, text_len: text.len() }
+        LineIndex {
+            line_starts,
+            text_len: text.len(),
+        }
     }
 
     /// 1-based (line, column) of a byte offset; columns count bytes, like rustc's.

@@ -11,23 +11,39 @@ use super::dates::{find_moment, DateContext};
 use super::sections::{Section, SectionKind};
 use crate::model::{Task, TaskStatus};
 
-static LIST_ITEM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?P<indent>\s*)(?:[-*+•]|\d{1,3}[.)])\s+(?P<text>.*)$").unwrap());
-static TASK_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\s*(?:[-*+]\s+)?[*_]{0,2}(?:task|action(?:\s+item)?|ai)\s*#?\d+[*_]{0,2}\s*[:.)–-]\s*[*_]{0,2}\s*(?P<text>.+)$").unwrap());
-static LABEL_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*[*_]{0,2}(?P<label>\p{Lu}[^:]{2,60}?)[*_]{0,2}\s*:[*_]{0,2}\s+(?P<text>\S.{8,})$").unwrap());
-static CHECKBOX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\[(?P<mark>[ xX✓✔-])\]\s*").unwrap());
+static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?P<indent>\s*)(?:[-*+•]|\d{1,3}[.)])\s+(?P<text>.*)$").unwrap()
+});
+static TASK_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:[-*+]\s+)?[*_]{0,2}(?:task|action(?:\s+item)?|ai)\s*#?\d+[*_]{0,2}\s*[:.)–-]\s*[*_]{0,2}\s*(?P<text>.+)$").unwrap()
+});
+static LABEL_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\s*[*_]{0,2}(?P<label>\p{Lu}[^:]{2,60}?)[*_]{0,2}\s*:[*_]{0,2}\s+(?P<text>\S.{8,})$",
+    )
+    .unwrap()
+});
+static CHECKBOX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\[(?P<mark>[ xX✓✔-])\]\s*").unwrap());
 static DUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)[\s(\[,;–—-]*[*_]{0,2}\b(?:due(?:\s+date)?|deadline|eta|target(?:\s+date)?|by)[*_]{0,2}\s*(?:[:=]|\bon\b|\bby\b)?[*_]{0,2}\s*(?P<date>[^()\[\];|]{3,40}?)\s*[)\]]?\s*(?:[;.](?:\s|$)|$|\s[–—-]\s|\s\()").unwrap()
 });
 static OWNER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)[\s(\[,;–—-]*[*_]{0,2}\b(?:owner|owners|assignee|assigned\s+to|responsible|poc|dri)[*_]{0,2}\s*[:=]?[*_]{0,2}\s*(?P<who>@?[\p{L}][\p{L}\d_.' -]{0,40}?)\s*[)\]]?\s*(?:[,;.]|$|\s[–—-]\s|\s\(|\s+due\b)").unwrap()
 });
-static HANDLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|[\s(\[,])@(?P<who>[A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9_])").unwrap());
-static TEAM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\((?P<who>(?:the\s+)?[\p{Lu}][\p{L} &-]{1,30}\s(?:team|Team|squad|group|SRE|on-call))\)").unwrap());
-static LINK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"https?://[^\s)>\]|]+|\b[A-Z][A-Z0-9]{1,9}-\d{1,7}\b|(?:^|[\s(])#\d{1,7}\b").unwrap());
+static HANDLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[\s(\[,])@(?P<who>[A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9_])").unwrap()
+});
+static TEAM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\((?P<who>(?:the\s+)?[\p{Lu}][\p{L} &-]{1,30}\s(?:team|Team|squad|group|SRE|on-call))\)",
+    )
+    .unwrap()
+});
+static LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"https?://[^\s)>\]|]+|\b[A-Z][A-Z0-9]{1,9}-\d{1,7}\b|(?:^|[\s(])#\d{1,7}\b")
+        .unwrap()
+});
 static DONE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:\(\s*(?:done|completed?|fixed|resolved|closed|shipped)\s*\)|\[\s*(?:done|completed?)\s*\]|\bstatus\s*:\s*(?:done|completed?|closed|fixed|resolved)\b|✅|✔️?|^(?:done|completed?)\s*[:–—-])").unwrap()
 });
@@ -46,6 +62,9 @@ pub fn extract_tasks(sections: &[Section], year: Option<i32>) -> Vec<Task> {
         }
         if found.is_empty() {
             found = label_tasks(section, context);
+        }
+        if found.is_empty() {
+            found = sentence_line_tasks(section, context);
         }
         tasks.extend(found);
     }
@@ -85,12 +104,16 @@ fn list_tasks(section: &Section, context: DateContext) -> Vec<Task> {
         }
         // A wrapped line of the item above.
         if let Some(last) = items.last_mut() {
-            if line.starts_with([' ', '\t']) && !line.trim().is_empty() && last.1 + 8 > line_number {
+            if line.starts_with([' ', '\t']) && !line.trim().is_empty() && last.1 + 8 > line_number
+            {
                 add_detail(&mut last.2, line.trim());
             }
         }
     }
-    items.into_iter().filter_map(|(_, line, text)| task_from_text(&text, line, context)).collect()
+    items
+        .into_iter()
+        .filter_map(|(_, line, text)| task_from_text(&text, line, context))
+        .collect()
 }
 
 /// A label-only item ("**Enhanced Monitoring:**") takes its details as its text;
@@ -115,6 +138,37 @@ fn label_tasks(section: &Section, context: DateContext) -> Vec<Task> {
         .collect()
 }
 
+/// One task per line: runs of two or more lines that are each a whole sentence
+/// ("Add a smoke test after upgrades."). A lone paragraph is prose, not a list.
+fn sentence_line_tasks(section: &Section, context: DateContext) -> Vec<Task> {
+    let is_sentence = |line: &str| {
+        let line = line.trim();
+        !line.starts_with(['|', '>', '#', '`'])
+            && line.chars().next().is_some_and(char::is_uppercase)
+            && line.ends_with(['.', ')', '!'])
+    };
+    let mut tasks = Vec::new();
+    let mut run: Vec<(usize, &str)> = Vec::new();
+    let mut flush = |run: &mut Vec<(usize, &str)>| {
+        if run.len() >= 2 {
+            tasks.extend(
+                run.iter()
+                    .filter_map(|(n, l)| task_from_text(l, *n, context)),
+            );
+        }
+        run.clear();
+    };
+    for (number, line) in section.lines() {
+        if !line.starts_with([' ', '\t']) && is_sentence(line) {
+            run.push((number, line));
+        } else {
+            flush(&mut run);
+        }
+    }
+    flush(&mut run);
+    tasks
+}
+
 /// Rows of a table whose header names an action column.
 fn table_tasks(section: &Section, context: DateContext) -> Vec<Task> {
     let mut tasks = Vec::new();
@@ -130,16 +184,30 @@ fn table_tasks(section: &Section, context: DateContext) -> Vec<Task> {
             columns = TableColumns::from_header(&cells);
             continue;
         };
-        if cells.iter().all(|c| c.chars().all(|ch| matches!(ch, '-' | ':' | ' '))) {
+        if cells
+            .iter()
+            .all(|c| c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')))
+        {
             continue;
         }
-        let cell = |i: Option<usize>| i.and_then(|i| cells.get(i)).map(|c| c.trim()).filter(|c| !c.is_empty());
-        let Some(text) = cell(Some(layout.text)) else { continue };
-        let Some(mut task) = task_from_text(text, line_number, context) else { continue };
+        let cell = |i: Option<usize>| {
+            i.and_then(|i| cells.get(i))
+                .map(|c| c.trim())
+                .filter(|c| !c.is_empty())
+        };
+        let Some(text) = cell(Some(layout.text)) else {
+            continue;
+        };
+        let Some(mut task) = task_from_text(text, line_number, context) else {
+            continue;
+        };
         if let Some(owner) = cell(layout.owner).filter(|o| !super::text::is_placeholder(o)) {
             task.owner = Some(clean_owner(owner));
         }
-        if let Some(due) = cell(layout.due).and_then(|d| find_moment(d, context)).and_then(|m| m.date) {
+        if let Some(due) = cell(layout.due)
+            .and_then(|d| find_moment(d, context))
+            .and_then(|m| m.date)
+        {
             task.due = Some(due);
         }
         if let Some(status) = cell(layout.status) {
@@ -181,7 +249,9 @@ impl TableColumns {
             .enumerate()
             .filter(|(_, c)| {
                 let c = c.to_lowercase();
-                ["bug", "ticket", "issue", "link", "tracker", "jira", "pr"].iter().any(|w| c.split_whitespace().any(|x| x == *w) || c.contains("ticket"))
+                ["bug", "ticket", "issue", "link", "tracker", "jira", "pr"]
+                    .iter()
+                    .any(|w| c.split_whitespace().any(|x| x == *w) || c.contains("ticket"))
             })
             .map(|(i, _)| i)
             .filter(|&i| i != text)
@@ -205,9 +275,12 @@ fn split_row(row: &str) -> Vec<String> {
 fn status_from_word(word: &str) -> Option<TaskStatus> {
     let word = word.trim().trim_matches(['*', '_']).to_lowercase();
     match word.as_str() {
-        "done" | "complete" | "completed" | "closed" | "fixed" | "resolved" | "shipped" | "yes" | "✅" | "[x]" => Some(TaskStatus::Done),
-        "won't do" | "wont do" | "wontfix" | "won't fix" | "dropped" | "cancelled" | "canceled" | "rejected" => Some(TaskStatus::WontDo),
-        "open" | "todo" | "to do" | "in progress" | "started" | "planned" | "no" | "not started" | "[ ]" => Some(TaskStatus::Open),
+        "done" | "complete" | "completed" | "closed" | "fixed" | "resolved" | "shipped" | "yes"
+        | "✅" | "[x]" => Some(TaskStatus::Done),
+        "won't do" | "wont do" | "wontfix" | "won't fix" | "dropped" | "cancelled" | "canceled"
+        | "rejected" => Some(TaskStatus::WontDo),
+        "open" | "todo" | "to do" | "in progress" | "started" | "planned" | "no"
+        | "not started" | "[ ]" => Some(TaskStatus::Open),
         _ => None,
     }
 }
@@ -260,13 +333,25 @@ pub fn task_from_text(text: &str, line: usize, context: DateContext) -> Option<T
     if text.is_empty() || super::text::is_placeholder(&text) {
         return None;
     }
-    Some(Task { number: 0, text, owner, due, status, links, line })
+    Some(Task {
+        number: 0,
+        text,
+        owner,
+        due,
+        status,
+        links,
+        line,
+    })
 }
 
 fn links_in(text: &str) -> Vec<String> {
     let mut links: Vec<String> = Vec::new();
     for m in LINK.find_iter(text) {
-        let link = m.as_str().trim_start_matches(['(', ' ', '\t']).trim_end_matches(['.', ',', ';']).to_string();
+        let link = m
+            .as_str()
+            .trim_start_matches(['(', ' ', '\t'])
+            .trim_end_matches(['.', ',', ';'])
+            .to_string();
         if !links.contains(&link) {
             links.push(link);
         }
@@ -275,22 +360,33 @@ fn links_in(text: &str) -> Vec<String> {
 }
 
 fn clean_owner(owner: &str) -> String {
-    owner.trim().trim_start_matches('@').trim_matches(['*', '_', '`']).trim().to_string()
+    owner
+        .trim()
+        .trim_start_matches('@')
+        .trim_matches(['*', '_', '`'])
+        .trim()
+        .to_string()
 }
 
 /// Collapses spaces and drops separators left behind by removed clauses.
 fn tidy(text: &str) -> String {
     let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let trimmed = collapsed.trim_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '–' | '—' | '-' | '('));
+    let trimmed = collapsed.trim_matches(|c: char| {
+        c.is_whitespace() || matches!(c, ',' | ';' | '–' | '—' | '-' | '(')
+    });
     let trimmed = trimmed.trim_end_matches("()").trim();
-    trimmed.replace(" .", ".").replace(" ,", ",").replace("( ", "(").replace(" )", ")")
+    trimmed
+        .replace(" .", ".")
+        .replace(" ,", ",")
+        .replace("( ", "(")
+        .replace(" )", ")")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::NaiveDate;
     use crate::parse::sections::{split_sections, SectionAliases};
+    use chrono::NaiveDate;
 
     fn tasks(text: &str) -> Vec<Task> {
         let outline = split_sections(text, 1, &SectionAliases::default());
@@ -316,8 +412,14 @@ mod tests {
         let text = "**Tasks:**\n1. **Revise Indexing Procedures:**  \n   - Review the process.\n\n2. **Enhanced Monitoring:**  \n   - Add query monitoring.\n   - Alert on unusual activity.\n";
         let got = tasks(text);
         assert_eq!(got.len(), 2);
-        assert_eq!(got[0].text, "**Revise Indexing Procedures:** Review the process.");
-        assert_eq!(got[1].text, "**Enhanced Monitoring:** Add query monitoring.; Alert on unusual activity.");
+        assert_eq!(
+            got[0].text,
+            "**Revise Indexing Procedures:** Review the process."
+        );
+        assert_eq!(
+            got[1].text,
+            "**Enhanced Monitoring:** Add query monitoring.; Alert on unusual activity."
+        );
     }
 
     #[test]
@@ -354,8 +456,22 @@ mod tests {
     }
 
     #[test]
+    fn one_sentence_per_line() {
+        let got = tasks("## Corrective Measures\n\nRemove the admin binding from tests.\nAdd a smoke test after upgrades.\n");
+        assert_eq!(got.len(), 2);
+        let prose =
+            tasks("## Corrective Measures\n\nTo prevent this we need to improve monitoring.\n");
+        assert!(prose.is_empty());
+    }
+
+    #[test]
     fn tracker_links() {
-        let got = tasks("## Follow-ups\n- Add retries, see OPS-221 and https://example.com/pr/9 (#123)\n");
-        assert_eq!(got[0].links, ["OPS-221", "https://example.com/pr/9", "#123"]);
+        let got = tasks(
+            "## Follow-ups\n- Add retries, see OPS-221 and https://example.com/pr/9 (#123)\n",
+        );
+        assert_eq!(
+            got[0].links,
+            ["OPS-221", "https://example.com/pr/9", "#123"]
+        );
     }
 }

@@ -12,15 +12,23 @@ pub fn plain_text(markdown: &str) -> String {
         match event {
             Event::Text(text) | Event::Code(text) => out.push_str(&text),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock | TagEnd::TableRow) => {
-                out.push('\n')
-            }
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::CodeBlock
+                | TagEnd::TableRow,
+            ) => out.push('\n'),
             Event::End(TagEnd::TableCell) => out.push_str(" | "),
             Event::Start(Tag::Item) => out.push_str("- "),
             _ => {}
         }
     }
-    let lines: Vec<&str> = out.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> = out
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
     lines.join("\n")
 }
 
@@ -41,7 +49,8 @@ pub fn first_sentences(text: &str, count: usize) -> String {
 
 // A full stop, question or exclamation mark followed by a space and a capital or digit;
 // "e.g. x" and "v1.2" do not end a sentence.
-static SENTENCE_END: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[.!?][)\]]?\s+[\p{Lu}\d]").unwrap());
+static SENTENCE_END: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[.!?][)\]]?\s+[\p{Lu}\d]").unwrap());
 
 /// Removes emphasis markers around a whole fragment: `**Impact:**` -> `Impact:`.
 pub fn strip_emphasis(text: &str) -> &str {
@@ -63,20 +72,33 @@ mod tests {
 
     #[test]
     fn plain_text_drops_markup() {
-        assert_eq!(plain_text("**Root:** a [link](http://x) and `code`\n\n- one\n- two"), "Root: a link and code\n- one\n- two");
+        assert_eq!(
+            plain_text("**Root:** a [link](http://x) and `code`\n\n- one\n- two"),
+            "Root: a link and code\n- one\n- two"
+        );
     }
 
     #[test]
     fn first_sentences_stop_at_sentence_ends() {
         let text = "The DB index was missing. Traffic grew, e.g. from bots. Then it failed.";
         assert_eq!(first_sentences(text, 1), "The DB index was missing.");
-        assert_eq!(first_sentences(text, 2), "The DB index was missing. Traffic grew, e.g. from bots.");
+        assert_eq!(
+            first_sentences(text, 2),
+            "The DB index was missing. Traffic grew, e.g. from bots."
+        );
         assert_eq!(first_sentences("no end", 2), "no end");
     }
 
     #[test]
     fn placeholders() {
-        for p in ["TBD", "HH:mm", "[insert date]", "<service name>", "?", "YYYY-MM-DD HH:MM"] {
+        for p in [
+            "TBD",
+            "HH:mm",
+            "[insert date]",
+            "<service name>",
+            "?",
+            "YYYY-MM-DD HH:MM",
+        ] {
             assert!(is_placeholder(p), "{p}");
         }
         assert!(!is_placeholder("June 7, 2024"));

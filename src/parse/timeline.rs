@@ -22,13 +22,20 @@ pub struct TimelineContext {
     pub offset: Option<FixedOffset>,
 }
 
-static LINE_PREFIX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*(?:>\s*)*(?:#{1,6}\s*)?(?:(?:[-*+]|\d{1,3}[.)])\s+)?(?:\[[ xX]\]\s+)?[*_]{0,2}\[?").unwrap());
-static AFTER_MOMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\]?[*_]{0,2}\s*(?:[:|–—-]+\s*)?[*_]{0,2}\s*(?:[:–—-]\s*)?").unwrap());
-static ZONE_NOTE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:all\s+)?times?\s+(?:are\s+)?(?:shown\s+|listed\s+|given\s+)?(?:in|are)\s+\(?([A-Z]{2,5}(?:\s*[+−-]\s*\d{1,2}(?::?\d{2})?)?)").unwrap()
+static LINE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\s*(?:>\s*)*(?:#{1,6}\s*)?(?:(?:[-*+]|\d{1,3}[.)])\s+)?(?:\[[ xX]\]\s+)?[*_]{0,2}\[?",
+    )
+    .unwrap()
 });
-static TABLE_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*\|?\s*:?-{2,}").unwrap());
+static AFTER_MOMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\]?[*_]{0,2}\s*(?:[:|–—-]+\s*)?[*_]{0,2}\s*(?:[:–—-]\s*)?").unwrap()
+});
+static ZONE_NOTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:all\s+)?times?\s+(?:are\s+)?(?:shown\s+|listed\s+|given\s+)?(?:in\s+|are\s+)?\(?([A-Z]{2,5}(?:\s*[+−-]\s*\d{1,2}(?::?\d{2})?)?)").unwrap()
+});
+static TABLE_SEPARATOR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*\|?\s*:?-{2,}").unwrap());
 
 /// Extracts the entries of every timeline section, in document order.
 pub fn extract_timeline(sections: &[Section], context: TimelineContext) -> Vec<TimelineEntry> {
@@ -36,7 +43,11 @@ pub fn extract_timeline(sections: &[Section], context: TimelineContext) -> Vec<T
     let mut previous: Option<(NaiveDate, NaiveTime)> = None;
     let mut day = context.date;
     for section in sections.iter().filter(|s| s.kind == SectionKind::Timeline) {
-        let mut offset = section.title.as_deref().and_then(zone_note).or(context.offset);
+        let mut offset = section
+            .title
+            .as_deref()
+            .and_then(zone_note)
+            .or(context.offset);
         // An entry that came from a heading takes its text from the lines below it.
         let mut awaiting_text: Option<usize> = None;
         for (line_number, line) in section.lines() {
@@ -52,7 +63,10 @@ pub fn extract_timeline(sections: &[Section], context: TimelineContext) -> Vec<T
                     continue;
                 }
             }
-            let date_context = DateContext { year: day.map(|d| chrono::Datelike::year(&d)).or(context.year), offset };
+            let date_context = DateContext {
+                year: day.map(|d| chrono::Datelike::year(&d)).or(context.year),
+                offset,
+            };
             let parsed = if line.trim_start().starts_with('|') {
                 table_row(line, date_context)
             } else {
@@ -61,7 +75,9 @@ pub fn extract_timeline(sections: &[Section], context: TimelineContext) -> Vec<T
             let Some((moment, text)) = parsed else {
                 if let Some(i) = awaiting_text {
                     append_text(&mut entries[i], line.trim());
-                } else if let Some(last) = entries.last_mut().filter(|_| line.starts_with([' ', '\t'])) {
+                } else if let Some(last) =
+                    entries.last_mut().filter(|_| line.starts_with([' ', '\t']))
+                {
                     // An indented line continues the entry above it.
                     if last.line + 1 >= line_number.saturating_sub(3) {
                         append_text(last, line.trim());
@@ -86,7 +102,11 @@ pub fn extract_timeline(sections: &[Section], context: TimelineContext) -> Vec<T
             }
             let at = Moment { date, ..moment };
             let is_heading = line.trim_start().starts_with('#');
-            entries.push(TimelineEntry { at, text: text.to_string(), line: line_number });
+            entries.push(TimelineEntry {
+                at,
+                text: text.to_string(),
+                line: line_number,
+            });
             awaiting_text = (is_heading || text.is_empty()).then_some(entries.len() - 1);
         }
     }
@@ -106,7 +126,14 @@ fn append_text(entry: &mut TimelineEntry, text: &str) {
 }
 
 fn starts_with_moment(line: &str) -> bool {
-    moment_line(line, DateContext { year: Some(2000), offset: None }).is_some()
+    moment_line(
+        line,
+        DateContext {
+            year: Some(2000),
+            offset: None,
+        },
+    )
+    .is_some()
 }
 
 /// `- **15:00:** Issue detected` -> (15:00, "Issue detected").
@@ -149,15 +176,24 @@ fn table_row(line: &str, context: DateContext) -> Option<(Moment, &str)> {
             }
         }
     }
-    let text_start = text_cells.first().map(|cell| cell.as_ptr() as usize - line.as_ptr() as usize)?;
-    let text_end = text_cells.last().map(|cell| cell.as_ptr() as usize - line.as_ptr() as usize + cell.len())?;
+    let text_start = text_cells
+        .first()
+        .map(|cell| cell.as_ptr() as usize - line.as_ptr() as usize)?;
+    let text_end = text_cells
+        .last()
+        .map(|cell| cell.as_ptr() as usize - line.as_ptr() as usize + cell.len())?;
     Some((moment, line[text_start..text_end].trim()))
 }
 
 /// `_All times in EEST_`, `Timeline (all times in UTC)`.
 fn zone_note(text: &str) -> Option<FixedOffset> {
-    let captures = ZONE_NOTE.captures(text)?;
-    parse_zone(&captures[1])
+    static PARENTHESISED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\(\s*([A-Z]{2,5}(?:[+−-]\d{1,2}(?::?\d{2})?)?)\s*\)").unwrap()
+    });
+    ZONE_NOTE
+        .captures_iter(text)
+        .chain(PARENTHESISED.captures_iter(text))
+        .find_map(|c| parse_zone(&c[1]))
 }
 
 #[cfg(test)]
@@ -183,15 +219,36 @@ mod tests {
 
     #[test]
     fn plain_time_lines() {
-        let got = timeline("#Timeline\n10:30 AM: Issue detected.\n12:00 PM: Restored.\n", june_7());
-        assert_eq!(got[0], (Some("2024-06-07T10:30:00Z".into()), "Issue detected.".into()));
-        assert_eq!(got[1], (Some("2024-06-07T12:00:00Z".into()), "Restored.".into()));
+        let got = timeline(
+            "#Timeline\n10:30 AM: Issue detected.\n12:00 PM: Restored.\n",
+            june_7(),
+        );
+        assert_eq!(
+            got[0],
+            (
+                Some("2024-06-07T10:30:00Z".into()),
+                "Issue detected.".into()
+            )
+        );
+        assert_eq!(
+            got[1],
+            (Some("2024-06-07T12:00:00Z".into()), "Restored.".into())
+        );
     }
 
     #[test]
     fn bold_time_bullets() {
-        let got = timeline("### Timeline\n\n- **15:00:** Alert fired.\n- **17:30:** Resolved.\n", TimelineContext { offset: None, ..june_7() });
-        assert_eq!(got[0], (Some("2024-06-07T15:00:00".into()), "Alert fired.".into()));
+        let got = timeline(
+            "### Timeline\n\n- **15:00:** Alert fired.\n- **17:30:** Resolved.\n",
+            TimelineContext {
+                offset: None,
+                ..june_7()
+            },
+        );
+        assert_eq!(
+            got[0],
+            (Some("2024-06-07T15:00:00".into()), "Alert fired.".into())
+        );
         assert_eq!(got.len(), 2);
     }
 
@@ -199,33 +256,75 @@ mod tests {
     fn tables_with_date_and_time_columns() {
         let text = "## Timeline\n| Date | Time | Event |\n|---|---|---|\n| 2024-06-07 | 14:05 | Deploy **started** |\n| 2024-06-07 | 14:20 | Alert |\n";
         let got = timeline(text, TimelineContext::default());
-        assert_eq!(got, [(Some("2024-06-07T14:05:00".into()), "Deploy **started**".into()), (Some("2024-06-07T14:20:00".into()), "Alert".into())]);
+        assert_eq!(
+            got,
+            [
+                (
+                    Some("2024-06-07T14:05:00".into()),
+                    "Deploy **started**".into()
+                ),
+                (Some("2024-06-07T14:20:00".into()), "Alert".into())
+            ]
+        );
     }
 
     #[test]
     fn headings_and_day_headings_and_midnight() {
         let text = "## Timeline\n\n_All times in EEST_\n\n## May 12\n\n### 23:15\n\nTicket opened\n\n### 00:40\nEngineer paged\n\n## May 14\n### 09:00\nFixed\n";
-        let got = timeline(text, TimelineContext { year: Some(2025), ..Default::default() });
-        assert_eq!(got[0], (Some("2025-05-12T23:15:00+03:00".into()), "Ticket opened".into()));
-        assert_eq!(got[1], (Some("2025-05-13T00:40:00+03:00".into()), "Engineer paged".into()));
-        assert_eq!(got[2], (Some("2025-05-14T09:00:00+03:00".into()), "Fixed".into()));
+        let got = timeline(
+            text,
+            TimelineContext {
+                year: Some(2025),
+                ..Default::default()
+            },
+        );
+        assert_eq!(
+            got[0],
+            (
+                Some("2025-05-12T23:15:00+03:00".into()),
+                "Ticket opened".into()
+            )
+        );
+        assert_eq!(
+            got[1],
+            (
+                Some("2025-05-13T00:40:00+03:00".into()),
+                "Engineer paged".into()
+            )
+        );
+        assert_eq!(
+            got[2],
+            (Some("2025-05-14T09:00:00+03:00".into()), "Fixed".into())
+        );
     }
 
     #[test]
     fn dated_paragraphs_with_en_dash() {
         let got = timeline("## Timeline\n\n27-05-2025 13:44 – Rollout began.\n\n27-05-2025 15:01 – All services restored.\n", TimelineContext::default());
-        assert_eq!(got[1], (Some("2025-05-27T15:01:00".into()), "All services restored.".into()));
+        assert_eq!(
+            got[1],
+            (
+                Some("2025-05-27T15:01:00".into()),
+                "All services restored.".into()
+            )
+        );
     }
 
     #[test]
     fn times_without_a_date_stay_times() {
-        let got = timeline("## Timeline\n- 10:45 AM - Pager went off\n", TimelineContext::default());
+        let got = timeline(
+            "## Timeline\n- 10:45 AM - Pager went off\n",
+            TimelineContext::default(),
+        );
         assert_eq!(got, [(Some("10:45:00".into()), "Pager went off".into())]);
     }
 
     #[test]
     fn lines_without_times_are_not_entries() {
-        let got = timeline("## Timeline\nWe noticed slowness.\n- 3 minutes later we paged\n", june_7());
+        let got = timeline(
+            "## Timeline\nWe noticed slowness.\n- 3 minutes later we paged\n",
+            june_7(),
+        );
         assert!(got.is_empty(), "{got:?}");
     }
 }

@@ -1,0 +1,57 @@
+//! The command line: clap derive; each flag's doc comment is its help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "pmsite", version, about = "Turns a folder of incident postmortems into a static archive", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site: read the content folder, write the output folder.
+    Build(BuildArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Folder of postmortems [default: content, or content_dir in the config]
+    #[arg(long, value_name = "DIR")]
+    pub content: Option<PathBuf>,
+
+    /// Folder to write the site to; replaced whole [default: public, or output_dir in the config]
+    #[arg(long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+
+    /// Where the site will be published, e.g. https://example.com/postmortems/ (links stay relative without it)
+    #[arg(long, value_name = "URL", env = "PMSITE_BASE_URL")]
+    pub base_url: Option<String>,
+
+    /// The date overdue tasks are judged against [default: $SOURCE_DATE_EPOCH, else the current date]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+
+    /// Number of worker threads [default: one per core]
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// Site config file [default: pmsite.toml if present]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Theme folder whose templates and static files override the default theme's
+    #[arg(long, value_name = "DIR")]
+    pub theme: Option<PathBuf>,
+
+    /// Replace the output folder even if pmsite did not create it
+    #[arg(long)]
+    pub force: bool,
+
+    /// Print only problems, not the summary line
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}

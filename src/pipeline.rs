@@ -1,0 +1,251 @@
+//! `build`: walk → parse → model → render → write, each step timed. The library entry
+//! point; the CLI only gathers options and prints the report.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostic::{sort_diagnostics, Diagnostic};
+use crate::error::{Error, Result};
+use crate::model::{Archive, Incident};
+use crate::parse::sections::SectionAliases;
+use crate::parse::{parse_incident, ParseOptions};
+use crate::render::theme::Theme;
+use crate::render::views::LinkStyle;
+use crate::render::{render_site, RenderSettings, RenderedSite};
+use crate::walk::{walk, IgnoreList, SourceFile};
+
+/// Everything a build needs; the CLI fills it from flags, the config and the clock.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub config: Config,
+    /// The date overdue tasks are judged against. The build never reads the clock.
+    pub today: NaiveDate,
+    /// Worker threads; `None` lets rayon choose.
+    pub jobs: Option<usize>,
+    /// Replace an output folder pmsite did not create.
+    pub force: bool,
+}
+
+/// What a build did.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    pub incidents: usize,
+    pub pages: usize,
+    /// Every problem found, sorted by file and line.
+    pub diagnostics: Vec<Diagnostic>,
+    /// (step, time taken), in pipeline order.
+    pub timings: Vec<(&'static str, Duration)>,
+    pub open_tasks: usize,
+    pub overdue_tasks: usize,
+}
+
+impl BuildReport {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+}
+
+/// Builds the site and writes it to the configured output folder.
+pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    let (site, mut report) = build_in_memory(options)?;
+    let started = Instant::now();
+    crate::write::write_site(&options.config.output_dir, &site, options.force)?;
+    report.timings.push(("write", started.elapsed()));
+    Ok(report)
+}
+
+/// Everything `build` does except writing: the rendered files and the report.
+pub fn build_in_memory(options: &BuildOptions) -> Result<(RenderedSite, BuildReport)> {
+    let pool = {
+        let mut builder = rayon::ThreadPoolBuilder::new();
+        if let Some(jobs) = options.jobs {
+            builder = builder.num_threads(jobs.max(1));
+        }
+        builder
+            .build()
+            .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?
+    };
+    pool.install(|| run_steps(options))
+}
+
+fn run_steps(options: &BuildOptions) -> Result<(RenderedSite, BuildReport)> {
+    let config = &options.config;
+    let mut report = BuildReport::default();
+    let mut step = Timer(Some(Instant::now()));
+
+    check_folders(&config.content_dir, &config.output_dir)?;
+    let theme = Theme::load(config.theme.as_deref())?;
+    let ignore = IgnoreList::new(&config.ignore).map_err(Error::Usage)?;
+    step.done("load", &mut report);
+
+    let found = walk(&config.content_dir, &ignore, Some(&config.output_dir));
+    report.diagnostics.extend(found.diagnostics);
+    step.done("walk", &mut report);
+
+    let parse_options = ParseOptions {
+        aliases: SectionAliases::new(&config.aliases),
+        default_offset: config.default_offset(),
+    };
+    let parsed: Vec<(Option<Incident>, Vec<Diagnostic>)> = found
+        .files
+        .par_iter()
+        .map(|file| read_and_parse(file, &parse_options))
+        .collect();
+    let mut incidents = Vec::with_capacity(parsed.len());
+    for (incident, diagnostics) in parsed {
+        report.diagnostics.extend(diagnostics);
+        incidents.extend(incident);
+    }
+    step.done("parse", &mut report);
+
+    let incidents = drop_duplicate_ids(incidents, &mut report.diagnostics);
+    let archive = Archive::new(incidents);
+    report.incidents = archive.incidents.len();
+    report.open_tasks = archive.incidents.iter().map(Incident::open_tasks).sum();
+    report.overdue_tasks = archive
+        .incidents
+        .iter()
+        .map(|i| i.overdue_tasks(options.today))
+        .sum();
+    step.done("model", &mut report);
+
+    let settings = RenderSettings {
+        title: config.title.clone(),
+        description: config.description.clone(),
+        links: link_style(&config.base_url),
+        today: options.today,
+        source_url: config.source_url.clone(),
+    };
+    let site = render_site(&archive, &settings, &theme)?;
+    report.pages = site.page_count();
+    step.done("render", &mut report);
+
+    sort_diagnostics(&mut report.diagnostics);
+    Ok((site, report))
+}
+
+/// Reads one file and parses it; its diagnostics travel with it.
+fn read_and_parse(
+    file: &SourceFile,
+    options: &ParseOptions,
+) -> (Option<Incident>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let bytes = match std::fs::read(&file.absolute) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            diagnostics.push(Diagnostic::error(
+                &file.relative,
+                1,
+                "unreadable",
+                format!("cannot read: {error}"),
+            ));
+            return (None, diagnostics);
+        }
+    };
+    let Some(text) = crate::read::decode(&file.relative, &bytes, &mut diagnostics) else {
+        return (None, diagnostics);
+    };
+    let mut incident = parse_incident(&file.relative, &text, options);
+    diagnostics.append(&mut incident.diagnostics);
+    incident.diagnostics = diagnostics.clone();
+    (Some(incident), diagnostics)
+}
+
+/// Two files with one id would share a URL: the first (in path order) keeps it, the
+/// other is reported and left out.
+fn drop_duplicate_ids(
+    incidents: Vec<Incident>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Incident> {
+    let mut owners: BTreeMap<String, String> = BTreeMap::new();
+    let mut kept = Vec::with_capacity(incidents.len());
+    for incident in incidents {
+        if let Some(first) = owners.get(&incident.id) {
+            diagnostics.push(Diagnostic::error(
+                &incident.source,
+                1,
+                "duplicate-id",
+                format!("id `{}` is already used by {first}; this file is left out (set a different `id` in its frontmatter)", incident.id),
+            ));
+            continue;
+        }
+        owners.insert(incident.id.clone(), incident.source.clone());
+        kept.push(incident);
+    }
+    kept
+}
+
+fn link_style(base_url: &str) -> LinkStyle {
+    if base_url.trim().is_empty() {
+        LinkStyle::Relative
+    } else {
+        let mut base_url = base_url.trim().to_string();
+        if !base_url.ends_with('/') {
+            base_url.push('/');
+        }
+        LinkStyle::Absolute { base_url }
+    }
+}
+
+/// The content folder must exist, and must not sit inside the output folder, which a
+/// build replaces whole.
+fn check_folders(content: &Path, output: &Path) -> Result<()> {
+    if !content.is_dir() {
+        return Err(Error::NoContent(content.to_path_buf()));
+    }
+    let content_abs = content.canonicalize().map_err(|e| Error::io(content, e))?;
+    let output_abs = absolute(output);
+    if content_abs.starts_with(&output_abs) {
+        return Err(Error::ContentInsideOutput {
+            content: content.to_path_buf(),
+            output: output.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
+/// The canonical form of a path that may not exist yet: its nearest existing ancestor
+/// canonicalized, the rest appended.
+fn absolute(path: &Path) -> PathBuf {
+    let mut missing = Vec::new();
+    let mut current = path.to_path_buf();
+    loop {
+        if let Ok(canonical) = current.canonicalize() {
+            return missing
+                .iter()
+                .rev()
+                .fold(canonical, |acc, part| acc.join(part));
+        }
+        match (current.file_name(), current.parent()) {
+            (Some(name), Some(parent)) => {
+                missing.push(name.to_os_string());
+                current = if parent.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    parent.to_path_buf()
+                };
+            }
+            _ => return path.to_path_buf(),
+        }
+    }
+}
+
+#[derive(Default)]
+struct Timer(Option<Instant>);
+
+impl Timer {
+    fn done(&mut self, name: &'static str, report: &mut BuildReport) {
+        let started = self.0.unwrap_or_else(Instant::now);
+        report.timings.push((name, started.elapsed()));
+        self.0 = Some(Instant::now());
+    }
+}

@@ -1,0 +1,108 @@
+//! Reads a postmortem file's bytes into text: UTF-8 (with or without a byte-order
+//! mark), UTF-16 with a mark, and, for files that are not valid UTF-8, Windows-1252 (a
+//! superset of Latin-1, what old editors and wikis save) with a warning.
+
+use crate::diagnostic::Diagnostic;
+
+/// The decoded text, or a diagnostic saying why the file was skipped.
+pub fn decode(path: &str, bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return decode(path, rest, diagnostics);
+    }
+    if let Some(text) = utf16(bytes) {
+        return Some(text);
+    }
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        diagnostics.push(Diagnostic::error(
+            path,
+            1,
+            "binary-file",
+            "file contains NUL bytes: not a text postmortem; skipped",
+        ));
+        return None;
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Some(text.to_string()),
+        Err(error) => {
+            let line = 1 + bytes[..error.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            diagnostics.push(Diagnostic::warning(
+                path,
+                line,
+                "not-utf8",
+                "file is not valid UTF-8; read as Windows-1252 (Latin-1). Save it as UTF-8 to silence this",
+            ));
+            Some(bytes.iter().map(|&b| windows_1252(b)).collect())
+        }
+    }
+}
+
+fn utf16(bytes: &[u8]) -> Option<String> {
+    let (rest, little_endian) = match bytes {
+        [0xFF, 0xFE, rest @ ..] => (rest, true),
+        [0xFE, 0xFF, rest @ ..] => (rest, false),
+        _ => return None,
+    };
+    let units = rest.chunks_exact(2).map(|pair| {
+        let pair = [pair[0], pair[1]];
+        if little_endian {
+            u16::from_le_bytes(pair)
+        } else {
+            u16::from_be_bytes(pair)
+        }
+    });
+    Some(
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect(),
+    )
+}
+
+/// Windows-1252 differs from Latin-1 only in 0x80-0x9F (curly quotes, dashes, euro).
+fn windows_1252(byte: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    match byte {
+        0x80..=0x9F => HIGH[usize::from(byte - 0x80)],
+        other => char::from(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        let mut d = Vec::new();
+        assert_eq!(decode("a", "héllo".as_bytes(), &mut d).unwrap(), "héllo");
+        assert_eq!(decode("a", b"\xEF\xBB\xBFhi", &mut d).unwrap(), "hi");
+        assert!(d.is_empty());
+    }
+
+    #[test]
+    fn windows_1252_with_a_warning_on_the_right_line() {
+        let mut d = Vec::new();
+        let text = decode("a.md", b"ok\ncaf\xe9 \x93quoted\x94\n", &mut d).unwrap();
+        assert_eq!(text, "ok\ncafé “quoted”\n");
+        assert_eq!(d[0].code, "not-utf8");
+        assert_eq!(d[0].line, 2);
+    }
+
+    #[test]
+    fn utf16_and_binary() {
+        let mut d = Vec::new();
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("hi".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(decode("a", &utf16, &mut d).unwrap(), "hi");
+        assert!(decode("b.md", b"\x89PNG\x00\x00", &mut d).is_none());
+        assert_eq!(d[0].code, "binary-file");
+    }
+}

@@ -1,0 +1,166 @@
+//! `incidents.json`: every incident's extracted facts, for tools. The shape is versioned
+//! by `schema` and documented in the user guide; add fields, never change them.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{Impact, Incident, Tag, TaskStatus, TitleSource};
+use crate::parse::dates::offset_name;
+
+/// Bumped only when a field changes meaning or is removed.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct IncidentsFile<'a> {
+    schema: u32,
+    generator: String,
+    today: String,
+    incidents: Vec<IncidentJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct IncidentJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    title_source: TitleSource,
+    source: &'a str,
+    url: String,
+    start: Option<String>,
+    end: Option<String>,
+    start_time_of_day: Option<String>,
+    end_time_of_day: Option<String>,
+    timezone: String,
+    timezone_assumed: bool,
+    duration_minutes: Option<i64>,
+    stated_duration_minutes: Option<i64>,
+    severity: Option<&'a str>,
+    services: &'a [String],
+    tags: &'a [Tag],
+    summary: Option<&'a str>,
+    impact: Option<&'a Impact>,
+    root_cause: Option<&'a str>,
+    root_cause_summary: Option<&'a str>,
+    trigger: Option<&'a str>,
+    resolution: Option<&'a str>,
+    timeline: Vec<TimelineJson<'a>>,
+    tasks: Vec<TaskJson<'a>>,
+    sections: Vec<SectionJson<'a>>,
+    diagnostics: &'a [Diagnostic],
+}
+
+#[derive(Serialize)]
+struct TimelineJson<'a> {
+    at: Option<String>,
+    text: &'a str,
+    anchor: String,
+    line: usize,
+}
+
+#[derive(Serialize)]
+struct TaskJson<'a> {
+    id: String,
+    anchor: String,
+    text: &'a str,
+    owner: Option<&'a str>,
+    due: Option<String>,
+    status: TaskStatus,
+    overdue: bool,
+    links: &'a [String],
+    line: usize,
+}
+
+#[derive(Serialize)]
+struct SectionJson<'a> {
+    title: Option<&'a str>,
+    kind: &'static str,
+    line: usize,
+}
+
+/// The bytes of `incidents.json` for an archive, pretty-printed with a final newline.
+pub fn incidents_json(incidents: &[Incident], today: NaiveDate) -> Vec<u8> {
+    let file = IncidentsFile {
+        schema: SCHEMA_VERSION,
+        generator: format!("pmsite {}", env!("CARGO_PKG_VERSION")),
+        today: today.format("%Y-%m-%d").to_string(),
+        incidents: incidents.iter().map(|i| incident_json(i, today)).collect(),
+    };
+    let mut bytes = serde_json::to_vec_pretty(&file).expect("incident JSON always serializes");
+    bytes.push(b'\n');
+    bytes
+}
+
+fn incident_json(incident: &Incident, today: NaiveDate) -> IncidentJson<'_> {
+    let iso = |fact: &Option<crate::model::Fact<crate::parse::dates::Moment>>| {
+        fact.as_ref().and_then(|f| f.value.iso())
+    };
+    let time_of_day = |fact: &Option<crate::model::Fact<crate::parse::dates::Moment>>| {
+        fact.as_ref()
+            .filter(|f| f.value.date.is_none())
+            .and_then(|f| f.value.time)
+            .map(|t| t.format("%H:%M").to_string())
+    };
+    IncidentJson {
+        id: &incident.id,
+        title: &incident.title,
+        title_source: incident.title_source,
+        source: &incident.source,
+        url: format!("incidents/{}/", incident.id),
+        start: iso(&incident.start),
+        end: iso(&incident.end),
+        start_time_of_day: time_of_day(&incident.start),
+        end_time_of_day: time_of_day(&incident.end),
+        timezone: offset_name(incident.timezone),
+        timezone_assumed: incident.timezone_assumed,
+        duration_minutes: incident.duration_minutes,
+        stated_duration_minutes: incident.stated_duration_minutes.map(|f| f.value),
+        severity: incident.severity.as_deref(),
+        services: &incident.services,
+        tags: &incident.tags,
+        summary: incident.summary.as_deref(),
+        impact: incident.impact.as_ref(),
+        root_cause: incident.root_cause.as_ref().map(|r| r.text.as_str()),
+        root_cause_summary: incident.root_cause.as_ref().map(|r| r.summary.as_str()),
+        trigger: incident.trigger.as_deref(),
+        resolution: incident.resolution.as_deref(),
+        timeline: incident
+            .timeline
+            .iter()
+            .enumerate()
+            .map(|(i, e)| TimelineJson {
+                at: e
+                    .at
+                    .iso()
+                    .or_else(|| e.at.time.map(|t| t.format("%H:%M").to_string())),
+                text: &e.text,
+                anchor: format!("t-{}", i + 1),
+                line: e.line,
+            })
+            .collect(),
+        tasks: incident
+            .tasks
+            .iter()
+            .map(|t| TaskJson {
+                id: format!("{}/task-{}", incident.id, t.number),
+                anchor: format!("task-{}", t.number),
+                text: &t.text,
+                owner: t.owner.as_deref(),
+                due: t.due.map(|d| d.format("%Y-%m-%d").to_string()),
+                status: t.status,
+                overdue: t.is_overdue(today),
+                links: &t.links,
+                line: t.line,
+            })
+            .collect(),
+        sections: incident
+            .sections
+            .iter()
+            .map(|s| SectionJson {
+                title: s.title.as_deref(),
+                kind: s.kind.name(),
+                line: s.line,
+            })
+            .collect(),
+        diagnostics: &incident.diagnostics,
+    }
+}

@@ -1,0 +1,134 @@
+//! Markdown to HTML for section bodies, timeline entries and tasks.
+
+use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES
+}
+
+/// Renders a block of markdown. Raw HTML is shown as text, never passed through, so no
+/// postmortem can put script into a page. Headings inside a section are at least `<h4>`,
+/// below the page's own `<h1>`-`<h3>`.
+pub fn render_block(markdown: &str) -> String {
+    let events = Parser::new_ext(markdown, options()).map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level: demote(level),
+            id,
+            classes,
+            attrs,
+        }),
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(demote(level))),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: safe_url(dest_url),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: safe_url(dest_url),
+            title,
+            id,
+        }),
+        other => other,
+    });
+    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut out, events);
+    out
+}
+
+/// Renders one line of markdown without the surrounding `<p>`.
+pub fn render_inline(markdown: &str) -> String {
+    let html = render_block(markdown);
+    let trimmed = html.trim_end();
+    match trimmed
+        .strip_prefix("<p>")
+        .and_then(|rest| rest.strip_suffix("</p>"))
+    {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => trimmed.to_string(),
+    }
+}
+
+fn demote(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 | HeadingLevel::H2 | HeadingLevel::H3 | HeadingLevel::H4 => {
+            HeadingLevel::H4
+        }
+        HeadingLevel::H5 => HeadingLevel::H5,
+        HeadingLevel::H6 => HeadingLevel::H6,
+    }
+}
+
+/// `javascript:`, `vbscript:` and `data:` links become inert.
+fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
+    let lowered: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if ["javascript:", "vbscript:", "data:"]
+        .iter()
+        .any(|scheme| lowered.starts_with(scheme))
+    {
+        CowStr::Borrowed("#")
+    } else {
+        url
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_html_is_shown_not_run() {
+        let html = render_block("hello <script>alert(1)</script>\n\n<div onclick=x>hi</div>\n");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<div"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn script_urls_are_defused() {
+        let html = render_block("[x](javascript:alert(1)) [y]( JavaScript:alert(1))");
+        assert!(!html.to_lowercase().contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn headings_are_demoted_and_inline_drops_paragraph() {
+        assert_eq!(render_block("# Big\n").trim(), "<h4>Big</h4>");
+        assert_eq!(
+            render_inline("**Index** created"),
+            "<strong>Index</strong> created"
+        );
+    }
+
+    #[test]
+    fn tables_and_task_lists_render() {
+        let html = render_block("| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n");
+        assert!(
+            html.contains("<table>") && html.contains("checkbox"),
+            "{html}"
+        );
+    }
+}

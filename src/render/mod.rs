@@ -1,0 +1,170 @@
+//! Rendering: the archive becomes files in memory (pages, JSON, static assets). Nothing
+//! here writes to disk; `write` does that.
+
+pub mod json;
+pub mod markdown;
+pub mod theme;
+pub mod views;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use self::theme::Theme;
+use self::views::{incident_folder, IncidentSummaryView, IncidentView, LinkStyle, SiteView};
+use crate::error::Result;
+use crate::model::Archive;
+
+/// Site-wide settings the pages need.
+#[derive(Debug, Clone)]
+pub struct RenderSettings {
+    pub title: String,
+    pub description: String,
+    pub links: LinkStyle,
+    pub today: NaiveDate,
+    pub source_url: String,
+}
+
+/// The rendered site: output path (`/`-separated, relative) -> bytes, in path order.
+#[derive(Debug, Default)]
+pub struct RenderedSite {
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+impl RenderedSite {
+    /// Pages are the `.html` files.
+    pub fn page_count(&self) -> usize {
+        self.files.keys().filter(|p| p.ends_with(".html")).count()
+    }
+}
+
+/// Home-page counts.
+#[derive(Debug, Serialize)]
+struct Stats {
+    incidents: usize,
+    open_tasks: usize,
+    overdue_tasks: usize,
+    total_minutes: i64,
+}
+
+#[derive(Debug, Serialize)]
+struct PageInfo<'a> {
+    /// `home`, `incident`, `not_found`.
+    kind: &'a str,
+    title: &'a str,
+    /// Site-relative link to this page.
+    path: String,
+}
+
+/// Renders every page of the archive.
+pub fn render_site(
+    archive: &Archive,
+    settings: &RenderSettings,
+    theme: &Theme,
+) -> Result<RenderedSite> {
+    let links = &settings.links;
+    let site = SiteView {
+        title: settings.title.clone(),
+        description: settings.description.clone(),
+        base_url: match links {
+            LinkStyle::Relative => String::new(),
+            LinkStyle::Absolute { base_url } => base_url.clone(),
+        },
+        today: settings.today.format("%Y-%m-%d").to_string(),
+        version: env!("CARGO_PKG_VERSION"),
+        home: links.page(""),
+        stylesheet: "static/style.css".to_string(),
+    };
+    let base_context = |depth: usize, page: PageInfo| {
+        let mut context = Context::new();
+        context.insert("site", &site);
+        context.insert("root", &links.root(depth));
+        context.insert("page", &page);
+        context
+    };
+
+    let mut files = BTreeMap::new();
+    let summaries: Vec<IncidentSummaryView> = archive
+        .incidents
+        .iter()
+        .map(|i| IncidentSummaryView::new(i, links, settings.today))
+        .collect();
+    let stats = Stats {
+        incidents: archive.incidents.len(),
+        open_tasks: summaries.iter().map(|s| s.open_tasks).sum(),
+        overdue_tasks: summaries.iter().map(|s| s.overdue_tasks).sum(),
+        total_minutes: archive
+            .incidents
+            .iter()
+            .filter_map(|i| i.duration_minutes)
+            .sum(),
+    };
+    let mut home = base_context(
+        0,
+        PageInfo {
+            kind: "home",
+            title: &settings.title,
+            path: links.page(""),
+        },
+    );
+    home.insert("incidents", &summaries);
+    home.insert("stats", &stats);
+    files.insert(
+        "index.html".to_string(),
+        theme.render("index.html", &home)?.into_bytes(),
+    );
+
+    let not_found = base_context(
+        0,
+        PageInfo {
+            kind: "not_found",
+            title: "Page not found",
+            path: "404.html".to_string(),
+        },
+    );
+    files.insert(
+        "404.html".to_string(),
+        theme.render("404.html", &not_found)?.into_bytes(),
+    );
+
+    let pages: Vec<Result<Vec<(String, Vec<u8>)>>> = archive
+        .incidents
+        .par_iter()
+        .map(|incident| {
+            let view = IncidentView::new(incident, links, settings.today, &settings.source_url);
+            let folder = incident_folder(&incident.id);
+            let mut context = base_context(
+                2,
+                PageInfo {
+                    kind: "incident",
+                    title: &incident.title,
+                    path: view.path.clone(),
+                },
+            );
+            context.insert("incident", &view);
+            let html = theme.render("incident.html", &context)?;
+            Ok(vec![
+                (format!("{folder}index.html"), html.into_bytes()),
+                (
+                    format!("{folder}source.txt"),
+                    incident.source_text.clone().into_bytes(),
+                ),
+            ])
+        })
+        .collect();
+    for page in pages {
+        files.extend(page?);
+    }
+
+    files.insert(
+        "incidents.json".to_string(),
+        json::incidents_json(&archive.incidents, settings.today),
+    );
+    for (name, bytes) in &theme.static_files {
+        files.insert(format!("static/{name}"), bytes.clone());
+    }
+    Ok(RenderedSite { files })
+}

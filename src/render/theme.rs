@@ -1,0 +1,130 @@
+//! The default theme, compiled into the binary, and file-by-file overrides from a user
+//! theme folder (`templates/*.html`, `static/*`).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use tera::Tera;
+
+use crate::error::{Error, Result};
+
+/// The default theme's templates, by name.
+const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "base.html",
+        include_str!("../../themes/default/templates/base.html"),
+    ),
+    (
+        "macros.html",
+        include_str!("../../themes/default/templates/macros.html"),
+    ),
+    (
+        "index.html",
+        include_str!("../../themes/default/templates/index.html"),
+    ),
+    (
+        "incident.html",
+        include_str!("../../themes/default/templates/incident.html"),
+    ),
+    (
+        "404.html",
+        include_str!("../../themes/default/templates/404.html"),
+    ),
+];
+
+/// The default theme's static files, copied to `static/` in the site.
+const STATIC_FILES: &[(&str, &[u8])] = &[(
+    "style.css",
+    include_bytes!("../../themes/default/static/style.css"),
+)];
+
+/// Compiled templates plus the static files to copy.
+pub struct Theme {
+    pub tera: Tera,
+    /// Path below `static/` -> bytes, sorted.
+    pub static_files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Theme {
+    /// The default theme, with the templates and static files of `overrides` (a theme
+    /// folder) replacing the default ones of the same name.
+    pub fn load(overrides: Option<&Path>) -> Result<Theme> {
+        let mut templates: BTreeMap<String, String> = TEMPLATES
+            .iter()
+            .map(|(name, text)| (name.to_string(), text.to_string()))
+            .collect();
+        let mut static_files: BTreeMap<String, Vec<u8>> = STATIC_FILES
+            .iter()
+            .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
+            .collect();
+        if let Some(dir) = overrides {
+            if !dir.is_dir() {
+                return Err(Error::Theme(format!(
+                    "theme folder {} does not exist",
+                    dir.display()
+                )));
+            }
+            read_folder(&dir.join("templates"), |name, bytes| {
+                let text = String::from_utf8(bytes)
+                    .map_err(|_| Error::Theme(format!("template {name} is not UTF-8")))?;
+                templates.insert(name, text);
+                Ok(())
+            })?;
+            read_folder(&dir.join("static"), |name, bytes| {
+                static_files.insert(name, bytes);
+                Ok(())
+            })?;
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| Error::Template {
+                template: "theme".to_string(),
+                message: error_chain(&e),
+            })?;
+        Ok(Theme { tera, static_files })
+    }
+
+    pub fn render(&self, template: &str, context: &tera::Context) -> Result<String> {
+        self.tera
+            .render(template, context)
+            .map_err(|e| Error::Template {
+                template: template.to_string(),
+                message: error_chain(&e),
+            })
+    }
+}
+
+/// Every file below `dir`, sorted, by `/`-separated relative name.
+fn read_folder(dir: &Path, mut add: impl FnMut(String, Vec<u8>) -> Result<()>) -> Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::Theme(e.to_string()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let name = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+        add(name, bytes)?;
+    }
+    Ok(())
+}
+
+/// Tera hides the useful part of an error in its sources.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}

@@ -1,0 +1,429 @@
+//! What templates see. These structs are the theme contract documented in the user
+//! guide: the model can change without breaking themes. Links are site-relative paths;
+//! templates put `root` (the way back to the site root from the current page) before them.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::markdown::{render_block, render_inline};
+use crate::diagnostic::Diagnostic;
+use crate::model::slug::AnchorSet;
+use crate::model::{Fact, Incident, Task, TaskStatus, TimelineEntry};
+use crate::parse::dates::{offset_name, Moment};
+use crate::parse::duration::format_minutes;
+use crate::parse::sections::SectionKind;
+
+/// How links are written: relative with `index.html` (works from disk), or under a base URL.
+#[derive(Debug, Clone)]
+pub enum LinkStyle {
+    Relative,
+    Absolute { base_url: String },
+}
+
+impl LinkStyle {
+    /// A folder page (`incidents/x/`) as a link target.
+    pub fn page(&self, folder: &str) -> String {
+        match self {
+            LinkStyle::Relative => format!("{folder}index.html"),
+            LinkStyle::Absolute { .. } => folder.to_string(),
+        }
+    }
+
+    /// The prefix that leads from a page `depth` folders deep back to the site root.
+    pub fn root(&self, depth: usize) -> String {
+        match self {
+            LinkStyle::Relative => "../".repeat(depth),
+            LinkStyle::Absolute { base_url } => base_url.clone(),
+        }
+    }
+}
+
+/// Facts about the whole site, on every page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    /// Empty when links are relative.
+    pub base_url: String,
+    /// The date overdue tasks are judged against, `YYYY-MM-DD`.
+    pub today: String,
+    pub version: &'static str,
+    /// Link to the home page, site-relative.
+    pub home: String,
+    pub stylesheet: String,
+}
+
+/// A point in time for display.
+#[derive(Debug, Clone, Serialize)]
+pub struct MomentView {
+    /// ISO 8601 (date, date-time, with offset only when stated); `None` without a date.
+    pub iso: Option<String>,
+    /// "June 7, 2024, 10:30 UTC".
+    pub display: String,
+    pub line: usize,
+}
+
+impl MomentView {
+    fn new(fact: &Fact<Moment>) -> Self {
+        MomentView {
+            iso: fact.value.iso(),
+            display: fact.value.display(),
+            line: fact.line,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TagView {
+    pub name: String,
+    pub inferred: bool,
+}
+
+/// One incident in a list (home page, later indexes).
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentSummaryView {
+    pub id: String,
+    pub title: String,
+    /// Site-relative link to the incident page.
+    pub path: String,
+    /// `YYYY-MM-DD`, or `None` when the date is unknown.
+    pub date: Option<String>,
+    pub date_display: Option<String>,
+    pub duration: Option<String>,
+    pub severity: Option<String>,
+    pub services: Vec<String>,
+    pub tags: Vec<TagView>,
+    pub impact: Option<String>,
+    pub open_tasks: usize,
+    pub overdue_tasks: usize,
+    pub total_tasks: usize,
+}
+
+impl IncidentSummaryView {
+    pub fn new(incident: &Incident, links: &LinkStyle, today: NaiveDate) -> Self {
+        IncidentSummaryView {
+            id: incident.id.clone(),
+            title: incident.title.clone(),
+            path: links.page(&incident_folder(&incident.id)),
+            date: incident.date().map(|d| d.format("%Y-%m-%d").to_string()),
+            date_display: incident.date().map(|d| d.format("%b %-d, %Y").to_string()),
+            duration: incident.duration_minutes.map(format_minutes),
+            severity: incident.severity.clone(),
+            services: incident.services.clone(),
+            tags: tag_views(incident),
+            impact: incident.impact.as_ref().map(|i| i.summary.clone()),
+            open_tasks: incident.open_tasks(),
+            overdue_tasks: incident.overdue_tasks(today),
+            total_tasks: incident.tasks.len(),
+        }
+    }
+}
+
+/// `incidents/<id>/`: the folder of an incident's page.
+pub fn incident_folder(id: &str) -> String {
+    format!("incidents/{id}/")
+}
+
+fn tag_views(incident: &Incident) -> Vec<TagView> {
+    incident
+        .tags
+        .iter()
+        .map(|t| TagView {
+            name: t.name.clone(),
+            inferred: t.inferred,
+        })
+        .collect()
+}
+
+/// Everything the incident page shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentView {
+    pub id: String,
+    pub title: String,
+    /// The stable address to share: base URL + `incidents/<id>/`, or `/incidents/<id>/`.
+    pub permalink: String,
+    pub path: String,
+    /// Path of the postmortem in the content folder.
+    pub source: String,
+    /// Link to the source: the site's copy, or `source_url` from the config.
+    pub source_href: String,
+    pub facts: FactsView,
+    pub summary: Option<String>,
+    pub timeline: Vec<TimelineEntryView>,
+    pub tasks: Vec<TaskView>,
+    pub sections: Vec<SectionView>,
+    pub diagnostics: Vec<DiagnosticView>,
+    pub open_tasks: usize,
+    pub overdue_tasks: usize,
+}
+
+/// The facts header. `None` means unknown: templates say so rather than leave a blank.
+#[derive(Debug, Clone, Serialize)]
+pub struct FactsView {
+    pub start: Option<MomentView>,
+    pub end: Option<MomentView>,
+    pub duration: Option<String>,
+    pub duration_minutes: Option<i64>,
+    /// "UTC", "UTC+03:00".
+    pub timezone: String,
+    /// True when the file stated no zone and the site default was used.
+    pub timezone_assumed: bool,
+    pub severity: Option<String>,
+    pub services: Vec<String>,
+    pub tags: Vec<TagView>,
+    pub impact: Option<String>,
+    pub users_percent: Option<f64>,
+    pub money: Vec<String>,
+    pub root_cause: Option<String>,
+    pub trigger: Option<String>,
+    pub resolution: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineEntryView {
+    /// `t-1`, `t-2`, ... in document order.
+    pub anchor: String,
+    pub iso: Option<String>,
+    /// "10:30" or "10:30 UTC".
+    pub time: String,
+    /// "June 7, 2024" on the first entry and whenever the day changes, else `None`.
+    pub day: Option<String>,
+    pub html: String,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskView {
+    /// `task-1`, ...
+    pub anchor: String,
+    /// `<incident-id>/task-1`: stable across builds.
+    pub id: String,
+    pub number: usize,
+    pub html: String,
+    pub owner: Option<String>,
+    pub due: Option<String>,
+    /// `open`, `done` or `wont_do`.
+    pub status: TaskStatus,
+    pub status_label: &'static str,
+    pub overdue: bool,
+    /// Days past due (overdue) or left (open, not overdue).
+    pub days: Option<i64>,
+    pub links: Vec<LinkView>,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    pub text: String,
+    /// `None` for tracker references pmsite cannot resolve to a URL (`OPS-221`).
+    pub href: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionView {
+    pub anchor: String,
+    /// `None` for the text before the first heading.
+    pub title: Option<String>,
+    /// `summary`, `impact`, `root_cause`, `timeline`, `tasks`, ..., `other`.
+    pub kind: &'static str,
+    /// 2 for a top-level section, 3 or 4 for its parts.
+    pub heading_level: u8,
+    pub html: String,
+    /// `timeline` or `tasks` when the page shows the extracted list here; the text as
+    /// written is then `html`, for a collapsed "as written" view.
+    pub replaced_by: Option<&'static str>,
+    /// True when this section's text also appears, extracted, in a list above it.
+    pub extracted: bool,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DiagnosticView {
+    pub line: usize,
+    pub severity: String,
+    pub message: String,
+}
+
+impl DiagnosticView {
+    fn new(d: &Diagnostic) -> Self {
+        DiagnosticView {
+            line: d.line,
+            severity: d.severity.to_string(),
+            message: d.message.clone(),
+        }
+    }
+}
+
+impl IncidentView {
+    pub fn new(incident: &Incident, links: &LinkStyle, today: NaiveDate, source_url: &str) -> Self {
+        let folder = incident_folder(&incident.id);
+        let permalink = match links {
+            LinkStyle::Relative => format!("/{folder}"),
+            LinkStyle::Absolute { base_url } => format!("{base_url}{folder}"),
+        };
+        let source_href = if source_url.is_empty() {
+            format!("{folder}source.txt")
+        } else {
+            source_url.replace("{path}", &incident.source)
+        };
+        IncidentView {
+            id: incident.id.clone(),
+            title: incident.title.clone(),
+            permalink,
+            path: links.page(&folder),
+            source: incident.source.clone(),
+            source_href,
+            facts: facts_view(incident),
+            summary: incident.summary.clone(),
+            timeline: timeline_views(&incident.timeline),
+            tasks: incident
+                .tasks
+                .iter()
+                .map(|t| task_view(&incident.id, t, today))
+                .collect(),
+            sections: section_views(incident),
+            diagnostics: incident
+                .diagnostics
+                .iter()
+                .map(DiagnosticView::new)
+                .collect(),
+            open_tasks: incident.open_tasks(),
+            overdue_tasks: incident.overdue_tasks(today),
+        }
+    }
+}
+
+fn facts_view(incident: &Incident) -> FactsView {
+    FactsView {
+        start: incident.start.as_ref().map(MomentView::new),
+        end: incident.end.as_ref().map(MomentView::new),
+        duration: incident.duration_minutes.map(format_minutes),
+        duration_minutes: incident.duration_minutes,
+        timezone: offset_name(incident.timezone),
+        timezone_assumed: incident.timezone_assumed,
+        severity: incident.severity.clone(),
+        services: incident.services.clone(),
+        tags: tag_views(incident),
+        impact: incident.impact.as_ref().map(|i| i.summary.clone()),
+        users_percent: incident.impact.as_ref().and_then(|i| i.users_percent),
+        money: incident
+            .impact
+            .as_ref()
+            .map(|i| i.money.clone())
+            .unwrap_or_default(),
+        root_cause: incident.root_cause.as_ref().map(|r| r.summary.clone()),
+        trigger: incident.trigger.clone(),
+        resolution: incident.resolution.clone(),
+    }
+}
+
+fn timeline_views(entries: &[TimelineEntry]) -> Vec<TimelineEntryView> {
+    let mut previous_day = None;
+    entries
+        .iter()
+        .enumerate()
+        .map(|(i, entry)| {
+            let day = entry
+                .at
+                .date
+                .filter(|d| Some(*d) != previous_day)
+                .map(|d| d.format("%B %-d, %Y").to_string());
+            previous_day = entry.at.date.or(previous_day);
+            let time = match entry.at.time {
+                Some(time) => {
+                    let mut text = time.format("%H:%M").to_string();
+                    if let Some(offset) = entry.at.offset {
+                        text.push(' ');
+                        text.push_str(&offset_name(offset));
+                    }
+                    text
+                }
+                None => String::new(),
+            };
+            TimelineEntryView {
+                anchor: format!("t-{}", i + 1),
+                iso: entry.at.iso(),
+                time,
+                day,
+                html: render_inline(&entry.text),
+                line: entry.line,
+            }
+        })
+        .collect()
+}
+
+fn task_view(incident_id: &str, task: &Task, today: NaiveDate) -> TaskView {
+    let overdue = task.is_overdue(today);
+    let days = task
+        .due
+        .filter(|_| task.status == TaskStatus::Open)
+        .map(|due| (today - due).num_days().abs());
+    TaskView {
+        anchor: format!("task-{}", task.number),
+        id: format!("{incident_id}/task-{}", task.number),
+        number: task.number,
+        html: render_inline(&task.text),
+        owner: task.owner.clone(),
+        due: task.due.map(|d| d.format("%Y-%m-%d").to_string()),
+        status: task.status,
+        status_label: task.status.label(),
+        overdue,
+        days,
+        links: task
+            .links
+            .iter()
+            .map(|link| LinkView {
+                text: link.clone(),
+                href: link.starts_with("http").then(|| link.clone()),
+            })
+            .collect(),
+        line: task.line,
+    }
+}
+
+fn section_views(incident: &Incident) -> Vec<SectionView> {
+    let mut anchors = AnchorSet::default();
+    for reserved in [
+        "facts",
+        "timeline",
+        "tasks",
+        "summary-facts",
+        "diagnostics",
+        "top",
+    ] {
+        anchors.reserve(reserved);
+    }
+    let mut shown_timeline = incident.timeline.is_empty();
+    let mut shown_tasks = incident.tasks.is_empty();
+    incident
+        .sections
+        .iter()
+        .map(|section| {
+            let title = section.title.clone();
+            let anchor = anchors.unique(title.as_deref().unwrap_or("introduction"));
+            let mut replaced_by = None;
+            if section.kind == SectionKind::Timeline && !shown_timeline {
+                shown_timeline = true;
+                replaced_by = Some("timeline");
+            } else if section.kind == SectionKind::Tasks && !shown_tasks {
+                shown_tasks = true;
+                replaced_by = Some("tasks");
+            }
+            let extracted = match section.kind {
+                SectionKind::Timeline => !incident.timeline.is_empty(),
+                SectionKind::Tasks => !incident.tasks.is_empty(),
+                _ => false,
+            };
+            SectionView {
+                anchor,
+                title,
+                kind: section.kind.name(),
+                heading_level: 2 + section.depth.min(2),
+                html: render_block(&section.body),
+                replaced_by,
+                extracted,
+                line: section.line,
+            }
+        })
+        .collect()
+}

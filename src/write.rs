@@ -1,0 +1,179 @@
+//! Writes the rendered site: the only code that touches the output folder. Files go to a
+//! staging folder beside it, which then replaces the old site in one rename, so a failed
+//! build leaves the previous site as it was and pages of removed incidents disappear.
+
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::render::RenderedSite;
+
+/// The file that marks a folder as pmsite's to replace.
+pub const MARKER: &str = ".pmsite";
+
+/// Replaces `output` with `site`. An existing `output` that is not empty and has no
+/// marker is refused unless `force`.
+pub fn write_site(output: &Path, site: &RenderedSite, force: bool) -> Result<()> {
+    check_replaceable(output, force)?;
+    let parent = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+    let name = output
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let staging = parent.join(format!(".{name}.pmsite-staging-{}", std::process::id()));
+    let old = parent.join(format!(".{name}.pmsite-old-{}", std::process::id()));
+
+    let result = fill(&staging, site).and_then(|()| swap(&staging, output, &old));
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn check_replaceable(output: &Path, force: bool) -> Result<()> {
+    let metadata = match fs::symlink_metadata(output) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(output, e)),
+    };
+    if !metadata.is_dir() {
+        return Err(Error::Usage(format!(
+            "output {} exists and is not a folder",
+            output.display()
+        )));
+    }
+    if force || output.join(MARKER).is_file() {
+        return Ok(());
+    }
+    let mut entries = fs::read_dir(output).map_err(|e| Error::io(output, e))?;
+    if entries.next().is_none() {
+        return Ok(());
+    }
+    Err(Error::ForeignOutput(output.to_path_buf()))
+}
+
+fn fill(staging: &Path, site: &RenderedSite) -> Result<()> {
+    if staging.exists() {
+        fs::remove_dir_all(staging).map_err(|e| Error::io(staging, e))?;
+    }
+    fs::create_dir_all(staging).map_err(|e| Error::io(staging, e))?;
+    for (relative, bytes) in &site.files {
+        let path = inside(staging, relative)?;
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+    }
+    let marker = staging.join(MARKER);
+    fs::write(
+        &marker,
+        "This folder is written by pmsite and replaced on every build.\n",
+    )
+    .map_err(|e| Error::io(&marker, e))
+}
+
+/// Joins a rendered file's path to the output folder, refusing anything that could
+/// land outside it.
+fn inside(root: &Path, relative: &str) -> Result<PathBuf> {
+    let path = Path::new(relative);
+    let safe = !relative.is_empty()
+        && !relative.contains('\\')
+        && path.components().all(|c| matches!(c, Component::Normal(_)));
+    if !safe {
+        return Err(Error::Usage(format!(
+            "refusing to write `{relative}`: not a plain path inside the output folder"
+        )));
+    }
+    Ok(root.join(path))
+}
+
+fn swap(staging: &Path, output: &Path, old: &Path) -> Result<()> {
+    let had_output = output.exists();
+    if had_output {
+        if old.exists() {
+            fs::remove_dir_all(old).map_err(|e| Error::io(old, e))?;
+        }
+        fs::rename(output, old).map_err(|e| Error::io(output, e))?;
+    }
+    if let Err(e) = fs::rename(staging, output) {
+        if had_output {
+            let _ = fs::rename(old, output);
+        }
+        return Err(Error::io(output, e));
+    }
+    if had_output {
+        // The new site is in place; failing to delete the old one loses nothing.
+        let _ = fs::remove_dir_all(old);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(files: &[(&str, &str)]) -> RenderedSite {
+        RenderedSite {
+            files: files
+                .iter()
+                .map(|(p, c)| (p.to_string(), c.as_bytes().to_vec()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn replaces_the_old_site_and_drops_stale_pages() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(
+            &out,
+            &site(&[("index.html", "one"), ("incidents/a/index.html", "a")]),
+            false,
+        )
+        .unwrap();
+        write_site(&out, &site(&[("index.html", "two")]), false).unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
+        assert!(!out.join("incidents/a/index.html").exists());
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers, ["public"]);
+    }
+
+    #[test]
+    fn refuses_a_folder_it_did_not_create() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("docs");
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("thesis.md"), "precious").unwrap();
+        let err = write_site(&out, &site(&[("index.html", "x")]), false).unwrap_err();
+        assert!(matches!(err, Error::ForeignOutput(_)));
+        assert_eq!(
+            fs::read_to_string(out.join("thesis.md")).unwrap(),
+            "precious"
+        );
+        write_site(&out, &site(&[("index.html", "x")]), true).unwrap();
+        assert!(!out.join("thesis.md").exists());
+    }
+
+    #[test]
+    fn a_failed_write_keeps_the_previous_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &site(&[("index.html", "good")]), false).unwrap();
+        let err = write_site(
+            &out,
+            &site(&[("index.html", "new"), ("../escape.html", "bad")]),
+            false,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("refusing to write"));
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "good");
+        assert!(!dir.path().join("escape.html").exists());
+    }
+}
