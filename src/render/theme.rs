@@ -77,6 +77,7 @@ impl Theme {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape_html);
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| Error::Template {
                 template: "theme".to_string(),
@@ -93,6 +94,23 @@ impl Theme {
                 message: error_chain(&e),
             })
     }
+}
+
+/// Escapes what HTML needs escaped in text and quoted attributes. Tera's default also
+/// escapes `/`, which turns every URL in the source into `https:&#x2F;&#x2F;...`.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Every file below `dir`, sorted, by `/`-separated relative name.

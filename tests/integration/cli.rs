@@ -1,0 +1,124 @@
+//! Exit codes and the command line's own messages.
+
+use crate::support::Archive;
+
+#[test]
+fn warnings_alone_exit_zero_and_summarise() {
+    let archive = Archive::new();
+    archive.write("untitled.md", "Some text with no heading.\n");
+    let run = archive.build(&[]);
+    run.assert_code(0);
+    let summary = run.stderr.lines().last().unwrap();
+    assert!(
+        summary.starts_with(
+            "pmsite: 1 incidents, 3 pages, 0 open tasks (0 overdue), 1 warnings, 0 errors in "
+        ),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("today is 2024-09-10 (from --today)"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn a_file_with_an_error_exits_one_and_the_rest_still_build() {
+    let archive = Archive::new();
+    archive.write("good.md", "# Good\n");
+    archive.write("bad.md", "---\ntitle: [unclosed\n---\n# Bad\n");
+    let run = archive.build(&[]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains(
+            "bad.md:3:1: error: invalid frontmatter YAML: did not find expected ',' or ']'"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(archive.public().join("incidents/good/index.html").is_file());
+    assert!(
+        archive.public().join("incidents/bad/index.html").is_file(),
+        "the body still builds"
+    );
+}
+
+#[test]
+fn bad_config_is_fatal_and_names_the_line() {
+    let archive = Archive::new();
+    std::fs::write(
+        archive.path().join("pmsite.toml"),
+        "title = \"Ops\"\nbase_ulr = \"x\"\n",
+    )
+    .unwrap();
+    let run = archive.build(&[]);
+    run.assert_code(2);
+    assert!(
+        run.stderr
+            .starts_with("error: pmsite.toml:2:1: error: unknown field `base_ulr`"),
+        "{}",
+        run.stderr
+    );
+    assert!(!archive.public().exists());
+}
+
+#[test]
+fn config_file_sets_title_and_folders() {
+    let archive = Archive::new();
+    std::fs::create_dir(archive.path().join("postmortems")).unwrap();
+    std::fs::write(archive.path().join("postmortems/a.md"), "# A\n").unwrap();
+    std::fs::write(
+        archive.path().join("pmsite.toml"),
+        "title = \"Ops archive\"\ncontent_dir = \"postmortems\"\noutput_dir = \"site\"\n",
+    )
+    .unwrap();
+    archive.build(&[]).assert_code(0);
+    let home = std::fs::read_to_string(archive.path().join("site/index.html")).unwrap();
+    assert!(home.contains("<title>Ops archive</title>"), "{home}");
+}
+
+#[test]
+fn missing_content_folder_is_fatal() {
+    let archive = Archive::new();
+    let run = archive.build(&["--content", "nope"]);
+    run.assert_code(2);
+    assert_eq!(
+        run.stderr.trim(),
+        "error: content folder nope does not exist or is not a folder"
+    );
+}
+
+#[test]
+fn bad_today_is_a_usage_error() {
+    let archive = Archive::new();
+    let run = archive.run(&["build", "--today", "yesterday"]);
+    run.assert_code(2);
+    assert!(run
+        .stderr
+        .contains("--today expects a date like 2024-06-30, not `yesterday`"));
+}
+
+#[test]
+fn source_date_epoch_sets_today() {
+    let archive = Archive::new();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_pmsite"))
+        .args(["build", "-q"])
+        .current_dir(archive.path())
+        .env("SOURCE_DATE_EPOCH", "1718841600")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let json = std::fs::read_to_string(archive.public().join("incidents.json")).unwrap();
+    assert!(json.contains("\"today\": \"2024-06-20\""), "{json}");
+}
+
+#[test]
+fn unknown_subcommand_and_version() {
+    let archive = Archive::new();
+    archive.run(&["frobnicate"]).assert_code(2);
+    let version = archive.run(&["--version"]);
+    version.assert_code(0);
+    assert_eq!(
+        version.stdout.trim(),
+        format!("pmsite {}", env!("CARGO_PKG_VERSION"))
+    );
+}

@@ -1,0 +1,13 @@
+//! Integration tests: run the built `pmsite` binary on small archives and check the
+//! HTML, JSON, diagnostics and exit codes. One module per feature.
+
+mod support;
+
+mod atomic_output;
+mod cli;
+mod determinism;
+mod diagnostics;
+mod ids_and_anchors;
+mod incidents_json;
+mod seeds;
+mod site;
