@@ -52,6 +52,10 @@ pub struct BuildArgs {
     pub force: bool,
 
     /// Print only problems, not the summary line
-    #[arg(long, short = 'q')]
+    #[arg(long, short = 'q', conflicts_with = "verbose")]
     pub quiet: bool,
+
+    /// Also print how long each step took
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }

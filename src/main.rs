@@ -58,6 +58,11 @@ fn build(args: BuildArgs) -> Result<ExitCode, Error> {
     for diagnostic in &report.diagnostics {
         eprintln!("{diagnostic}");
     }
+    if args.verbose {
+        for (step, took) in &report.timings {
+            eprintln!("pmsite: {step:>7} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+        }
+    }
     if !args.quiet {
         eprintln!(
             "pmsite: {} incidents, {} pages, {} open tasks ({} overdue), {} warnings, {} errors in {:.2}s; today is {today} ({today_source}); wrote {}",

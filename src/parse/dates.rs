@@ -194,6 +194,13 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// `DATE` and `TIME` anchored at the start, for timeline lines: no search through the
+/// rest of the line.
+static LEADING_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!("^(?:{})", DATE.as_str())).unwrap());
+static LEADING_TIME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!("^(?:{})", TIME.as_str())).unwrap());
+
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
     // Zone names are matched case-sensitively ("10:30 ET" but not "10:30 et al").
     let names: Vec<&str> = ZONES
@@ -271,50 +278,48 @@ pub fn find_moment(text: &str, context: DateContext) -> Option<Moment> {
 /// A moment at the very start of `text` (after list markers and emphasis were removed by
 /// the caller): returns it and the byte length it used, or `None`. For timeline lines.
 pub fn leading_moment(text: &str, context: DateContext) -> Option<(Moment, usize)> {
+    if !text.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return None;
+    }
     let text = &*iso_t_to_space(text);
-    let mut end;
     let mut moment = Moment {
         date: None,
         time: None,
         offset: None,
     };
-    let rest = |end: usize| &text[end..];
-
-    if let Some(c) = DATE
-        .captures(text)
-        .filter(|c| c.get(0).unwrap().start() == 0)
+    let mut end;
+    // `is_match` runs the fast DFA; captures only when there is something to capture.
+    if let Some(c) = LEADING_DATE
+        .is_match(text)
+        .then(|| LEADING_DATE.captures(text))
+        .flatten()
     {
         moment.date = Some(date_from(&c, context)?);
-        end = c.get(0).unwrap().end();
-        let after = rest(end);
+        end = c.get(0)?.end();
+        let after = &text[end..];
         let separator = SEPARATOR.find(after).map_or(0, |m| m.end());
-        if let Some(t) = TIME
-            .captures(&after[separator..])
-            .filter(|t| t.get(0).unwrap().start() == 0)
-        {
+        if let Some(t) = LEADING_TIME.captures(&after[separator..]) {
             if let Some((time, offset)) = time_from(&t) {
                 moment.time = Some(time);
                 moment.offset = offset.or(context.offset);
-                end += separator + t.get(0).unwrap().as_str().trim_end().len();
+                end += separator + t.get(0)?.as_str().trim_end().len();
             }
         }
-    } else if let Some(t) = TIME
-        .captures(text)
-        .filter(|t| t.get(0).unwrap().start() == 0)
+    } else if let Some(t) = LEADING_TIME
+        .is_match(text)
+        .then(|| LEADING_TIME.captures(text))
+        .flatten()
     {
         let (time, offset) = time_from(&t)?;
         moment.time = Some(time);
         moment.offset = offset.or(context.offset);
-        end = t.get(0).unwrap().as_str().trim_end().len();
+        end = t.get(0)?.as_str().trim_end().len();
         // "15:00 PST on 4 Jun 2024"
-        let after = rest(end);
+        let after = &text[end..];
         if let Some(on) = ON_DATE.find(after) {
-            if let Some(c) = DATE
-                .captures(&after[on.end()..])
-                .filter(|c| c.get(0).unwrap().start() == 0)
-            {
+            if let Some(c) = LEADING_DATE.captures(&after[on.end()..]) {
                 moment.date = date_from(&c, context);
-                end += on.end() + c.get(0).unwrap().end();
+                end += on.end() + c.get(0)?.end();
             }
         }
     } else {

@@ -346,6 +346,7 @@ impl Facts<'_> {
             .iter()
             .filter(|s| !matches!(s.kind, SectionKind::Timeline | SectionKind::Tasks))
             .flat_map(Section::lines)
+            .filter(|(_, line)| line.contains(':'))
     }
 
     /// A date-time from frontmatter `keys`, else from a `Label: value` line.

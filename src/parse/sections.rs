@@ -3,7 +3,7 @@
 //! alone on a line, `**Impact:**` bold labels, `Impact: 80% of users` inline labels.
 //! Titles map through an alias table to what the section is about.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -236,6 +236,26 @@ const RULES: &[(SectionKind, &[&str])] = &[
     ),
 ];
 
+/// `RULES` indexed by each phrase's first word: (rule position, kind, the phrase's words).
+/// A title is checked word by word against the phrases that can start there, so most
+/// lines are rejected with one hash lookup per word.
+static PHRASES_BY_FIRST_WORD: LazyLock<
+    HashMap<&'static str, Vec<(usize, SectionKind, Vec<&'static str>)>>,
+> = LazyLock::new(|| {
+    let mut index: HashMap<&'static str, Vec<(usize, SectionKind, Vec<&'static str>)>> =
+        HashMap::new();
+    for (position, (kind, phrases)) in RULES.iter().enumerate() {
+        for phrase in *phrases {
+            let words: Vec<&'static str> = phrase.split(' ').collect();
+            index
+                .entry(words[0])
+                .or_default()
+                .push((position, *kind, words));
+        }
+    }
+    index
+});
+
 /// Maps section titles to kinds: the built-in rules plus the site's `[aliases]`.
 #[derive(Debug, Clone, Default)]
 pub struct SectionAliases {
@@ -262,13 +282,19 @@ impl SectionAliases {
         if let Some(kind) = self.extra.get(&normalized) {
             return Some(*kind);
         }
-        let padded = format!(" {normalized} ");
-        RULES.iter().find_map(|(kind, phrases)| {
-            phrases
-                .iter()
-                .any(|phrase| padded.contains(&format!(" {phrase} ")))
-                .then_some(*kind)
-        })
+        let words: Vec<&str> = normalized.split(' ').collect();
+        let mut best: Option<(usize, SectionKind)> = None;
+        for start in 0..words.len() {
+            let Some(candidates) = PHRASES_BY_FIRST_WORD.get(words[start]) else {
+                continue;
+            };
+            for (position, kind, phrase) in candidates {
+                if words[start..].starts_with(phrase) && best.is_none_or(|(p, _)| *position < p) {
+                    best = Some((*position, *kind));
+                }
+            }
+        }
+        best.map(|(_, kind)| kind)
     }
 
     /// Like `classify`, but only for short titles: a label line such as `Root Cause:`
@@ -526,7 +552,14 @@ fn recognise_heading(
             skip_next: false,
         };
 
-    if let Some(c) = ATX.captures(line).or_else(|| PSEUDO_ATX.captures(line)) {
+    // Cheap looks at the first character spare the capture regexes most lines.
+    let first = line.trim_start_matches(' ').chars().next().unwrap_or(' ');
+    let atx = if first == '#' {
+        ATX.captures(line).or_else(|| PSEUDO_ATX.captures(line))
+    } else {
+        None
+    };
+    if let Some(c) = atx {
         let title = c.get(2).map_or("", |m| m.as_str());
         let title = clean_title(title);
         if title.is_empty() {
@@ -539,7 +572,12 @@ fn recognise_heading(
         let kind = aliases.classify(&title);
         return Some(make(&title, Some(c[1].len() as u8), None, kind));
     }
-    if let Some(c) = BOLD_LABEL.captures(line) {
+    let bold = if first == '*' || first == '_' {
+        BOLD_LABEL.captures(line)
+    } else {
+        None
+    };
+    if let Some(c) = bold {
         let label = &c["label"];
         let rest = c["rest"].trim_start_matches(':').trim();
         let kind = aliases.classify_label(label)?;
@@ -551,7 +589,12 @@ fn recognise_heading(
         }
         return Some(make(label, None, Some(rest.to_string()), Some(kind)));
     }
-    if let Some(c) = PLAIN_LABEL.captures(line) {
+    let plain = if first.is_alphabetic() && line.contains(':') {
+        PLAIN_LABEL.captures(line)
+    } else {
+        None
+    };
+    if let Some(c) = plain {
         let label = &c["label"];
         let rest = c["rest"].trim();
         let kind = aliases.classify_label(label)?;

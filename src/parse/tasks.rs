@@ -305,15 +305,28 @@ pub fn task_from_text(text: &str, line: usize, context: DateContext) -> Option<T
         status = TaskStatus::Done;
     }
 
+    // The clause regexes backtrack; most items name no due date or owner at all.
+    let lower = text.to_lowercase();
+    let mentions = |words: &[&str]| words.iter().any(|w| lower.contains(w));
     let mut due = None;
-    if let Some(c) = DUE.captures(&text) {
+    let due_clause = if mentions(&["due", "deadline", "eta", "target", "by "]) {
+        DUE.captures(&text)
+    } else {
+        None
+    };
+    if let Some(c) = due_clause {
         if let Some(date) = find_moment(&c["date"], context).and_then(|m| m.date) {
             due = Some(date);
             text.replace_range(c.get(0).unwrap().range(), " ");
         }
     }
     let mut owner = None;
-    if let Some(c) = OWNER.captures(&text) {
+    let owner_clause = if mentions(&["owner", "assign", "responsible", "poc", "dri"]) {
+        OWNER.captures(&text)
+    } else {
+        None
+    };
+    if let Some(c) = owner_clause {
         let who = clean_owner(&c["who"]);
         if !who.is_empty() && !super::text::is_placeholder(&who) {
             owner = Some(who);

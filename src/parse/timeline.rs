@@ -187,6 +187,9 @@ fn table_row(line: &str, context: DateContext) -> Option<(Moment, &str)> {
 
 /// `_All times in EEST_`, `Timeline (all times in UTC)`.
 fn zone_note(text: &str) -> Option<FixedOffset> {
+    if !text.contains("time") && !text.contains("Time") && !text.contains('(') {
+        return None;
+    }
     static PARENTHESISED: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"\(\s*([A-Z]{2,5}(?:[+−-]\d{1,2}(?::?\d{2})?)?)\s*\)").unwrap()
     });

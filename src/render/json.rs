@@ -2,6 +2,7 @@
 //! by `schema` and documented in the user guide; add fields, never change them.
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
@@ -78,14 +79,45 @@ struct SectionJson<'a> {
 }
 
 /// The bytes of `incidents.json` for an archive, pretty-printed with a final newline.
+/// Incidents are serialized in parallel and spliced into the envelope, giving the same
+/// bytes `serde_json::to_vec_pretty` gives for the whole file.
 pub fn incidents_json(incidents: &[Incident], today: NaiveDate) -> Vec<u8> {
-    let file = IncidentsFile {
+    let envelope = IncidentsFile {
         schema: SCHEMA_VERSION,
         generator: format!("pmsite {}", env!("CARGO_PKG_VERSION")),
         today: today.format("%Y-%m-%d").to_string(),
-        incidents: incidents.iter().map(|i| incident_json(i, today)).collect(),
+        incidents: Vec::new(),
     };
-    let mut bytes = serde_json::to_vec_pretty(&file).expect("incident JSON always serializes");
+    let mut bytes = serde_json::to_vec_pretty(&envelope).expect("incident JSON always serializes");
+    if !incidents.is_empty() {
+        let parts: Vec<Vec<u8>> = incidents
+            .par_iter()
+            .map(|incident| {
+                let pretty = serde_json::to_vec_pretty(&incident_json(incident, today))
+                    .expect("incident JSON always serializes");
+                let mut indented = Vec::with_capacity(pretty.len() + pretty.len() / 8);
+                for line in pretty.split(|&b| b == b'\n') {
+                    indented.extend_from_slice(b"    ");
+                    indented.extend_from_slice(line);
+                    indented.push(b'\n');
+                }
+                indented.pop();
+                indented
+            })
+            .collect();
+        let body = parts.join(&b",\n"[..]);
+        let empty = b"\"incidents\": []";
+        let at = bytes
+            .windows(empty.len())
+            .rposition(|w| w == empty)
+            .expect("envelope has an incidents array");
+        let mut spliced = bytes[..at].to_vec();
+        spliced.extend_from_slice(b"\"incidents\": [\n");
+        spliced.extend_from_slice(&body);
+        spliced.extend_from_slice(b"\n  ]");
+        spliced.extend_from_slice(&bytes[at + empty.len()..]);
+        bytes = spliced;
+    }
     bytes.push(b'\n');
     bytes
 }
@@ -162,5 +194,38 @@ fn incident_json(incident: &Incident, today: NaiveDate) -> IncidentJson<'_> {
             })
             .collect(),
         diagnostics: &incident.diagnostics,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{parse_incident, ParseOptions};
+
+    #[test]
+    fn spliced_output_equals_whole_file_pretty_printing() {
+        let incidents: Vec<Incident> = (0..5)
+            .map(|n| {
+                let (name, text) = crate::synthetic::postmortem(n);
+                parse_incident(&name, &text, &ParseOptions::default())
+            })
+            .collect();
+        let today = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+        let whole = IncidentsFile {
+            schema: SCHEMA_VERSION,
+            generator: format!("pmsite {}", env!("CARGO_PKG_VERSION")),
+            today: "2025-01-01".to_string(),
+            incidents: incidents.iter().map(|i| incident_json(i, today)).collect(),
+        };
+        let mut expected = serde_json::to_vec_pretty(&whole).unwrap();
+        expected.push(b'\n');
+        assert_eq!(
+            String::from_utf8(incidents_json(&incidents, today)).unwrap(),
+            String::from_utf8(expected).unwrap()
+        );
+        let empty = incidents_json(&[], today);
+        assert!(String::from_utf8(empty)
+            .unwrap()
+            .contains("\"incidents\": []"));
     }
 }

@@ -58,6 +58,28 @@ pub fn render_block(markdown: &str) -> String {
 
 /// Renders one line of markdown without the surrounding `<p>`.
 pub fn render_inline(markdown: &str) -> String {
+    // Most timeline entries and tasks are plain sentences: escaping is all they need.
+    let plain = !markdown.bytes().any(|b| {
+        matches!(
+            b,
+            b'*' | b'_'
+                | b'`'
+                | b'['
+                | b'<'
+                | b'>'
+                | b'&'
+                | b'\\'
+                | b'!'
+                | b'~'
+                | b'#'
+                | b'|'
+                | b'\n'
+        )
+    }) && !markdown
+        .starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+' || c == '=');
+    if plain {
+        return crate::render::theme::escape_html(markdown.trim());
+    }
     let html = render_block(markdown);
     let trimmed = html.trim_end();
     match trimmed
@@ -121,6 +143,33 @@ mod tests {
             render_inline("**Index** created"),
             "<strong>Index</strong> created"
         );
+    }
+
+    #[test]
+    fn plain_inline_text_takes_the_fast_path_with_the_same_result() {
+        for text in [
+            "Rollback started; no change.",
+            "Alert fired (p99 > 2s)",
+            "It's \"fine\"",
+            "Use a & b",
+        ] {
+            let slow = {
+                let html = render_block(text);
+                html.trim_end()
+                    .strip_prefix("<p>")
+                    .unwrap()
+                    .strip_suffix("</p>")
+                    .unwrap()
+                    .to_string()
+            };
+            assert_eq!(
+                render_inline(text),
+                slow.replace("&quot;", "\"")
+                    .replace("\"", "&quot;")
+                    .replace("'", "&#39;"),
+                "{text}"
+            );
+        }
     }
 
     #[test]

@@ -86,83 +86,86 @@ pub fn render_site(
         context
     };
 
-    let mut files = BTreeMap::new();
-    let summaries: Vec<IncidentSummaryView> = archive
-        .incidents
-        .iter()
-        .map(|i| IncidentSummaryView::new(i, links, settings.today))
-        .collect();
-    let stats = Stats {
-        incidents: archive.incidents.len(),
-        open_tasks: summaries.iter().map(|s| s.open_tasks).sum(),
-        overdue_tasks: summaries.iter().map(|s| s.overdue_tasks).sum(),
-        total_minutes: archive
-            .incidents
-            .iter()
-            .filter_map(|i| i.duration_minutes)
-            .sum(),
-    };
-    let mut home = base_context(
-        0,
-        PageInfo {
-            kind: "home",
-            title: &settings.title,
-            path: links.page(""),
+    // The home page and the JSON are serial work: they run beside the incident pages
+    // so that no core waits.
+    let (pages, shared) = rayon::join(
+        || {
+            archive
+                .incidents
+                .par_iter()
+                .map(|incident| {
+                    let view =
+                        IncidentView::new(incident, links, settings.today, &settings.source_url);
+                    let folder = incident_folder(&incident.id);
+                    let page = PageInfo {
+                        kind: "incident",
+                        title: &incident.title,
+                        path: view.path.clone(),
+                    };
+                    let mut context = base_context(2, page);
+                    context.insert("incident", &view);
+                    let html = theme.render("incident.html", &context)?;
+                    Ok([
+                        (format!("{folder}index.html"), html.into_bytes()),
+                        (
+                            format!("{folder}source.txt"),
+                            incident.source_text.clone().into_bytes(),
+                        ),
+                    ])
+                })
+                .collect::<Result<Vec<_>>>()
         },
-    );
-    home.insert("incidents", &summaries);
-    home.insert("stats", &stats);
-    files.insert(
-        "index.html".to_string(),
-        theme.render("index.html", &home)?.into_bytes(),
-    );
-
-    let not_found = base_context(
-        0,
-        PageInfo {
-            kind: "not_found",
-            title: "Page not found",
-            path: "404.html".to_string(),
-        },
-    );
-    files.insert(
-        "404.html".to_string(),
-        theme.render("404.html", &not_found)?.into_bytes(),
-    );
-
-    let pages: Vec<Result<Vec<(String, Vec<u8>)>>> = archive
-        .incidents
-        .par_iter()
-        .map(|incident| {
-            let view = IncidentView::new(incident, links, settings.today, &settings.source_url);
-            let folder = incident_folder(&incident.id);
-            let mut context = base_context(
-                2,
+        || -> Result<Vec<(String, Vec<u8>)>> {
+            let summaries: Vec<IncidentSummaryView> = archive
+                .incidents
+                .iter()
+                .map(|i| IncidentSummaryView::new(i, links, settings.today))
+                .collect();
+            let stats = Stats {
+                incidents: archive.incidents.len(),
+                open_tasks: summaries.iter().map(|s| s.open_tasks).sum(),
+                overdue_tasks: summaries.iter().map(|s| s.overdue_tasks).sum(),
+                total_minutes: archive
+                    .incidents
+                    .iter()
+                    .filter_map(|i| i.duration_minutes)
+                    .sum(),
+            };
+            let mut home = base_context(
+                0,
                 PageInfo {
-                    kind: "incident",
-                    title: &incident.title,
-                    path: view.path.clone(),
+                    kind: "home",
+                    title: &settings.title,
+                    path: links.page(""),
                 },
             );
-            context.insert("incident", &view);
-            let html = theme.render("incident.html", &context)?;
+            home.insert("incidents", &summaries);
+            home.insert("stats", &stats);
+            let not_found = PageInfo {
+                kind: "not_found",
+                title: "Page not found",
+                path: "404.html".to_string(),
+            };
             Ok(vec![
-                (format!("{folder}index.html"), html.into_bytes()),
                 (
-                    format!("{folder}source.txt"),
-                    incident.source_text.clone().into_bytes(),
+                    "index.html".to_string(),
+                    theme.render("index.html", &home)?.into_bytes(),
+                ),
+                (
+                    "404.html".to_string(),
+                    theme
+                        .render("404.html", &base_context(0, not_found))?
+                        .into_bytes(),
+                ),
+                (
+                    "incidents.json".to_string(),
+                    json::incidents_json(&archive.incidents, settings.today),
                 ),
             ])
-        })
-        .collect();
-    for page in pages {
-        files.extend(page?);
-    }
-
-    files.insert(
-        "incidents.json".to_string(),
-        json::incidents_json(&archive.incidents, settings.today),
+        },
     );
+    let mut files: BTreeMap<String, Vec<u8>> = pages?.into_iter().flatten().collect();
+    files.extend(shared?);
     for (name, bytes) in &theme.static_files {
         files.insert(format!("static/{name}"), bytes.clone());
     }
