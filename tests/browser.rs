@@ -9,10 +9,16 @@ fn chromium() -> Option<PathBuf> {
     let candidates = ["chromium", "chromium-browser", "google-chrome"];
     let found = candidates.iter().find_map(|name| {
         let output = Command::new("which").arg(name).output().ok()?;
-        output.status.success().then(|| PathBuf::from(String::from_utf8_lossy(&output.stdout).trim()))
+        output
+            .status
+            .success()
+            .then(|| PathBuf::from(String::from_utf8_lossy(&output.stdout).trim()))
     });
     if found.is_none() {
-        assert!(std::env::var("PMSITE_REQUIRE_BROWSER").is_err(), "PMSITE_REQUIRE_BROWSER is set but no Chromium is installed");
+        assert!(
+            std::env::var("PMSITE_REQUIRE_BROWSER").is_err(),
+            "PMSITE_REQUIRE_BROWSER is set but no Chromium is installed"
+        );
         eprintln!("skipping browser test: no chromium on PATH (apt-get install chromium)");
     }
     found
@@ -62,16 +68,30 @@ fn pages_load_over_file_urls_with_their_facts() {
     let dir = tempfile::tempdir().unwrap();
     let public = build_sample(dir.path());
 
-    let home = headless(&browser, &dir.path().join("profile"), &["--dump-dom", &file_url(&public.join("index.html"))]);
+    let home = headless(
+        &browser,
+        &dir.path().join("profile"),
+        &["--dump-dom", &file_url(&public.join("index.html"))],
+    );
     let dom = String::from_utf8_lossy(&home.stdout);
     assert!(dom.contains("class=\"incident-list\""), "home DOM: {dom}");
-    assert!(dom.matches("class=\"incident-card\"").count() >= 8, "every sample listed");
+    assert!(
+        dom.matches("class=\"incident-card\"").count() >= 8,
+        "every sample listed"
+    );
 
     let page = public.join("incidents/2024-06-07-ecommerce-database-index/index.html");
-    let incident = headless(&browser, &dir.path().join("profile"), &["--dump-dom", &format!("{}#t-3", file_url(&page))]);
+    let incident = headless(
+        &browser,
+        &dir.path().join("profile"),
+        &["--dump-dom", &format!("{}#t-3", file_url(&page))],
+    );
     let dom = String::from_utf8_lossy(&incident.stdout);
     assert!(dom.contains("id=\"t-10\""), "timeline anchors in the DOM");
-    assert!(dom.contains("datetime=\"2024-06-07T10:30:00Z\""), "start in the facts header");
+    assert!(
+        dom.contains("datetime=\"2024-06-07T10:30:00Z\""),
+        "start in the facts header"
+    );
 }
 
 #[test]
@@ -84,10 +104,21 @@ fn screenshot_of_an_incident_page_is_not_blank() {
     let output = headless(
         &browser,
         &dir.path().join("profile"),
-        &["--window-size=1200,1600", &format!("--screenshot={}", shot.display()), &file_url(&page)],
+        &[
+            "--window-size=1200,1600",
+            &format!("--screenshot={}", shot.display()),
+            &file_url(&page),
+        ],
     );
-    assert!(shot.is_file(), "no screenshot: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        shot.is_file(),
+        "no screenshot: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     // A blank page compresses to almost nothing; a rendered one with text does not.
     let size = std::fs::metadata(&shot).unwrap().len();
-    assert!(size > 40_000, "screenshot only {size} bytes: the page looks blank");
+    assert!(
+        size > 40_000,
+        "screenshot only {size} bytes: the page looks blank"
+    );
 }

@@ -52,7 +52,7 @@ pub fn parse_duration(text: &str) -> Option<i64> {
         total += last_unit_minutes / 2.0;
     }
     let minutes = total.round();
-    (minutes.is_finite() && minutes >= 0.0 && minutes < 1e9).then_some(minutes as i64)
+    (0.0..1e9).contains(&minutes).then_some(minutes as i64)
 }
 
 fn number_value(word: &str) -> Option<f64> {

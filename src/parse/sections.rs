@@ -239,11 +239,11 @@ const RULES: &[(SectionKind, &[&str])] = &[
 /// `RULES` indexed by each phrase's first word: (rule position, kind, the phrase's words).
 /// A title is checked word by word against the phrases that can start there, so most
 /// lines are rejected with one hash lookup per word.
-static PHRASES_BY_FIRST_WORD: LazyLock<
-    HashMap<&'static str, Vec<(usize, SectionKind, Vec<&'static str>)>>,
-> = LazyLock::new(|| {
-    let mut index: HashMap<&'static str, Vec<(usize, SectionKind, Vec<&'static str>)>> =
-        HashMap::new();
+/// (rule position, kind, the phrase's words).
+type Phrase = (usize, SectionKind, Vec<&'static str>);
+
+static PHRASES_BY_FIRST_WORD: LazyLock<HashMap<&'static str, Vec<Phrase>>> = LazyLock::new(|| {
+    let mut index: HashMap<&'static str, Vec<Phrase>> = HashMap::new();
     for (position, (kind, phrases)) in RULES.iter().enumerate() {
         for phrase in *phrases {
             let words: Vec<&'static str> = phrase.split(' ').collect();

@@ -141,13 +141,10 @@ fn output_inside_content_is_not_read_as_content() {
         .assert_code(0);
     let run = archive.build(&["--output", "content/public"]);
     run.assert_code(0);
-    assert_eq!(
-        archive
-            .path()
-            .join("content/public/incidents.json")
-            .exists(),
-        true
-    );
+    assert!(archive
+        .path()
+        .join("content/public/incidents.json")
+        .exists());
     let json: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(archive.path().join("content/public/incidents.json")).unwrap(),
     )
