@@ -418,6 +418,79 @@ fn time_from(c: &Captures) -> Option<(NaiveTime, Option<FixedOffset>)> {
     Some((time, offset))
 }
 
+static RANGE_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\s+(?:-+|–|—|to|until|till|through|thru|and)\s+|\s*[–—]\s*").unwrap()
+});
+
+/// A span of time written as a range: "01:00 AM - 03:30 AM (UTC)", "from 10:00 AM to
+/// 11:30 AM (UTC) on February 14, 2024", "between 06:02 and 07:26 UTC on 14 November
+/// 2024", "July 29, 2023, 09:00 AM - Aug 04, 2023, 04:30 AM". The two ends share what
+/// only one of them states (date, zone); an end before its start on the same day is on
+/// the next day.
+pub fn find_range(text: &str, context: DateContext) -> Option<(Moment, Moment)> {
+    for separator in RANGE_SEPARATOR.find_iter(text) {
+        let left = &text[..separator.start()];
+        let right = &text[separator.end()..];
+        // The start must sit just before the separator, the end just after it.
+        let left_tail = tail(left, 40);
+        let Some(mut start) =
+            find_moment(left_tail, context).filter(|m| m.time.is_some() || m.date.is_some())
+        else {
+            continue;
+        };
+        let right_head = head(right, 48);
+        let Some(mut end) = leading_moment(right_head.trim_start(), context)
+            .map(|(m, _)| m)
+            .and_then(|m| {
+                find_moment(right_head, context).map(|full| {
+                    if full.date.is_some() && m.date.is_none() {
+                        full
+                    } else {
+                        m
+                    }
+                })
+            })
+        else {
+            continue;
+        };
+        if start.time.is_none() != end.time.is_none() {
+            continue; // "June 3 - 14:00" is not a range
+        }
+        let any_date = || {
+            DATE.captures_iter(text)
+                .find_map(|c| date_from(&c, context))
+        };
+        start.date = start.date.or(end.date).or_else(any_date);
+        end.date = end.date.or(start.date);
+        start.offset = start.offset.or(end.offset);
+        end.offset = end.offset.or(start.offset);
+        if let (Some(s), Some(e), Some(sd), Some(ed)) = (start.time, end.time, start.date, end.date)
+        {
+            if sd == ed && e < s {
+                end.date = ed.succ_opt();
+            }
+        }
+        return Some((start, end));
+    }
+    None
+}
+
+fn tail(text: &str, bytes: usize) -> &str {
+    let mut start = text.len().saturating_sub(bytes);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    &text[start..]
+}
+
+fn head(text: &str, bytes: usize) -> &str {
+    let mut end = bytes.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 /// Places a bare time on the right day: the day of the previous timeline entry, moved
 /// to the next day when the clock went backwards by more than six hours (a timeline that
 /// crosses midnight).
@@ -527,6 +600,42 @@ mod tests {
         assert_eq!(m.iso().unwrap(), "2025-05-27T13:44:00");
         assert_eq!(used, 16);
         assert!(leading_moment("Issue detected at 10:30", context).is_none());
+    }
+
+    #[test]
+    fn ranges() {
+        let range = |text: &str| {
+            find_range(text, DateContext::default())
+                .map(|(a, b)| (a.iso().unwrap_or_default(), b.iso().unwrap_or_default()))
+        };
+        assert_eq!(
+            range("August 18, 2024, 01:00 AM - August 18, 2024, 03:30 AM (UTC)").unwrap(),
+            ("2024-08-18T01:00:00Z".into(), "2024-08-18T03:30:00Z".into())
+        );
+        assert_eq!(
+            range("The outage occurred from 10:00 AM to 11:30 AM (UTC) on February 14, 2024.")
+                .unwrap(),
+            ("2024-02-14T10:00:00Z".into(), "2024-02-14T11:30:00Z".into())
+        );
+        assert_eq!(
+            range("Between 06:02 and 07:26 UTC on Thursday 14 November 2024 nobody could sign in")
+                .unwrap(),
+            ("2024-11-14T06:02:00Z".into(), "2024-11-14T07:26:00Z".into())
+        );
+        assert_eq!(
+            range("July 29, 2023, 09:00 AM - Aug 04, 2023, 04:30 AM (UTC)").unwrap(),
+            ("2023-07-29T09:00:00Z".into(), "2023-08-04T04:30:00Z".into())
+        );
+        assert_eq!(
+            range("2024-06-01 23:30 - 00:45").unwrap(),
+            ("2024-06-01T23:30:00".into(), "2024-06-02T00:45:00".into())
+        );
+        assert!(range("Users and admins were affected - badly").is_none());
+        let times_only = find_range("from 14:00 to 16:30 UTC", DateContext::default()).unwrap();
+        assert_eq!(
+            (times_only.0.date, times_only.1.offset),
+            (None, FixedOffset::east_opt(0))
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod dates;
 pub mod duration;
+mod facts;
 pub mod frontmatter;
 pub mod sections;
 pub mod span;
@@ -16,13 +17,13 @@ use std::sync::LazyLock;
 use chrono::{Datelike, FixedOffset};
 use regex::Regex;
 
-use self::dates::{find_moment, parse_zone, DateContext, Moment};
-use self::frontmatter::Frontmatter;
-use self::sections::{split_sections, Section, SectionAliases, SectionKind};
-use self::text::{first_sentences, is_placeholder, plain_text};
+use self::dates::{parse_zone, Moment};
+use self::facts::Facts;
+use self::sections::{split_sections, SectionAliases, SectionKind};
+use self::text::first_sentences;
 use crate::diagnostic::Diagnostic;
 use crate::model::slug::{id_from_path, slugify};
-use crate::model::{Fact, Impact, Incident, RootCause, Tag, TitleSource};
+use crate::model::{Fact, Impact, Incident, Tag, TitleSource};
 
 /// Settings that change how files are read.
 #[derive(Debug, Clone)]
@@ -41,6 +42,10 @@ impl Default for ParseOptions {
     }
 }
 
+static RESOLVED_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:resolved|restored|recovered|back to normal|fully operational|mitigated|closed|all clear|normal operation|stabili[sz]ed|fixed)\b").unwrap()
+});
+
 /// Reads one postmortem. `path` is relative to the content folder; `text` is the
 /// decoded file.
 pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Incident {
@@ -50,10 +55,12 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
     let front = split.frontmatter.unwrap_or_default();
     let outline = split_sections(split.body, split.body_line, &options.aliases);
     let sections = outline.sections;
+    let heading_title = outline.title.as_ref().map(|(title, _)| title.as_str());
     let facts = Facts {
         path,
         front: &front,
         sections: &sections,
+        title: heading_title,
     };
 
     let id = match facts.front_text(
@@ -78,53 +85,17 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
     let stated_zone = facts
         .front_text(&["timezone", "tz", "time_zone"], &mut diagnostics)
         .and_then(|f| parse_zone(&f.value));
-    let mut start = facts.moment(
-        &[
-            "start",
-            "started",
-            "started_at",
-            "start_time",
-            "start_date",
-            "began",
-            "began_at",
-            "date",
-            "incident_date",
-        ],
-        &START_LABEL,
-        &mut diagnostics,
-    );
-    let mut end = facts.moment(
-        &[
-            "end",
-            "ended",
-            "ended_at",
-            "end_time",
-            "end_date",
-            "resolved",
-            "resolved_at",
-            "recovered_at",
-        ],
-        &END_LABEL,
-        &mut diagnostics,
-    );
-    // "End: 12:00 PM" borrows the start's date.
-    if let (Some(s), Some(e)) = (&start, &mut end) {
-        if e.value.date.is_none() && e.value.time.is_some() {
-            e.value.date = s.value.date;
-            e.value.offset = e.value.offset.or(s.value.offset);
-        }
-    }
+    let (mut start, mut end) = facts.start_end(&mut diagnostics);
     let zone = start
         .as_ref()
         .and_then(|f| f.value.offset)
         .or(end.as_ref().and_then(|f| f.value.offset))
         .or(stated_zone);
-
     let year = start
         .as_ref()
         .and_then(|f| f.value.date)
         .map(|d| d.year())
-        .or_else(|| facts.year_hint(outline.title.as_ref().map(|t| t.0.as_str())));
+        .or_else(|| facts.year_hint());
     let timeline = timeline::extract_timeline(
         &sections,
         timeline::TimelineContext {
@@ -169,27 +140,7 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
     let timezone = zone.unwrap_or(options.default_offset);
 
     let stated_duration = facts.stated_duration(&mut diagnostics);
-    let computed = match (&start, &end) {
-        (Some(s), Some(e)) if s.value.time.is_some() && e.value.time.is_some() => {
-            match (
-                s.value.epoch_minutes(timezone),
-                e.value.epoch_minutes(timezone),
-            ) {
-                (Some(a), Some(b)) if b >= a => Some(b - a),
-                (Some(_), Some(_)) => {
-                    diagnostics.push(Diagnostic::warning(
-                        path,
-                        e.line,
-                        "end-before-start",
-                        format!("the end ({}) is before the start ({})", e.value, s.value),
-                    ));
-                    None
-                }
-                _ => None,
-            }
-        }
-        _ => None,
-    };
+    let computed = computed_duration(path, &start, &end, timezone, &mut diagnostics);
     if let (Some(computed), Some(stated)) = (computed, &stated_duration) {
         let tolerance = (computed / 10).max(5);
         if (computed - stated.value).abs() > tolerance {
@@ -291,6 +242,35 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
     }
 }
 
+/// Minutes from start to end when both have a date and a time; an end before the
+/// start is reported.
+fn computed_duration(
+    path: &str,
+    start: &Option<Fact<Moment>>,
+    end: &Option<Fact<Moment>>,
+    timezone: FixedOffset,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<i64> {
+    let (s, e) = (start.as_ref()?, end.as_ref()?);
+    if s.value.time.is_none() || e.value.time.is_none() {
+        return None;
+    }
+    let (a, b) = (
+        s.value.epoch_minutes(timezone)?,
+        e.value.epoch_minutes(timezone)?,
+    );
+    if b < a {
+        diagnostics.push(Diagnostic::warning(
+            path,
+            e.line,
+            "end-before-start",
+            format!("the end ({}) is before the start ({})", e.value, s.value),
+        ));
+        return None;
+    }
+    Some(b - a)
+}
+
 /// CRLF and lone CR become LF, and a byte-order mark goes, so lines count the same
 /// everywhere.
 fn normalize_newlines(text: &str) -> String {
@@ -299,236 +279,6 @@ fn normalize_newlines(text: &str) -> String {
         return text.to_string();
     }
     text.replace("\r\n", "\n").replace('\r', "\n")
-}
-
-static START_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\W*(?:start(?:ed)?(?:\s+(?:time|date|at))?|began(?:\s+at)?|incident\s+start(?:ed)?|outage\s+start(?:ed)?|beginning|from|date|incident\s+date|date\s+of\s+(?:the\s+)?(?:incident|outage)|occurred(?:\s+on)?)[*_]*\s*:[*_]*\s*(?P<value>.+)$").unwrap()
-});
-static END_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\W*(?:end(?:ed)?(?:\s+(?:time|date|at))?|resolved(?:\s+at)?|recovered(?:\s+at)?|incident\s+end(?:ed)?|outage\s+end(?:ed)?|until|to)[*_]*\s*:[*_]*\s*(?P<value>.+)$").unwrap()
-});
-static DURATION_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\W*(?:(?:total|outage|incident)\s+)?(?:duration|downtime|time\s+to\s+resolve)(?:\s+of\s+the\s+(?:outage|incident))?[*_]*\s*:[*_]*\s*(?P<value>.+)$").unwrap()
-});
-static SEVERITY_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\W*(?:severity|sev|priority|incident\s+level)[*_]*\s*:[*_]*\s*(?P<value>[^.,;(]{1,30})").unwrap()
-});
-static RESOLVED_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:resolved|restored|recovered|back to normal|fully operational|mitigated|closed|all clear|normal operation|stabili[sz]ed|fixed)\b").unwrap()
-});
-static PERCENT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?P<n>\d{1,3}(?:\.\d+)?)\s?(?:%|percent\b)").unwrap());
-static MONEY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|K|M|million|billion|bn))?\b|\b\d[\d,]*(?:\.\d+)?\s?(?:USD|EUR|GBP|dollars)\b").unwrap()
-});
-static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(19[7-9]\d|20\d\d)\b").unwrap());
-
-/// Looks facts up across the frontmatter and the sections of one file.
-struct Facts<'a> {
-    path: &'a str,
-    front: &'a Frontmatter,
-    sections: &'a [Section],
-}
-
-impl Facts<'_> {
-    fn front_text(
-        &self,
-        keys: &[&str],
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<frontmatter::Field> {
-        self.front.text(keys, self.path, diagnostics)
-    }
-
-    /// Lines of every section except code, tables and timelines, where labels such as
-    /// `Start:` may sit.
-    fn label_lines(&self) -> impl Iterator<Item = (usize, &str)> {
-        self.sections
-            .iter()
-            .filter(|s| !matches!(s.kind, SectionKind::Timeline | SectionKind::Tasks))
-            .flat_map(Section::lines)
-            .filter(|(_, line)| line.contains(':'))
-    }
-
-    /// A date-time from frontmatter `keys`, else from a `Label: value` line.
-    fn moment(
-        &self,
-        keys: &[&str],
-        label: &Regex,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<Fact<Moment>> {
-        if let Some(field) = self.front_text(keys, diagnostics) {
-            return self.read_moment(&field.value, field.line, diagnostics);
-        }
-        let (line, value) = self.label_lines().find_map(|(line, text)| {
-            let c = label.captures(text)?;
-            Some((line, c["value"].trim().to_string()))
-        })?;
-        self.read_moment(&value, line, diagnostics)
-    }
-
-    fn read_moment(
-        &self,
-        value: &str,
-        line: usize,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<Fact<Moment>> {
-        let value = text::strip_emphasis(value);
-        if is_placeholder(value) {
-            diagnostics.push(Diagnostic::warning(
-                self.path,
-                line,
-                "template-leftover",
-                format!("`{value}` is a template placeholder; the time is unknown"),
-            ));
-            return None;
-        }
-        match find_moment(value, DateContext::default()) {
-            Some(moment) if moment.date.is_some() || moment.time.is_some() => Some(Fact {
-                value: moment,
-                line,
-            }),
-            _ => {
-                diagnostics.push(Diagnostic::warning(
-                    self.path,
-                    line,
-                    "unreadable-date",
-                    format!("could not read a date or time in `{value}`"),
-                ));
-                None
-            }
-        }
-    }
-
-    fn stated_duration(&self, diagnostics: &mut Vec<Diagnostic>) -> Option<Fact<i64>> {
-        if let Some(field) = self.front_text(&["duration", "duration_minutes"], diagnostics) {
-            let minutes = field
-                .value
-                .parse::<i64>()
-                .ok()
-                .or_else(|| duration::parse_duration(&field.value));
-            return minutes.map(|value| Fact {
-                value,
-                line: field.line,
-            });
-        }
-        let labelled = self.label_lines().find_map(|(line, text)| {
-            let c = DURATION_LABEL.captures(text)?;
-            duration::parse_duration(&c["value"]).map(|value| Fact { value, line })
-        });
-        labelled.or_else(|| {
-            // A duration section that states one in prose ("about two hours").
-            self.sections
-                .iter()
-                .filter(|s| s.kind == SectionKind::Duration)
-                .flat_map(Section::lines)
-                .find_map(|(line, text)| {
-                    if START_LABEL.is_match(text) || END_LABEL.is_match(text) {
-                        return None;
-                    }
-                    duration::parse_duration(text).map(|value| Fact { value, line })
-                })
-        })
-    }
-
-    /// The plain text of the first non-empty section of `kind`, with its line.
-    fn section_text(&self, kind: SectionKind) -> Option<(String, usize)> {
-        self.sections
-            .iter()
-            .filter(|s| s.kind == kind && !s.is_empty())
-            .find_map(|s| {
-                let text = plain_text(&s.body);
-                (!text.trim().is_empty() && !is_placeholder(&text)).then_some((text, s.body_line))
-            })
-    }
-
-    fn summary(&self) -> Option<String> {
-        if let Some(summary) = self
-            .front
-            .list(&["summary", "description"])
-            .first()
-            .filter(|s| !s.is_empty())
-        {
-            return Some(summary.clone());
-        }
-        self.section_text(SectionKind::Summary)
-            .or_else(|| self.section_text(SectionKind::Preamble))
-            .map(|(text, _)| first_sentences(&text, 2))
-    }
-
-    fn impact(&self) -> Option<Impact> {
-        let (text, line) = self.section_text(SectionKind::Impact)?;
-        let users_percent = PERCENT
-            .captures(&text)
-            .and_then(|c| c["n"].parse::<f64>().ok())
-            .filter(|p| *p <= 100.0);
-        let money = MONEY
-            .find_iter(&text)
-            .map(|m| m.as_str().trim().to_string())
-            .collect();
-        Some(Impact {
-            summary: first_sentences(&text, 1),
-            text,
-            users_percent,
-            money,
-            line,
-        })
-    }
-
-    fn root_cause(&self, diagnostics: &mut Vec<Diagnostic>) -> Option<RootCause> {
-        let found = self
-            .section_text(SectionKind::RootCause)
-            .or_else(|| self.section_text(SectionKind::RootCauseAndResolution))
-            .or_else(|| {
-                let field = self.front_text(&["root_cause", "root-cause", "cause"], diagnostics)?;
-                (field.value.split_whitespace().count() > 3).then_some((field.value, field.line))
-            });
-        let (text, line) = found?;
-        Some(RootCause {
-            summary: first_sentences(&text, 2),
-            text,
-            line,
-        })
-    }
-
-    fn severity(&self, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
-        if let Some(field) = self.front_text(&["severity", "sev", "priority", "level"], diagnostics)
-        {
-            return Some(field.value);
-        }
-        let labelled = self.label_lines().find_map(|(_, text)| {
-            SEVERITY_LABEL
-                .captures(text)
-                .map(|c| c["value"].trim().to_string())
-        });
-        let from_section = || {
-            self.sections
-                .iter()
-                .find(|s| {
-                    s.title
-                        .as_deref()
-                        .is_some_and(|t| sections::normalize_title(t) == "severity")
-                })
-                .and_then(|s| {
-                    plain_text(&s.body)
-                        .split_whitespace()
-                        .next()
-                        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string())
-                })
-        };
-        labelled
-            .or_else(from_section)
-            .filter(|s| !s.is_empty() && !is_placeholder(s))
-    }
-
-    /// A year written somewhere near the top (title, first lines), for dates without one.
-    fn year_hint(&self, title: Option<&str>) -> Option<i32> {
-        let head: String = title
-            .into_iter()
-            .chain(self.sections.iter().take(2).map(|s| s.body.as_str()))
-            .collect::<Vec<_>>()
-            .join("\n");
-        YEAR.captures(&head).and_then(|c| c[1].parse().ok())
-    }
 }
 
 /// "2024-06-07: Our e-commerce platform was down", else the file name; with a warning.

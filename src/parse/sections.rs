@@ -569,6 +569,17 @@ fn recognise_heading(
         if in_timeline && is_only_a_moment(&title) {
             return None;
         }
+        // "# Root Cause: The certificate expired." is a labelled heading with its text.
+        if let Some((label, rest)) = title.split_once(": ") {
+            if let Some(kind) = aliases.classify_label(label) {
+                return Some(make(
+                    label,
+                    Some(c[1].len() as u8),
+                    Some(rest.trim().to_string()),
+                    Some(kind),
+                ));
+            }
+        }
         let kind = aliases.classify(&title);
         return Some(make(&title, Some(c[1].len() as u8), None, kind));
     }
@@ -785,6 +796,15 @@ mod tests {
             Some(SectionKind::RootCause)
         );
         assert_eq!(aliases.classify("Appendix"), None);
+    }
+
+    #[test]
+    fn headings_that_carry_their_text() {
+        let o = outline("# Outage Duration: August 18, 2024, 01:00 AM - 03:30 AM (UTC)\n\n# Root Cause: An expired certificate.\n");
+        assert_eq!(o.sections[0].kind, SectionKind::Duration);
+        assert_eq!(o.sections[0].title.as_deref(), Some("Outage Duration"));
+        assert!(o.sections[0].body.starts_with("August 18, 2024"));
+        assert_eq!(o.sections[1].body.trim(), "An expired certificate.");
     }
 
     #[test]

@@ -1,0 +1,452 @@
+//! Looks facts up across one file's frontmatter and sections: `Label: value` lines
+//! wherever they stand (plain, bold, in a bullet, after an emoji), ranges of time, the
+//! impact, root cause and severity sections, and what stands in for them when a file
+//! has no such section.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::dates::{find_moment, find_range, DateContext, Moment};
+use super::duration;
+use super::frontmatter::{Field, Frontmatter};
+use super::sections::{normalize_title, Section, SectionKind};
+use super::text::{first_sentences, is_placeholder, plain_text, strip_emphasis};
+use crate::diagnostic::Diagnostic;
+use crate::model::{Fact, Impact, RootCause};
+
+/// `Impact: ...`, `* Impact: ...`, `- __Impact:__ ...`, `:rotating_light: Impact: ...`.
+static FACT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:>\s*)?(?:[-*+•]\s+|\d{1,2}[.)]\s+)?(?::[a-z0-9_+-]+:\s*|[\p{So}\p{Sk}\u{FE0F}]+\s*)*[*_]{0,2}(?P<label>\p{L}[\p{L} /'’-]{1,40}?)[*_]{0,2}\s*:[*_]{0,2}\s*(?P<value>\S.*?)\s*(?:<br\s*/?>)?\s*$").unwrap()
+});
+static START_NAMES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:start(?:ed)?(?: time| date| at)?|began(?: at)?|(?:incident|outage|issue) (?:start(?:ed)?|began|start time)|beginning|date|incident date|date of (?:the )?(?:incident|outage)|occurred(?: on)?)$").unwrap()
+});
+static END_NAMES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:end(?:ed)?(?: time| date| at)?|resolved(?: at)?|recovered(?: at)?|(?:incident|outage|issue) (?:end(?:ed)?|resolved|end time)|restored(?: at)?|mitigated(?: at)?)$").unwrap()
+});
+static DURATION_NAMES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?:total|outage|incident|issue) )?(?:duration|downtime)(?: of (?:the )?(?:outage|incident|issue))?$|^(?:time to resolve|outage window|time frame|timeframe|period)$").unwrap()
+});
+static SEVERITY_NAMES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:severity|sev|priority|incident level|impact level|severity level)$").unwrap()
+});
+static IMPACT_NAMES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:impact|customer impact|user impact|impact on users|business impact|who was affected|affected users)$").unwrap()
+});
+static ROOT_CAUSE_NAMES: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:root cause|root causes|cause|the cause)$").unwrap());
+static RANGE_HINT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:from|between|occurred|lasted|outage|down|duration|window)\b").unwrap()
+});
+static IMPACT_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:\d+(?:\.\d+)?\s?%|percent|affect(?:ed|ing)|impact(?:ed|ing)|unable to|could not|couldn't|outage|unavailable|downtime|errors?)\b").unwrap()
+});
+static USERS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:users?|customers?|clients?|visitors?|merchants?|members?|accounts?|people)\b",
+    )
+    .unwrap()
+});
+static PERCENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?P<n>\d{1,3}(?:\.\d+)?)\s?(?:%|percent\b)").unwrap());
+static MONEY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|K|M|million|billion|bn))?\b|\b\d[\d,]*(?:\.\d+)?\s?(?:USD|EUR|GBP|dollars)\b").unwrap()
+});
+static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(19[7-9]\d|20\d\d)\b").unwrap());
+
+const START_KEYS: &[&str] = &[
+    "start",
+    "started",
+    "started_at",
+    "start_time",
+    "start_date",
+    "began",
+    "began_at",
+    "date",
+    "incident_date",
+];
+const END_KEYS: &[&str] = &[
+    "end",
+    "ended",
+    "ended_at",
+    "end_time",
+    "end_date",
+    "resolved",
+    "resolved_at",
+    "recovered_at",
+];
+
+/// One file's frontmatter and sections, and the questions asked of them.
+pub(super) struct Facts<'a> {
+    pub path: &'a str,
+    pub front: &'a Frontmatter,
+    pub sections: &'a [Section],
+    pub title: Option<&'a str>,
+}
+
+impl Facts<'_> {
+    pub fn front_text(&self, keys: &[&str], diagnostics: &mut Vec<Diagnostic>) -> Option<Field> {
+        self.front.text(keys, self.path, diagnostics)
+    }
+
+    /// Lines outside timelines and task lists, where facts are stated.
+    fn fact_lines(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.sections
+            .iter()
+            .filter(|s| !matches!(s.kind, SectionKind::Timeline | SectionKind::Tasks))
+            .flat_map(Section::lines)
+    }
+
+    /// The value of the first `Label: value` line whose label `names` matches.
+    fn labelled(&self, names: &Regex) -> Option<(usize, String)> {
+        self.fact_lines()
+            .filter(|(_, line)| line.contains(':'))
+            .find_map(|(number, line)| {
+                let c = FACT_LABEL.captures(line)?;
+                let label = c["label"].trim().to_lowercase();
+                names
+                    .is_match(&label)
+                    .then(|| (number, strip_emphasis(&c["value"]).to_string()))
+            })
+    }
+
+    /// Start and end: frontmatter, `Start:`/`End:` labels, then a range stated in a
+    /// duration line or a summary sentence. A time with no date takes the date the
+    /// title or the first lines state.
+    pub fn start_end(
+        &self,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> (Option<Fact<Moment>>, Option<Fact<Moment>>) {
+        let mut start = self.moment(START_KEYS, &START_NAMES, diagnostics);
+        let mut end = self.moment(END_KEYS, &END_NAMES, diagnostics);
+        if start.is_none() || end.is_none() {
+            if let Some((line, (from, to))) = self.range() {
+                start = start.or(Some(Fact { value: from, line }));
+                end = end.or(Some(Fact { value: to, line }));
+            }
+        }
+        // "End: 12:00 PM" borrows the start's date.
+        if let (Some(s), Some(e)) = (&start, &mut end) {
+            if e.value.date.is_none() && e.value.time.is_some() {
+                e.value.date = s.value.date;
+                e.value.offset = e.value.offset.or(s.value.offset);
+            }
+        }
+        let needs_date =
+            |f: &Option<Fact<Moment>>| f.as_ref().is_some_and(|f| f.value.date.is_none());
+        if needs_date(&start) || needs_date(&end) {
+            if let Some(date) = self.date_hint() {
+                for fact in [&mut start, &mut end].into_iter().flatten() {
+                    fact.value.date = fact.value.date.or(Some(date));
+                }
+            }
+        }
+        (start, end)
+    }
+
+    /// A date-time from frontmatter `keys`, else from a labelled line.
+    fn moment(
+        &self,
+        keys: &[&str],
+        names: &Regex,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<Fact<Moment>> {
+        if let Some(field) = self.front_text(keys, diagnostics) {
+            return self.read_moment(&field.value, field.line, diagnostics);
+        }
+        let (line, value) = self.labelled(names)?;
+        self.read_moment(&value, line, diagnostics)
+    }
+
+    fn read_moment(
+        &self,
+        value: &str,
+        line: usize,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<Fact<Moment>> {
+        if is_placeholder(value) || value.contains("HH:") || value.contains("[insert") {
+            diagnostics.push(Diagnostic::warning(
+                self.path,
+                line,
+                "template-leftover",
+                format!("`{value}` is a template placeholder; the time is unknown"),
+            ));
+            return None;
+        }
+        match find_moment(value, DateContext::default()) {
+            Some(moment) => Some(Fact {
+                value: moment,
+                line,
+            }),
+            None => {
+                diagnostics.push(Diagnostic::warning(
+                    self.path,
+                    line,
+                    "unreadable-date",
+                    format!("could not read a date or time in `{value}`"),
+                ));
+                None
+            }
+        }
+    }
+
+    /// The first range of time in a duration line, a duration section, or a summary
+    /// sentence that talks about the outage.
+    fn range(&self) -> Option<(usize, (Moment, Moment))> {
+        let context = DateContext {
+            year: self.year_hint(),
+            offset: None,
+        };
+        if let Some((line, value)) = self.labelled(&DURATION_NAMES) {
+            if let Some(range) = find_range(&value, context) {
+                return Some((line, range));
+            }
+        }
+        let candidates = self.sections.iter().filter(|s| {
+            matches!(
+                s.kind,
+                SectionKind::Duration
+                    | SectionKind::Summary
+                    | SectionKind::Preamble
+                    | SectionKind::Impact
+            )
+        });
+        candidates
+            .flat_map(Section::lines)
+            .find_map(|(line, text)| {
+                if !RANGE_HINT.is_match(text) {
+                    return None;
+                }
+                find_range(text, context).map(|range| (line, range))
+            })
+    }
+
+    /// A date stated in the title or near the top, for times written without one.
+    fn date_hint(&self) -> Option<chrono::NaiveDate> {
+        let context = DateContext {
+            year: self.year_hint(),
+            offset: None,
+        };
+        let title = self
+            .title
+            .and_then(|t| find_moment(t, context))
+            .and_then(|m| m.date);
+        title.or_else(|| {
+            self.fact_lines().take(40).find_map(|(_, line)| {
+                find_moment(line, DateContext::default()).and_then(|m| m.date)
+            })
+        })
+    }
+
+    pub fn stated_duration(&self, diagnostics: &mut Vec<Diagnostic>) -> Option<Fact<i64>> {
+        if let Some(field) = self.front_text(&["duration", "duration_minutes"], diagnostics) {
+            let minutes = field
+                .value
+                .parse::<i64>()
+                .ok()
+                .or_else(|| duration::parse_duration(&field.value));
+            return minutes.map(|value| Fact {
+                value,
+                line: field.line,
+            });
+        }
+        if let Some((line, value)) = self.labelled(&DURATION_NAMES) {
+            // "Duration: 10:00 - 11:30" is a range, not a stated length.
+            if find_range(&value, DateContext::default()).is_none() {
+                if let Some(value) = duration::parse_duration(&value) {
+                    return Some(Fact { value, line });
+                }
+            }
+        }
+        // A duration section that states one in prose ("about two hours").
+        self.sections
+            .iter()
+            .filter(|s| s.kind == SectionKind::Duration)
+            .flat_map(Section::lines)
+            .find_map(|(line, text)| {
+                if FACT_LABEL.captures(text).is_some_and(|c| {
+                    START_NAMES.is_match(&c["label"].to_lowercase())
+                        || END_NAMES.is_match(&c["label"].to_lowercase())
+                }) {
+                    return None;
+                }
+                if find_range(text, DateContext::default()).is_some() {
+                    return None;
+                }
+                duration::parse_duration(text).map(|value| Fact { value, line })
+            })
+    }
+
+    /// The plain text of the first non-empty section of `kind`, with its line.
+    pub fn section_text(&self, kind: SectionKind) -> Option<(String, usize)> {
+        self.sections
+            .iter()
+            .filter(|s| s.kind == kind && !s.is_empty())
+            .find_map(|s| {
+                let text = plain_text(&s.body);
+                (!text.trim().is_empty() && !is_placeholder(&text)).then_some((text, s.body_line))
+            })
+    }
+
+    pub fn summary(&self) -> Option<String> {
+        if let Some(summary) = self
+            .front
+            .list(&["summary", "description"])
+            .first()
+            .filter(|s| !s.is_empty())
+        {
+            return Some(summary.clone());
+        }
+        self.section_text(SectionKind::Summary)
+            .or_else(|| self.section_text(SectionKind::Preamble))
+            .map(|(text, _)| first_sentences(&text, 2))
+    }
+
+    /// The impact section, else an `Impact:` line, else the first summary sentence that
+    /// says who was affected.
+    pub fn impact(&self) -> Option<Impact> {
+        let (text, line) = self
+            .section_text(SectionKind::Impact)
+            .or_else(|| {
+                self.labelled(&IMPACT_NAMES)
+                    .map(|(line, text)| (text, line))
+            })
+            .or_else(|| self.impact_sentence(|s| PERCENT.is_match(s) && USERS.is_match(s)))
+            .or_else(|| {
+                self.impact_sentence(|s| IMPACT_SENTENCE.is_match(s) && USERS.is_match(s))
+            })?;
+        let share_of_users = |text: &str| {
+            sentences(text)
+                .into_iter()
+                .find(|s| USERS.is_match(s) && PERCENT.is_match(s))
+                .and_then(|s| {
+                    PERCENT
+                        .captures(&s)
+                        .and_then(|c| c["n"].parse::<f64>().ok())
+                })
+                .filter(|p| *p <= 100.0)
+        };
+        let users_percent = share_of_users(&text)
+            .or_else(|| {
+                PERCENT
+                    .captures(&text)
+                    .and_then(|c| c["n"].parse::<f64>().ok())
+                    .filter(|p| *p <= 100.0)
+            })
+            .or_else(|| {
+                self.impact_sentence(|s| PERCENT.is_match(s) && USERS.is_match(s))
+                    .and_then(|(s, _)| share_of_users(&s))
+            });
+        let money = MONEY
+            .find_iter(&text)
+            .map(|m| m.as_str().trim().to_string())
+            .collect();
+        Some(Impact {
+            summary: first_sentences(&text, 1),
+            text,
+            users_percent,
+            money,
+            line,
+        })
+    }
+
+    fn impact_sentence(&self, fits: impl Fn(&str) -> bool) -> Option<(String, usize)> {
+        self.sections
+            .iter()
+            .filter(|s| {
+                matches!(
+                    s.kind,
+                    SectionKind::Summary | SectionKind::Preamble | SectionKind::Duration
+                )
+            })
+            .find_map(|s| {
+                sentences(&plain_text(&s.body))
+                    .into_iter()
+                    .find(|sentence| fits(sentence))
+                    .map(|sentence| (sentence, s.body_line))
+            })
+    }
+
+    pub fn root_cause(&self, diagnostics: &mut Vec<Diagnostic>) -> Option<RootCause> {
+        let found = self
+            .section_text(SectionKind::RootCause)
+            .or_else(|| {
+                self.labelled(&ROOT_CAUSE_NAMES)
+                    .map(|(line, text)| (text, line))
+            })
+            .or_else(|| self.section_text(SectionKind::RootCauseAndResolution))
+            .or_else(|| {
+                let field = self.front_text(&["root_cause", "root-cause", "cause"], diagnostics)?;
+                (field.value.split_whitespace().count() > 3).then_some((field.value, field.line))
+            });
+        let (text, line) = found?;
+        Some(RootCause {
+            summary: first_sentences(&text, 2),
+            text,
+            line,
+        })
+    }
+
+    pub fn severity(&self, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+        if let Some(field) = self.front_text(&["severity", "sev", "priority", "level"], diagnostics)
+        {
+            return Some(field.value);
+        }
+        let first_word = |text: &str| {
+            let word = text
+                .split([' ', '-', '–', '(', ',', '.'])
+                .find(|w| !w.trim().is_empty())?;
+            Some(
+                word.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_string(),
+            )
+        };
+        let labelled = self
+            .labelled(&SEVERITY_NAMES)
+            .and_then(|(_, value)| first_word(&value));
+        let from_section = || {
+            self.sections
+                .iter()
+                .find(|s| {
+                    s.title
+                        .as_deref()
+                        .is_some_and(|t| normalize_title(t) == "severity")
+                })
+                .and_then(|s| first_word(&plain_text(&s.body)))
+        };
+        labelled
+            .or_else(from_section)
+            .filter(|s| !s.is_empty() && !is_placeholder(s))
+    }
+
+    /// A year written near the top (title, first lines), for dates without one.
+    pub fn year_hint(&self) -> Option<i32> {
+        let title = self.title.and_then(|t| YEAR.captures(t));
+        let head = || {
+            self.sections
+                .iter()
+                .take(3)
+                .find_map(|s| YEAR.captures(&s.body))
+        };
+        title.or_else(head).and_then(|c| c[1].parse().ok())
+    }
+}
+
+/// Sentences of a text, one per line of output.
+fn sentences(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let mut rest = line.trim().trim_start_matches("- ").to_string();
+        while !rest.is_empty() {
+            let first = first_sentences(&rest, 1);
+            if first.is_empty() {
+                break;
+            }
+            let used = first.len().min(rest.len());
+            out.push(first);
+            rest = rest[used..].trim().to_string();
+        }
+    }
+    out
+}
