@@ -36,6 +36,9 @@ static IMPACT_NAMES: LazyLock<Regex> = LazyLock::new(|| {
 });
 static ROOT_CAUSE_NAMES: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:root cause|root causes|cause|the cause)$").unwrap());
+static CAUSE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:caused by|root cause|due to|because of|stemmed from|triggered by|resulted from|the cause|was traced to|culprit)\b").unwrap()
+});
 static RANGE_HINT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:from|between|occurred|lasted|outage|down|duration|window)\b").unwrap()
 });
@@ -368,24 +371,62 @@ impl Facts<'_> {
             })
     }
 
+    /// The root cause: its summary from the first statement of it, its text from the
+    /// fullest (files often give a one-line `Root Cause:` early and detail later).
+    /// Files with no such section get the sentence that says what caused the outage.
     pub fn root_cause(&self, diagnostics: &mut Vec<Diagnostic>) -> Option<RootCause> {
-        let found = self
-            .section_text(SectionKind::RootCause)
-            .or_else(|| {
-                self.labelled(&ROOT_CAUSE_NAMES)
-                    .map(|(line, text)| (text, line))
-            })
-            .or_else(|| self.section_text(SectionKind::RootCauseAndResolution))
-            .or_else(|| {
-                let field = self.front_text(&["root_cause", "root-cause", "cause"], diagnostics)?;
-                (field.value.split_whitespace().count() > 3).then_some((field.value, field.line))
-            });
-        let (text, line) = found?;
+        let mut candidates: Vec<(String, usize)> = self
+            .sections
+            .iter()
+            .filter(|s| s.kind == SectionKind::RootCause && !s.is_empty())
+            .map(|s| (plain_text(&s.body), s.body_line))
+            .filter(|(text, _)| !text.trim().is_empty() && !is_placeholder(text))
+            .collect();
+        candidates.extend(
+            self.labelled(&ROOT_CAUSE_NAMES)
+                .map(|(line, text)| (text, line)),
+        );
+        if candidates.is_empty() {
+            candidates.extend(self.section_text(SectionKind::RootCauseAndResolution));
+        }
+        if candidates.is_empty() {
+            if let Some(field) =
+                self.front_text(&["root_cause", "root-cause", "cause"], diagnostics)
+            {
+                if field.value.split_whitespace().count() > 3 {
+                    candidates.push((field.value, field.line));
+                }
+            }
+        }
+        if candidates.is_empty() {
+            candidates.extend(self.cause_sentence());
+        }
+        candidates.sort_by_key(|(_, line)| *line);
+        let (first, line) = candidates.first()?.clone();
+        let fullest = candidates
+            .iter()
+            .map(|(text, _)| text)
+            .max_by_key(|text| text.len())
+            .cloned()
+            .unwrap_or_default();
         Some(RootCause {
-            summary: first_sentences(&text, 2),
-            text,
+            summary: first_sentences(&first, 2),
+            text: fullest,
             line,
         })
+    }
+
+    /// "The outage was caused by ...", with the sentence after it.
+    fn cause_sentence(&self) -> Option<(String, usize)> {
+        self.sections
+            .iter()
+            .filter(|s| !matches!(s.kind, SectionKind::Timeline | SectionKind::Tasks))
+            .find_map(|section| {
+                let all = sentences(&plain_text(&section.body));
+                let at = all.iter().position(|s| CAUSE_WORDS.is_match(s))?;
+                let text = all[at..(at + 2).min(all.len())].join(" ");
+                Some((text, section.body_line))
+            })
     }
 
     pub fn severity(&self, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {

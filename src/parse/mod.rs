@@ -8,6 +8,7 @@ mod facts;
 pub mod frontmatter;
 pub mod sections;
 pub mod span;
+pub mod tags;
 pub mod tasks;
 pub mod text;
 pub mod timeline;
@@ -200,6 +201,23 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         .collect();
     tags.sort();
     tags.dedup();
+    // Inferred tags join the stated ones, never replace them.
+    let cause_text = [
+        root_cause.as_ref().map(|r| r.text.as_str()),
+        trigger.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join("\n");
+    for name in self::tags::infer_tags(&cause_text) {
+        if !tags.iter().any(|t| t.name == name) {
+            tags.push(Tag {
+                name: name.to_string(),
+                inferred: true,
+            });
+        }
+    }
 
     let (title, title_source) = match facts.front_text(&["title", "name"], &mut diagnostics) {
         Some(field) => (field.value, TitleSource::Frontmatter),

@@ -14,10 +14,17 @@ fn line_style_seed_facts() {
     assert_eq!(incident["timezone_assumed"], false);
     assert_eq!(incident["impact"]["users_percent"], 80.0);
     assert_eq!(incident["impact"]["money"][0], "$15,000");
-    assert!(incident["root_cause"]
+    assert!(incident["root_cause_summary"]
         .as_str()
         .unwrap()
         .starts_with("A missing database index"));
+    assert!(
+        incident["root_cause"]
+            .as_str()
+            .unwrap()
+            .contains("lacked an index"),
+        "the fuller statement"
+    );
 
     let timeline = incident["timeline"].as_array().unwrap();
     assert_eq!(timeline.len(), 10);
