@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::dates::{find_moment, find_range, DateContext, Moment};
+use super::dates::{find_moment, find_range, leading_moment, DateContext, Moment};
 use super::duration;
 use super::frontmatter::{Field, Frontmatter};
 use super::sections::{normalize_title, Section, SectionKind};
@@ -136,6 +136,15 @@ impl Facts<'_> {
                 e.value.offset = e.value.offset.or(s.value.offset);
             }
         }
+        if start.is_none() {
+            start = self.standalone_date().or_else(|| {
+                let moment = find_moment(self.title?, DateContext::default())?;
+                moment.date.map(|date| Fact {
+                    value: Moment::date_only(date),
+                    line: 1,
+                })
+            });
+        }
         let needs_date =
             |f: &Option<Fact<Moment>>| f.as_ref().is_some_and(|f| f.value.date.is_none());
         if needs_date(&start) || needs_date(&end) {
@@ -216,12 +225,32 @@ impl Facts<'_> {
             )
         });
         candidates
-            .flat_map(Section::lines)
-            .find_map(|(line, text)| {
-                if !RANGE_HINT.is_match(text) {
+            .flat_map(|s| s.lines().map(move |(line, text)| (s.kind, line, text)))
+            .find_map(|(kind, line, text)| {
+                // A duration section's lines are ranges by nature; elsewhere the
+                // sentence must talk about the outage's span.
+                if kind != SectionKind::Duration && !RANGE_HINT.is_match(text) {
                     return None;
                 }
                 find_range(text, context).map(|range| (line, range))
+            })
+    }
+
+    /// A line near the top that is nothing but a date ("Monday, Nov. 13, 2017").
+    fn standalone_date(&self) -> Option<Fact<Moment>> {
+        self.sections
+            .iter()
+            .take(3)
+            .flat_map(Section::lines)
+            .take(30)
+            .find_map(|(line, text)| {
+                let bare = strip_emphasis(text.trim().trim_start_matches(['#', '>', ' ']));
+                let (moment, used) = leading_moment(bare, DateContext::default())?;
+                let rest = bare[used..].trim_matches(|c: char| !c.is_alphanumeric());
+                (moment.date.is_some() && rest.is_empty()).then_some(Fact {
+                    value: moment,
+                    line,
+                })
             })
     }
 

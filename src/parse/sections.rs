@@ -454,6 +454,7 @@ pub fn split_sections(body: &str, body_line: usize, aliases: &SectionAliases) ->
             && heading.level.is_some()
             && outline.sections.is_empty()
             && current.kind == SectionKind::Preamble
+            && !is_generic_heading(&heading.title)
         {
             outline.title = Some((heading.title, file_line));
             seen_content = true;
@@ -490,6 +491,26 @@ pub fn split_sections(body: &str, body_line: usize, aliases: &SectionAliases) ->
         }
     }
     push_section(&mut outline.sections, &mut levels, current, current_level);
+    if outline.title.is_none() {
+        if let Some(preamble) = outline
+            .sections
+            .first_mut()
+            .filter(|s| s.kind == SectionKind::Preamble)
+        {
+            if let Some((title, line)) = title_line(preamble) {
+                // The title line leaves the preamble, so it is not shown twice.
+                let skip = line - preamble.body_line + 1;
+                preamble.body = preamble
+                    .body
+                    .lines()
+                    .skip(skip)
+                    .map(|l| format!("{l}\n"))
+                    .collect();
+                preamble.body_line = line + 1;
+                outline.title = Some((title, line));
+            }
+        }
+    }
     assign_depths(&mut outline.sections, &levels);
     outline
 }
@@ -649,6 +670,42 @@ fn recognise_heading(
         }
     }
     None
+}
+
+/// Headings that name a part of a template, never an incident.
+fn is_generic_heading(title: &str) -> bool {
+    const GENERIC: &[&str] = &[
+        "metadata",
+        "details",
+        "incident details",
+        "info",
+        "information",
+        "table of contents",
+        "contents",
+        "toc",
+    ];
+    GENERIC.contains(&normalize_title(title).as_str())
+}
+
+/// A preamble that opens with a short line and nothing else on it names the incident:
+/// "Postmortem: Project Issue on the 10th of April, 2024", "**Postmortem: Web outage".
+fn title_line(preamble: &Section) -> Option<(String, usize)> {
+    let (number, line) = preamble.lines().find(|(_, l)| !l.trim().is_empty())?;
+    let text = line.trim().trim_matches(['*', '_', '#', ' ']).trim();
+    let words = text.split_whitespace().count();
+    let lower = text.to_lowercase();
+    let named = [
+        "postmortem",
+        "post-mortem",
+        "post mortem",
+        "incident",
+        "outage",
+    ]
+    .iter()
+    .any(|w| lower.starts_with(w));
+    let short = (2..=14).contains(&words) && text.len() <= 110;
+    (short && (named || !text.ends_with(['.', ':', ',', ';'])))
+        .then(|| (text.trim_end_matches('.').to_string(), number))
 }
 
 fn is_list_item(line: &str) -> bool {
