@@ -345,9 +345,9 @@ impl Facts<'_> {
                     .map(|(line, text)| (text, line))
             })
             .or_else(|| self.impact_sentence(|s| PERCENT.is_match(s) && USERS.is_match(s)))
-            .or_else(|| {
-                self.impact_sentence(|s| IMPACT_SENTENCE.is_match(s) && USERS.is_match(s))
-            })?;
+            .or_else(|| self.impact_sentence(|s| IMPACT_SENTENCE.is_match(s) && USERS.is_match(s)))
+            .or_else(|| self.impact_sentence(|s| IMPACT_SENTENCE.is_match(s) || USERS.is_match(s)))
+            .or_else(|| self.impact_sentence(|_| true))?;
         let share_of_users = |text: &str| {
             sentences(text)
                 .into_iter()

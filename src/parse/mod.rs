@@ -105,6 +105,22 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
             offset: zone,
         },
     );
+    // A start or end stated as a time of day takes its day from the timeline.
+    let first_day = timeline.iter().find_map(|e| e.at.date);
+    for fact in [&mut start, &mut end].into_iter().flatten() {
+        if fact.value.date.is_none() && fact.value.time.is_some() {
+            fact.value.date = first_day;
+        }
+    }
+    if let (Some(s), Some(e)) = (&start, &mut end) {
+        if let (Some(sd), Some(ed), Some(st), Some(et)) =
+            (s.value.date, e.value.date, s.value.time, e.value.time)
+        {
+            if sd == ed && et < st {
+                e.value.date = ed.succ_opt();
+            }
+        }
+    }
     // With nothing stated, the timeline's first entry starts the incident, and its last
     // ends it when that entry says so.
     if start.is_none() {
