@@ -107,17 +107,19 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
     );
     // A start or end stated as a time of day takes its day from the timeline.
     let first_day = timeline.iter().find_map(|e| e.at.date);
+    let end_borrows_day = end.as_ref().is_some_and(|e| e.value.date.is_none());
     for fact in [&mut start, &mut end].into_iter().flatten() {
         if fact.value.date.is_none() && fact.value.time.is_some() {
             fact.value.date = first_day;
         }
     }
+    // A borrowed day is the start's: an end earlier than the start is past midnight.
     if let (Some(s), Some(e)) = (&start, &mut end) {
-        if let (Some(sd), Some(ed), Some(st), Some(et)) =
-            (s.value.date, e.value.date, s.value.time, e.value.time)
+        if let (true, Some(sd), Some(st), Some(et)) =
+            (end_borrows_day, s.value.date, s.value.time, e.value.time)
         {
-            if sd == ed && et < st {
-                e.value.date = ed.succ_opt();
+            if e.value.date == Some(sd) && et < st {
+                e.value.date = sd.succ_opt();
             }
         }
     }
