@@ -346,8 +346,9 @@ impl Facts<'_> {
             })
             .or_else(|| self.impact_sentence(|s| PERCENT.is_match(s) && USERS.is_match(s)))
             .or_else(|| self.impact_sentence(|s| IMPACT_SENTENCE.is_match(s) && USERS.is_match(s)))
-            .or_else(|| self.impact_sentence(|s| IMPACT_SENTENCE.is_match(s) || USERS.is_match(s)))
-            .or_else(|| self.impact_sentence(|_| true))?;
+            .or_else(|| {
+                self.impact_sentence(|s| IMPACT_SENTENCE.is_match(s) || USERS.is_match(s))
+            })?;
         let share_of_users = |text: &str| {
             sentences(text)
                 .into_iter()
