@@ -39,6 +39,9 @@ static ROOT_CAUSE_NAMES: LazyLock<Regex> =
 static CAUSE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:caused by|root cause|due to|because of|stemmed from|triggered by|resulted from|the cause|was traced to|culprit)\b").unwrap()
 });
+static END_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:ended|ending|resolved|restored|recovered|fixed|mitigated|back to normal|back online|came back|until)\b").unwrap()
+});
 static RANGE_HINT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:from|between|occurred|lasted|outage|down|duration|window)\b").unwrap()
 });
@@ -128,6 +131,12 @@ impl Facts<'_> {
                 start = start.or(Some(Fact { value: from, line }));
                 end = end.or(Some(Fact { value: to, line }));
             }
+        }
+        if start.is_none() {
+            start = self.prose_start();
+        }
+        if end.is_none() {
+            end = self.prose_end();
         }
         // "End: 12:00 PM" borrows the start's date.
         if let (Some(s), Some(e)) = (&start, &mut end) {
@@ -234,6 +243,77 @@ impl Facts<'_> {
                 }
                 find_range(text, context).map(|range| (line, range))
             })
+    }
+
+    /// The first summary sentence that gives both a date and a time: "On Tuesday,
+    /// 16 April 2024 at 05:50 GMT the payouts service stopped ...".
+    fn prose_start(&self) -> Option<Fact<Moment>> {
+        let context = DateContext {
+            year: self.year_hint(),
+            offset: None,
+        };
+        self.summary_sentences()
+            .into_iter()
+            .find_map(|(line, sentence)| {
+                let moment = find_moment(&sentence, context)?;
+                (moment.date.is_some() && moment.time.is_some()).then_some(Fact {
+                    value: moment,
+                    line,
+                })
+            })
+    }
+
+    /// "... and ended at 11:05 IST", "service was restored at 07:48": the time after a
+    /// word that ends an outage.
+    fn prose_end(&self) -> Option<Fact<Moment>> {
+        let context = DateContext {
+            year: self.year_hint(),
+            offset: None,
+        };
+        self.summary_sentences()
+            .into_iter()
+            .find_map(|(line, sentence)| {
+                let word = END_WORDS.find(&sentence)?;
+                let after = head_of(&sentence[word.end()..], 60);
+                let moment = find_moment(after, context).filter(|m| m.time.is_some())?;
+                Some(Fact {
+                    value: moment,
+                    line,
+                })
+            })
+    }
+
+    /// Sentences of the summary, preamble and duration sections, with their section's line.
+    /// Labelled lines (`Start:`, `End:`, `Duration:`) are not prose and are left out.
+    fn summary_sentences(&self) -> Vec<(usize, String)> {
+        let is_time_label = |line: &str| {
+            FACT_LABEL.captures(line).is_some_and(|c| {
+                let label = c["label"].trim().to_lowercase();
+                START_NAMES.is_match(&label)
+                    || END_NAMES.is_match(&label)
+                    || DURATION_NAMES.is_match(&label)
+            })
+        };
+        let kinds = [
+            SectionKind::Summary,
+            SectionKind::Preamble,
+            SectionKind::Duration,
+        ];
+        let mut out = Vec::new();
+        for section in self.sections.iter().filter(|s| kinds.contains(&s.kind)) {
+            let prose: String = section
+                .body
+                .lines()
+                .filter(|l| !is_time_label(l))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            out.extend(
+                sentences(&plain_text(&prose))
+                    .into_iter()
+                    .map(|sentence| (section.body_line, sentence)),
+            );
+        }
+        out
     }
 
     /// A line near the top that is nothing but a date ("Monday, Nov. 13, 2017").
@@ -520,4 +600,13 @@ fn sentences(text: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// At most `bytes` of `text`, cut at a character boundary.
+fn head_of(text: &str, bytes: usize) -> &str {
+    let mut end = bytes.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }

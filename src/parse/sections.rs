@@ -142,6 +142,12 @@ const RULES: &[(SectionKind, &[&str])] = &[
             "todo",
             "to do",
             "next steps",
+            "what we will change",
+            "what we re changing",
+            "what we will do",
+            "what we are changing",
+            "changes we are making",
+            "going forward",
             "improvements",
             "remediations",
             "remediation items",
@@ -612,6 +618,9 @@ fn recognise_heading(
     if let Some(c) = bold {
         let label = &c["label"];
         let rest = c["rest"].trim_start_matches(':').trim();
+        if is_only_a_moment(rest) {
+            return None; // "**Resolved:** 16:45 PST on 4 Dec 2024" is a fact, not a section
+        }
         let kind = aliases.classify_label(label)?;
         if !rest.is_empty()
             && matches!(current, SectionKind::Timeline | SectionKind::Tasks)
@@ -629,6 +638,9 @@ fn recognise_heading(
     if let Some(c) = plain {
         let label = &c["label"];
         let rest = c["rest"].trim();
+        if is_only_a_moment(rest) {
+            return None;
+        }
         let kind = aliases.classify_label(label)?;
         // Inside a list of tasks or events, "Detection: add an alert" is an item.
         if !rest.is_empty() && matches!(current, SectionKind::Timeline | SectionKind::Tasks) {

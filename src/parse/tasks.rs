@@ -54,24 +54,78 @@ static WONT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
 /// Extracts the tasks of every task section, numbered from 1 in document order.
 pub fn extract_tasks(sections: &[Section], year: Option<i32>) -> Vec<Task> {
     let context = DateContext { year, offset: None };
-    let mut tasks = Vec::new();
-    for section in sections.iter().filter(|s| s.kind == SectionKind::Tasks) {
-        let mut found = table_tasks(section, context);
-        if found.is_empty() {
-            found = list_tasks(section, context);
-        }
-        if found.is_empty() {
-            found = label_tasks(section, context);
-        }
-        if found.is_empty() {
-            found = sentence_line_tasks(section, context);
-        }
-        tasks.extend(found);
-    }
+    let per_section: Vec<(&Section, Vec<Task>)> = sections
+        .iter()
+        .filter(|s| s.kind == SectionKind::Tasks)
+        .map(|section| (section, section_tasks(&dedented(section), context)))
+        .collect();
+    // A file with an explicit list ("Tasks:", "Action items") means that list; the
+    // "Improvements" prose around it is context, not more tasks.
+    let explicit = per_section
+        .iter()
+        .any(|(s, tasks)| is_explicit_list(s) && !tasks.is_empty());
+    let mut tasks: Vec<Task> = per_section
+        .into_iter()
+        .filter(|(s, _)| !explicit || is_explicit_list(s))
+        .flat_map(|(_, tasks)| tasks)
+        .collect();
     for (i, task) in tasks.iter_mut().enumerate() {
         task.number = i + 1;
     }
     tasks
+}
+
+fn section_tasks(section: &Section, context: DateContext) -> Vec<Task> {
+    let mut found = table_tasks(section, context);
+    if found.is_empty() {
+        found = list_tasks(section, context);
+    }
+    if found.is_empty() {
+        found = label_tasks(section, context);
+    }
+    if found.is_empty() {
+        found = sentence_line_tasks(section, context);
+    }
+    found
+}
+
+fn is_explicit_list(section: &Section) -> bool {
+    static EXPLICIT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)\b(?:tasks?|task list|action items?|action points|follow[- ]?ups?|to-?dos?)\b",
+        )
+        .unwrap()
+    });
+    section
+        .title
+        .as_deref()
+        .is_some_and(|t| EXPLICIT.is_match(t))
+}
+
+/// A section written as a 4-space indented block (Markdown would show it as code) is
+/// read as if it were not indented.
+fn dedented(section: &Section) -> Section {
+    let lines: Vec<&str> = section.body.lines().collect();
+    let indented = lines
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .all(|l| l.starts_with("    ") || l.starts_with('\t'));
+    if !indented || lines.iter().all(|l| l.trim().is_empty()) {
+        return section.clone();
+    }
+    let body = lines
+        .iter()
+        .map(|l| {
+            l.strip_prefix("    ")
+                .or_else(|| l.strip_prefix('\t'))
+                .unwrap_or(l)
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    Section {
+        body,
+        ..section.clone()
+    }
 }
 
 /// `Task 1: ...` lines and list items; nested items add detail to the item above.

@@ -7,6 +7,7 @@ mod atomic_output;
 mod cli;
 mod determinism;
 mod diagnostics;
+mod extraction;
 mod ids_and_anchors;
 mod incidents_json;
 mod seeds;

@@ -45,8 +45,8 @@ fn line_style_seed_facts() {
     );
     assert_eq!(dated[1]["due"], "2024-06-20");
     assert_eq!(dated[2]["due"], "2024-06-25");
-    // The two "Label: text" improvements are kept as tasks too.
-    assert_eq!(tasks.len(), 5);
+    // The explicit "Tasks:" list is the task list; the improvements above it are context.
+    assert_eq!(tasks.len(), 3);
 }
 
 #[test]
