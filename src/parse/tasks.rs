@@ -47,6 +47,10 @@ static LINK: LazyLock<Regex> = LazyLock::new(|| {
 static DONE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:\(\s*(?:done|completed?|fixed|resolved|closed|shipped)\s*\)|\[\s*(?:done|completed?)\s*\]|\bstatus\s*:\s*(?:done|completed?|closed|fixed|resolved)\b|✅|✔️?|^(?:done|completed?)\s*[:–—-])").unwrap()
 });
+/// "Reverted the change", "Script updated to handle pagination": written as already done.
+static PAST_TENSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[*_]{0,2}(?:[\w-]+\s+){0,2}?(?:was\s+|were\s+|has\s+been\s+|have\s+been\s+)?(?:added|updated|fixed|implemented|deployed|increased|decreased|removed|enabled|disabled|created|migrated|patched|rolled\s+back|reverted|upgraded|rotated|renewed|replaced|reconfigured|documented|merged|released|shipped|completed|resolved|issued|sent|restored|refunded|pushed|filed)\b").unwrap()
+});
 static WONT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:won'?t\s+(?:do|fix)|wontfix|not\s+planned|cancell?ed|\bstatus\s*:\s*(?:dropped|rejected)\b)").unwrap()
 });
@@ -61,6 +65,28 @@ pub fn extract_tasks(sections: &[Section], year: Option<i32>) -> Vec<Task> {
         .collect();
     // A file with an explicit list ("Tasks:", "Action items") means that list; the
     // "Improvements" prose around it is context, not more tasks.
+    let mut per_section = per_section;
+    // GitHub checkboxes are tasks wherever they stand ("Notes to the owner: - [x] ...").
+    for section in sections
+        .iter()
+        .filter(|s| !matches!(s.kind, SectionKind::Tasks | SectionKind::Timeline))
+    {
+        let checked: Vec<Task> = section
+            .lines()
+            .filter_map(|(number, line)| {
+                let item = LIST_ITEM.captures(line)?;
+                let text = item.name("text")?.as_str();
+                CHECKBOX
+                    .is_match(text)
+                    .then(|| task_from_text(text, number, context))
+                    .flatten()
+            })
+            .collect();
+        if !checked.is_empty() {
+            per_section.push((section, checked));
+        }
+    }
+    per_section.sort_by_key(|(s, _)| s.line);
     let explicit = per_section
         .iter()
         .any(|(s, tasks)| is_explicit_list(s) && !tasks.is_empty());
@@ -355,7 +381,7 @@ pub fn task_from_text(text: &str, line: usize, context: DateContext) -> Option<T
     let struck = text.trim_start().starts_with("~~") && text.matches("~~").count() >= 2;
     if struck || WONT_WORDS.is_match(&text) {
         status = TaskStatus::WontDo;
-    } else if DONE_WORDS.is_match(&text) {
+    } else if DONE_WORDS.is_match(&text) || PAST_TENSE.is_match(&text) {
         status = TaskStatus::Done;
     }
 
