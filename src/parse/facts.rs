@@ -37,7 +37,7 @@ static IMPACT_NAMES: LazyLock<Regex> = LazyLock::new(|| {
 static ROOT_CAUSE_NAMES: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:root cause|root causes|cause|the cause)$").unwrap());
 static CAUSE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:caused by|root cause|due to|because of|stemmed from|triggered by|resulted from|the cause|was traced to|culprit)\b").unwrap()
+    Regex::new(r"(?i)\b(?:caused by|root cause|due to|because|stemmed from|triggered by|resulted from|the cause|the reason|was traced to|culprit|found (?:out )?that|turned out)\b").unwrap()
 });
 static END_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:ended|ending|resolved|restored|recovered|fixed|mitigated|back to normal|back online|came back|until)\b").unwrap()
@@ -496,9 +496,8 @@ impl Facts<'_> {
             self.labelled(&ROOT_CAUSE_NAMES)
                 .map(|(line, text)| (text, line)),
         );
-        if candidates.is_empty() {
-            candidates.extend(self.section_text(SectionKind::RootCauseAndResolution));
-        }
+        // A combined "Root Cause and Resolution" section often holds the fullest account.
+        candidates.extend(self.section_text(SectionKind::RootCauseAndResolution));
         if candidates.is_empty() {
             if let Some(field) =
                 self.front_text(&["root_cause", "root-cause", "cause"], diagnostics)

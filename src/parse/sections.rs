@@ -617,7 +617,12 @@ fn recognise_heading(
     };
     if let Some(c) = bold {
         let label = &c["label"];
-        let rest = c["rest"].trim_start_matches(':').trim();
+        let rest = c["rest"]
+            .trim_start_matches(':')
+            .trim()
+            .trim_start_matches("<br>")
+            .trim_start_matches("<br/>")
+            .trim();
         if is_only_a_moment(rest) {
             return None; // "**Resolved:** 16:45 PST on 4 Dec 2024" is a fact, not a section
         }

@@ -20,7 +20,7 @@ const RULES: &[(&str, &str)] = &[
     ),
     (
         "deploy",
-        r"\b(?:deploy\w*|release[sd]?|rollouts?|roll-outs?|upgrade[sd]?|update[sd]?|migrat\w+|rollback|pushed)\b",
+        r"\b(?:deploy\w*|release[sd]?|rollouts?|roll-outs?|upgrade[sd]?|update[sd]?|migrat\w+|rollback|pushed|pull requests?|prs?|merged?)\b",
     ),
     (
         "capacity",
@@ -44,7 +44,7 @@ const RULES: &[(&str, &str)] = &[
     ),
     (
         "software-bug",
-        r"\b(?:bugs?|regressions?|defects?|race conditions?|null pointer|exceptions?|panics?|logic errors?|code change\w*)\b",
+        r"\b(?:bugs?|regressions?|defects?|race conditions?|null pointer|exceptions?|panics?|logic errors?|code change\w*|breaking changes?|backwards? compatib\w*|incompatib\w*)\b",
     ),
     (
         "hardware",
