@@ -401,8 +401,9 @@ fn time_from(c: &Captures) -> Option<(NaiveTime, Option<FixedOffset>)> {
         .name("ap")
         .or(c.name("ap2"))
         .map(|m| m.as_str().to_ascii_lowercase());
-    if let Some(meridiem) = meridiem {
-        if hour == 0 || hour > 12 {
+    if let Some(meridiem) = meridiem.filter(|_| hour <= 12) {
+        // "14:15pm" means 14:15: a 24-hour time with a stray suffix.
+        if hour == 0 {
             return None;
         }
         let pm = meridiem.starts_with('p');
@@ -573,7 +574,9 @@ mod tests {
     fn impossible_dates_and_times_are_not_read() {
         assert_eq!(iso("February 30, 2024"), None);
         assert_eq!(find_moment("25:61", DateContext::default()), None);
-        assert_eq!(find_moment("13:00 PM", DateContext::default()), None);
+        assert_eq!(find_moment("0:30 PM", DateContext::default()), None);
+        let stray = find_moment("14:15pm", DateContext::default()).unwrap();
+        assert_eq!(stray.time, NaiveTime::from_hms_opt(14, 15, 0));
         assert_eq!(iso("0000-01-01"), None);
     }
 

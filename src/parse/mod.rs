@@ -123,24 +123,29 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
             }
         }
     }
-    // With nothing stated, the timeline's first entry starts the incident, and its last
-    // ends it when that entry says so.
+    // With nothing stated, the timeline's first entry starts the incident and its last
+    // ends it: the last that says the service recovered, else simply the last.
+    let entries_with_time: Vec<_> = timeline
+        .iter()
+        .filter(|e| e.at.time.is_some() || e.at.date.is_some())
+        .collect();
     if start.is_none() {
-        start = timeline.iter().find(|e| e.at.date.is_some()).map(|e| Fact {
+        start = entries_with_time.first().map(|e| Fact {
             value: e.at,
             line: e.line,
         });
     }
-    if end.is_none() {
-        end = timeline
+    if end.is_none() && entries_with_time.len() >= 2 {
+        let last = entries_with_time.last().copied();
+        let recovered = entries_with_time
             .iter()
             .rev()
-            .find(|e| e.at.date.is_some())
-            .filter(|e| RESOLVED_WORDS.is_match(&e.text))
-            .map(|e| Fact {
-                value: e.at,
-                line: e.line,
-            });
+            .find(|e| RESOLVED_WORDS.is_match(&e.text))
+            .copied();
+        end = recovered.or(last).map(|e| Fact {
+            value: e.at,
+            line: e.line,
+        });
     }
     // "Date: 2024-11-14" gives the day; the timeline's first entry that day the time.
     if let Some(fact) = start.as_mut().filter(|f| f.value.time.is_none()) {
@@ -290,6 +295,16 @@ fn computed_duration(
     let (s, e) = (start.as_ref()?, end.as_ref()?);
     if s.value.time.is_none() || e.value.time.is_none() {
         return None;
+    }
+    // Two times of day with no date: the span between them, past midnight if need be.
+    if s.value.date.is_none() && e.value.date.is_none() {
+        let (a, b) = (s.value.time?, e.value.time?);
+        let minutes = (b - a).num_minutes();
+        return Some(if minutes < 0 {
+            minutes + 24 * 60
+        } else {
+            minutes
+        });
     }
     let (a, b) = (
         s.value.epoch_minutes(timezone)?,
