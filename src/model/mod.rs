@@ -77,6 +77,8 @@ pub struct Impact {
     pub users_percent: Option<f64>,
     /// Money figures as written ("$15,000").
     pub money: Vec<String>,
+    /// Counts as written ("50,000 users", "127 emails").
+    pub counts: Vec<String>,
     pub line: usize,
 }
 

@@ -50,7 +50,7 @@ static IMPACT_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static USERS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:users?|customers?|clients?|visitors?|merchants?|members?|accounts?|people)\b",
+        r"(?i)\b(?:users?|customers?|clients?|visitors?|merchants?|members?|accounts?|people|shoppers?|buyers?|sellers?|administrators?|admins?|subscribers?|tenants?|players?|students?|developers?|partners?|drivers?|riders?|patients?|employees?|staff|agents?|learners?|readers?|viewers?|listeners?|guests?|teams?|organi[sz]ations?|companies|businesses|stores?)\b",
     )
     .unwrap()
 });
@@ -58,6 +58,12 @@ static PERCENT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?P<n>\d{1,3}(?:\.\d+)?)\s?(?:%|percent\b)").unwrap());
 static MONEY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|K|M|million|billion|bn))?\b|\b\d[\d,]*(?:\.\d+)?\s?(?:USD|EUR|GBP|dollars)\b").unwrap()
+});
+static ALL_USERS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:all (?:of (?:our|the) )?(?:users|customers|clients|visitors)|every (?:user|customer)|everyone|anyone|entire user base|complete (?:outage|service (?:outage|disruption))|customers impacted\s*\|?\s*all)\b").unwrap()
+});
+static COUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b\d[\d,]*(?:\.\d+)?\s?(?:k\s)?(?:[a-z-]+\s){0,2}?(?:users|customers|requests|orders|e-?mails|tickets|support (?:cases|tickets)|messages|accounts|merchants|teams|transactions|payments|errors|sessions|logins|payouts|complaints)\b").unwrap()
 });
 static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(19[7-9]\d|20\d\d)\b").unwrap());
 
@@ -415,8 +421,8 @@ impl Facts<'_> {
             .map(|(text, _)| first_sentences(&text, 2))
     }
 
-    /// The impact section, else an `Impact:` line, else the first summary sentence that
-    /// says who was affected.
+    /// The impact section, else an `Impact:` line, else the summary sentences that say
+    /// who was affected or what failed.
     pub fn impact(&self) -> Option<Impact> {
         let (text, line) = self
             .section_text(SectionKind::Impact)
@@ -424,61 +430,87 @@ impl Facts<'_> {
                 self.labelled(&IMPACT_NAMES)
                     .map(|(line, text)| (text, line))
             })
-            .or_else(|| self.impact_sentence(|s| PERCENT.is_match(s) && USERS.is_match(s)))
-            .or_else(|| self.impact_sentence(|s| IMPACT_SENTENCE.is_match(s) && USERS.is_match(s)))
-            .or_else(|| {
-                self.impact_sentence(|s| IMPACT_SENTENCE.is_match(s) || USERS.is_match(s))
-            })?;
-        let share_of_users = |text: &str| {
-            sentences(text)
-                .into_iter()
-                .find(|s| USERS.is_match(s) && PERCENT.is_match(s))
-                .and_then(|s| {
-                    PERCENT
-                        .captures(&s)
-                        .and_then(|c| c["n"].parse::<f64>().ok())
-                })
-                .filter(|p| *p <= 100.0)
-        };
-        let users_percent = share_of_users(&text)
-            .or_else(|| {
+            .or_else(|| self.impact_sentences())?;
+        // A share of people, never of requests or orders; "all users" is everyone.
+        let about_people: Vec<String> = sentences(&text)
+            .into_iter()
+            .filter(|s| USERS.is_match(s))
+            .collect();
+        let users_percent = about_people
+            .iter()
+            .find_map(|s| {
                 PERCENT
-                    .captures(&text)
+                    .captures(s)
                     .and_then(|c| c["n"].parse::<f64>().ok())
                     .filter(|p| *p <= 100.0)
             })
             .or_else(|| {
-                self.impact_sentence(|s| PERCENT.is_match(s) && USERS.is_match(s))
-                    .and_then(|(s, _)| share_of_users(&s))
+                self.impact_sentences()
+                    .into_iter()
+                    .flat_map(|(t, _)| sentences(&t))
+                    .filter(|s| USERS.is_match(s))
+                    .find_map(|s| {
+                        PERCENT
+                            .captures(&s)
+                            .and_then(|c| c["n"].parse::<f64>().ok())
+                    })
+            })
+            .filter(|p| *p <= 100.0)
+            .or_else(|| {
+                let everyone = ALL_USERS.is_match(&text)
+                    || self
+                        .summary_sentences()
+                        .iter()
+                        .any(|(_, s)| ALL_USERS.is_match(s));
+                everyone.then_some(100.0)
             });
         let money = MONEY
             .find_iter(&text)
             .map(|m| m.as_str().trim().to_string())
             .collect();
+        let counts = COUNT
+            .find_iter(&text)
+            .map(|m| m.as_str().trim().to_string())
+            .collect();
+        let summary = about_people
+            .first()
+            .cloned()
+            .unwrap_or_else(|| first_sentences(&text, 1));
         Some(Impact {
-            summary: first_sentences(&text, 1),
+            summary,
             text,
             users_percent,
             money,
+            counts,
             line,
         })
     }
 
-    fn impact_sentence(&self, fits: impl Fn(&str) -> bool) -> Option<(String, usize)> {
-        self.sections
+    /// Up to three summary sentences about harm, those naming people first.
+    fn impact_sentences(&self) -> Option<(String, usize)> {
+        let all = self.summary_sentences();
+        let harmful: Vec<&(usize, String)> = all
             .iter()
-            .filter(|s| {
-                matches!(
-                    s.kind,
-                    SectionKind::Summary | SectionKind::Preamble | SectionKind::Duration
-                )
-            })
-            .find_map(|s| {
-                sentences(&plain_text(&s.body))
-                    .into_iter()
-                    .find(|sentence| fits(sentence))
-                    .map(|sentence| (sentence, s.body_line))
-            })
+            .filter(|(_, s)| IMPACT_SENTENCE.is_match(s))
+            .collect();
+        let naming_people = harmful.iter().any(|(_, s)| USERS.is_match(s));
+        let chosen: Vec<&(usize, String)> = if naming_people || !harmful.is_empty() {
+            harmful.into_iter().take(3).collect()
+        } else {
+            all.iter()
+                .filter(|(_, s)| USERS.is_match(s))
+                .take(1)
+                .collect()
+        };
+        let line = chosen.first()?.0;
+        Some((
+            chosen
+                .iter()
+                .map(|(_, s)| s.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            line,
+        ))
     }
 
     /// The root cause: its summary from the first statement of it, its text from the
