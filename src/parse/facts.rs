@@ -475,6 +475,7 @@ impl Facts<'_> {
         let summary = about_people
             .first()
             .cloned()
+            .or_else(|| sentences(&text).into_iter().next())
             .unwrap_or_else(|| first_sentences(&text, 1));
         Some(Impact {
             summary,
@@ -576,9 +577,7 @@ impl Facts<'_> {
             return Some(field.value);
         }
         let first_word = |text: &str| {
-            let word = text
-                .split([' ', '-', '–', '(', ',', '.'])
-                .find(|w| !w.trim().is_empty())?;
+            let word = text.split([' ', '(', ',']).find(|w| !w.trim().is_empty())?;
             Some(
                 word.trim_matches(|c: char| !c.is_alphanumeric())
                     .to_string(),
@@ -618,7 +617,7 @@ impl Facts<'_> {
 /// Sentences of a text, one per line of output.
 fn sentences(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for line in text.lines() {
+    for line in text.lines().filter(|l| !l.trim_start().starts_with('|')) {
         let mut rest = line.trim().trim_start_matches("- ").to_string();
         while !rest.is_empty() {
             let first = first_sentences(&rest, 1);

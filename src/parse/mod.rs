@@ -373,7 +373,8 @@ fn derive_title(
     (title, source)
 }
 
-/// The first clause of a sentence, up to eight words: "Our e-commerce platform was down".
+/// The first clause of a sentence: "Our e-commerce platform was down". A clause longer
+/// than twelve words is cut at ten and marked with an ellipsis, never mid-word.
 fn first_clause(text: &str) -> String {
     let sentence = first_sentences(text, 1);
     let clause = sentence.split([',', ';', '(']).next().unwrap_or("");
@@ -383,8 +384,12 @@ fn first_clause(text: &str) -> String {
         .unwrap_or("")
         .trim()
         .trim_end_matches('.');
-    let words: Vec<&str> = clause.split_whitespace().take(8).collect();
-    words.join(" ")
+    let words: Vec<&str> = clause.split_whitespace().collect();
+    if words.len() <= 12 {
+        words.join(" ")
+    } else {
+        format!("{}…", words[..10].join(" "))
+    }
 }
 
 #[cfg(test)]

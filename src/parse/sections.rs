@@ -360,6 +360,32 @@ impl Section {
             .map(move |(i, line)| (self.body_line + i, line))
     }
 
+    /// The section as if a 4-space indented block (which Markdown would show as code)
+    /// were not indented: some templates indent whole timelines and task lists.
+    pub fn dedented(&self) -> Section {
+        let lines: Vec<&str> = self.body.lines().collect();
+        let indented = lines
+            .iter()
+            .filter(|l| !l.trim().is_empty())
+            .all(|l| l.starts_with("    ") || l.starts_with('\t'));
+        if !indented || lines.iter().all(|l| l.trim().is_empty()) {
+            return self.clone();
+        }
+        let body = lines
+            .iter()
+            .map(|l| {
+                l.strip_prefix("    ")
+                    .or_else(|| l.strip_prefix('\t'))
+                    .unwrap_or(l)
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        Section {
+            body,
+            ..self.clone()
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.body
             .trim()

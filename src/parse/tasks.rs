@@ -51,6 +51,9 @@ static DONE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
 static PAST_TENSE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[*_]{0,2}(?:[\w-]+\s+){0,2}?(?:was\s+|were\s+|has\s+been\s+|have\s+been\s+)?(?:added|updated|fixed|implemented|deployed|increased|decreased|removed|enabled|disabled|created|migrated|patched|rolled\s+back|reverted|upgraded|rotated|renewed|replaced|reconfigured|documented|merged|released|shipped|completed|resolved|issued|sent|restored|refunded|pushed|filed)\b").unwrap()
 });
+static STATUS_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)[(\[]\s*(?:done|completed?|won'?t\s+(?:do|fix)|wontfix)\s*[)\]]|[,;:–—-]?\s*\b(?:won'?t\s+(?:do|fix)|wontfix)\b\s*[:.]?\s*$").unwrap()
+});
 static WONT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:won'?t\s+(?:do|fix)|wontfix|not\s+planned|cancell?ed|\bstatus\s*:\s*(?:dropped|rejected)\b)").unwrap()
 });
@@ -61,7 +64,7 @@ pub fn extract_tasks(sections: &[Section], year: Option<i32>) -> Vec<Task> {
     let per_section: Vec<(&Section, Vec<Task>)> = sections
         .iter()
         .filter(|s| s.kind == SectionKind::Tasks)
-        .map(|section| (section, section_tasks(&dedented(section), context)))
+        .map(|section| (section, section_tasks(&section.dedented(), context)))
         .collect();
     // A file with an explicit list ("Tasks:", "Action items") means that list; the
     // "Improvements" prose around it is context, not more tasks.
@@ -126,32 +129,6 @@ fn is_explicit_list(section: &Section) -> bool {
         .title
         .as_deref()
         .is_some_and(|t| EXPLICIT.is_match(t))
-}
-
-/// A section written as a 4-space indented block (Markdown would show it as code) is
-/// read as if it were not indented.
-fn dedented(section: &Section) -> Section {
-    let lines: Vec<&str> = section.body.lines().collect();
-    let indented = lines
-        .iter()
-        .filter(|l| !l.trim().is_empty())
-        .all(|l| l.starts_with("    ") || l.starts_with('\t'));
-    if !indented || lines.iter().all(|l| l.trim().is_empty()) {
-        return section.clone();
-    }
-    let body = lines
-        .iter()
-        .map(|l| {
-            l.strip_prefix("    ")
-                .or_else(|| l.strip_prefix('\t'))
-                .unwrap_or(l)
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    Section {
-        body,
-        ..section.clone()
-    }
 }
 
 /// `Task 1: ...` lines and list items; nested items add detail to the item above.
@@ -415,13 +392,28 @@ pub fn task_from_text(text: &str, line: usize, context: DateContext) -> Option<T
     }
     if owner.is_none() {
         if let Some(c) = HANDLE.captures(&text) {
-            owner = Some(c["who"].to_string());
+            let who = c["who"].to_string();
+            // "(@alice)" or a trailing "@alice" names the owner and leaves the text;
+            // "ask @alice to review" is part of the sentence and stays.
+            let handle = format!("@{who}");
+            text = text
+                .replace(&format!("({handle})"), " ")
+                .replace(&format!("({handle}"), "(");
+            if let Some(before) = text.trim_end().strip_suffix(handle.as_str()) {
+                text = before
+                    .trim_end()
+                    .trim_end_matches([',', ';', '-', '–', '—'])
+                    .to_string();
+            }
+            owner = Some(who);
         } else if let Some(c) = TEAM.captures(&text) {
             owner = Some(c["who"].trim().to_string());
             text.replace_range(c.get(0).unwrap().range(), " ");
         }
     }
     let links = links_in(&text);
+    // Status words that only mark the status leave the text: "... (done)", "won't do".
+    let text = STATUS_MARKER.replace_all(&text, " ");
     let text = tidy(&text);
     if text.is_empty() || super::text::is_placeholder(&text) {
         return None;
@@ -528,6 +520,19 @@ mod tests {
         assert_eq!(got[2].status, TaskStatus::WontDo);
         assert_eq!(got[3].owner.as_deref(), Some("Database team"));
         assert_eq!(got[3].text, "Fix the runbook");
+    }
+
+    #[test]
+    fn owner_and_status_markers_leave_the_text() {
+        let got = tasks("## Action items\n- [x] Rotate the certificate (@priya)\n- [ ] Add expiry alerts (@marco, due 2024-11-18)\n- [ ] Ask @alice to review the runbook\n- [ ] Rewrite the proxy - won't do\n");
+        assert_eq!(got[0].text, "Rotate the certificate");
+        assert_eq!(got[1].text, "Add expiry alerts");
+        assert_eq!(got[1].owner.as_deref(), Some("marco"));
+        assert_eq!(got[2].text, "Ask @alice to review the runbook");
+        assert_eq!(
+            (got[3].text.as_str(), got[3].status),
+            ("Rewrite the proxy", TaskStatus::WontDo)
+        );
     }
 
     #[test]

@@ -24,9 +24,16 @@ pub struct TimelineContext {
 
 static LINE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^\s*(?:>\s*)*(?:#{1,6}\s*)?(?:(?:[-*+]|\d{1,3}[.)])\s+)?(?:\[[ xX]\]\s+)?[*_]{0,2}\[?",
+        r"^\s*(?:>\s*)*(?:#{1,6}\s*)?(?:(?:[-*+]|\d{1,3}[.)])\s+)?(?:\[[ xX]\]\s+)?(?::[a-z0-9_+-]+:\s*|[\p{So}\p{Sk}\u{FE0F}]\s*)*[*_]{0,2}\[?",
     )
     .unwrap()
+});
+static LIST_ITEM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:[-*+]|\d{1,3}[.)])\s").unwrap());
+/// `__Issue Detected:__ July 29, 09:00 AM (UTC)`: an event named by a label.
+static LABEL_THEN_MOMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?P<label>\p{L}[\p{L} /'’-]{1,40}?)[*_]{0,2}\s*:[*_]{0,2}\s*(?P<value>.+)$")
+        .unwrap()
 });
 static AFTER_MOMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\]?[*_]{0,2}\s*(?:[:|–—-]+\s*)?[*_]{0,2}\s*(?:[:–—-]\s*)?").unwrap()
@@ -50,7 +57,19 @@ pub fn extract_timeline(sections: &[Section], context: TimelineContext) -> Vec<T
             .or(context.offset);
         // An entry that came from a heading takes its text from the lines below it.
         let mut awaiting_text: Option<usize> = None;
+        let section = section.dedented();
+        let mut in_fence = false;
         for (line_number, line) in section.lines() {
+            // Log excerpts in code blocks carry timestamps but are not events.
+            let fence =
+                line.trim_start().starts_with("```") || line.trim_start().starts_with("~~~");
+            if fence || in_fence {
+                in_fence ^= fence;
+                continue;
+            }
+            if (line.starts_with("    ") || line.starts_with('\t')) && !LIST_ITEM.is_match(line) {
+                continue;
+            }
             if line.trim().is_empty() {
                 if awaiting_text.is_some_and(|i| !entries_text_empty(&entries, i)) {
                     awaiting_text = None;
@@ -140,7 +159,9 @@ fn starts_with_moment(line: &str) -> bool {
 fn moment_line(line: &str, context: DateContext) -> Option<(Moment, &str)> {
     let prefix = LINE_PREFIX.find(line).map_or(0, |m| m.end());
     let rest = &line[prefix..];
-    let (moment, used) = leading_moment(rest, context)?;
+    let Some((moment, used)) = leading_moment(rest, context) else {
+        return labelled_moment(rest, context);
+    };
     let after = &rest[used..];
     let skip = AFTER_MOMENT.find(after).map_or(0, |m| m.end());
     let text = after[skip..].trim();
@@ -149,6 +170,17 @@ fn moment_line(line: &str, context: DateContext) -> Option<(Moment, &str)> {
         return None;
     }
     Some((moment, text.trim_end_matches(['*', '_']).trim()))
+}
+
+/// `Issue Detected:__ July 29, 09:00 AM (UTC)` -> (the moment, "Issue Detected"): the
+/// value must be a moment and nothing more.
+fn labelled_moment(rest: &str, context: DateContext) -> Option<(Moment, &str)> {
+    let c = LABEL_THEN_MOMENT.captures(rest)?;
+    let value = c.name("value")?.as_str().trim_matches(['*', '_', ' ']);
+    let (moment, used) = leading_moment(value, context)?;
+    let leftover = value[used..].trim_matches(|ch: char| !ch.is_alphanumeric());
+    (leftover.is_empty() && moment.time.is_some())
+        .then(|| (moment, c.name("label").map_or("", |m| m.as_str()).trim()))
 }
 
 /// `| 10:30 | Alert fired |` or `| 2024-06-07 | 10:30 UTC | Alert |` -> (moment, text).
@@ -320,6 +352,26 @@ mod tests {
             TimelineContext::default(),
         );
         assert_eq!(got, [(Some("10:45:00".into()), "Pager went off".into())]);
+    }
+
+    #[test]
+    fn log_lines_in_code_blocks_are_not_entries() {
+        let text = "## Timeline\n- 14:00 UTC: Errors start.\n```\n2019/03/07 21:07:55 [emerg] too many open files\n```\n    2019/03/07 21:08:00 [alert] exited\n- 14:41 UTC: Fixed.\n";
+        let got = timeline(text, june_7());
+        assert_eq!(got.len(), 2, "{got:?}");
+    }
+
+    #[test]
+    fn emoji_and_labelled_entries() {
+        let got = timeline("**Timeline:**\n- :hourglass: 10:00 AM: Alert fired.\n  - __Issue Detected:__ June 7, 11:00 AM (UTC)\n", june_7());
+        assert_eq!(
+            got[0],
+            (Some("2024-06-07T10:00:00Z".into()), "Alert fired.".into())
+        );
+        assert_eq!(
+            got[1],
+            (Some("2024-06-07T11:00:00Z".into()), "Issue Detected".into())
+        );
     }
 
     #[test]

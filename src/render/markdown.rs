@@ -38,17 +38,20 @@ pub fn render_block(markdown: &str) -> String {
             title,
             id,
         }),
+        // An image would be fetched from wherever it points; the site loads nothing
+        // from outside, so images become links to them.
         Event::Start(Tag::Image {
             link_type,
             dest_url,
             title,
             id,
-        }) => Event::Start(Tag::Image {
+        }) => Event::Start(Tag::Link {
             link_type,
             dest_url: safe_url(dest_url),
             title,
             id,
         }),
+        Event::End(TagEnd::Image) => Event::End(TagEnd::Link),
         other => other,
     });
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
@@ -134,6 +137,16 @@ mod tests {
     fn script_urls_are_defused() {
         let html = render_block("[x](javascript:alert(1)) [y]( JavaScript:alert(1))");
         assert!(!html.to_lowercase().contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn images_become_links() {
+        let html = render_block("![diagram](https://example.com/x.png)");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(
+            html.contains("<a href=\"https://example.com/x.png\">diagram</a>"),
+            "{html}"
+        );
     }
 
     #[test]

@@ -154,7 +154,15 @@ pub fn render_site(
                 (
                     "404.html".to_string(),
                     theme
-                        .render("404.html", &base_context(0, not_found))?
+                        .render("404.html", &{
+                            // A server shows this page for any missing address, however
+                            // deep: its links start from the site root, not from itself.
+                            let mut context = base_context(0, not_found);
+                            if matches!(links, LinkStyle::Relative) {
+                                context.insert("root", "/");
+                            }
+                            context
+                        })?
                         .into_bytes(),
                 ),
                 (

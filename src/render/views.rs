@@ -11,7 +11,6 @@ use crate::model::slug::AnchorSet;
 use crate::model::{Fact, Incident, Task, TaskStatus, TimelineEntry};
 use crate::parse::dates::{offset_name, Moment};
 use crate::parse::duration::format_minutes;
-use crate::parse::sections::SectionKind;
 
 /// How links are written: relative with `index.html` (works from disk), or under a base URL.
 #[derive(Debug, Clone)]
@@ -393,27 +392,36 @@ fn section_views(incident: &Incident) -> Vec<SectionView> {
     ] {
         anchors.reserve(reserved);
     }
-    let mut shown_timeline = incident.timeline.is_empty();
-    let mut shown_tasks = incident.tasks.is_empty();
+    // A section's lines run to the next section's heading; the extracted lists are shown
+    // at the first section that fed them, and only such sections fold their text away.
+    let ends: Vec<usize> = incident
+        .sections
+        .iter()
+        .skip(1)
+        .map(|s| s.line)
+        .chain([usize::MAX])
+        .collect();
+    let mut shown_timeline = false;
+    let mut shown_tasks = false;
     incident
         .sections
         .iter()
-        .map(|section| {
+        .zip(ends)
+        .map(|(section, end)| {
             let title = section.title.clone();
             let anchor = anchors.unique(title.as_deref().unwrap_or("introduction"));
+            let within = |line: usize| (section.line..end).contains(&line);
+            let has_entries = incident.timeline.iter().any(|e| within(e.line));
+            let has_tasks = incident.tasks.iter().any(|t| within(t.line));
             let mut replaced_by = None;
-            if section.kind == SectionKind::Timeline && !shown_timeline {
+            if has_entries && !shown_timeline {
                 shown_timeline = true;
                 replaced_by = Some("timeline");
-            } else if section.kind == SectionKind::Tasks && !shown_tasks {
+            } else if has_tasks && !shown_tasks {
                 shown_tasks = true;
                 replaced_by = Some("tasks");
             }
-            let extracted = match section.kind {
-                SectionKind::Timeline => !incident.timeline.is_empty(),
-                SectionKind::Tasks => !incident.tasks.is_empty(),
-                _ => false,
-            };
+            let extracted = has_entries || has_tasks;
             SectionView {
                 anchor,
                 title,
