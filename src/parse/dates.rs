@@ -259,6 +259,16 @@ pub fn find_moment(text: &str, context: DateContext) -> Option<Moment> {
             .next(),
         None => times.map(|(t, _)| t).next(),
     };
+    // "at midnight", "at noon": times written as words.
+    let time = time.or_else(|| {
+        let word = WORD_TIME.captures(text)?;
+        let hour = if word[1].eq_ignore_ascii_case("midnight") {
+            0
+        } else {
+            12
+        };
+        Some((NaiveTime::from_hms_opt(hour, 0, 0)?, None))
+    });
     match (date, time) {
         (None, None) => None,
         (date, time) => {
@@ -334,6 +344,9 @@ fn iso_t_to_space(text: &str) -> std::borrow::Cow<'_, str> {
         LazyLock::new(|| Regex::new(r"(\d{4}-\d{1,2}-\d{1,2})[Tt](\d)").unwrap());
     ISO_T.replace_all(text, "$1 $2")
 }
+
+static WORD_TIME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\bat\s+(midnight|noon|midday)\b").unwrap());
 
 static SEPARATOR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:\s*[-–—]\s+|\s*[T@]\s*|,?\s*(?:at\s+)?)").unwrap());
@@ -603,6 +616,15 @@ mod tests {
         assert_eq!(m.iso().unwrap(), "2025-05-27T13:44:00");
         assert_eq!(used, 16);
         assert!(leading_moment("Issue detected at 10:30", context).is_none());
+    }
+
+    #[test]
+    fn midnight_and_noon_in_words() {
+        assert_eq!(
+            iso("On September 11th, 2018 at midnight the site went down").unwrap(),
+            "2018-09-11T00:00:00"
+        );
+        assert_eq!(iso("June 3, 2024 at noon").unwrap(), "2024-06-03T12:00:00");
     }
 
     #[test]

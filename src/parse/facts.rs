@@ -151,15 +151,6 @@ impl Facts<'_> {
                 e.value.offset = e.value.offset.or(s.value.offset);
             }
         }
-        if start.is_none() {
-            start = self.standalone_date().or_else(|| {
-                let moment = find_moment(self.title?, DateContext::default())?;
-                moment.date.map(|date| Fact {
-                    value: Moment::date_only(date),
-                    line: 1,
-                })
-            });
-        }
         let needs_date =
             |f: &Option<Fact<Moment>>| f.as_ref().is_some_and(|f| f.value.date.is_none());
         if needs_date(&start) || needs_date(&end) {
@@ -320,6 +311,18 @@ impl Facts<'_> {
             );
         }
         out
+    }
+
+    /// The day of the incident when nothing gives its start time: a line that is only
+    /// a date, else the date in the title. Used after the timeline had its say.
+    pub fn start_day(&self) -> Option<Fact<Moment>> {
+        self.standalone_date().or_else(|| {
+            let moment = find_moment(self.title?, DateContext::default())?;
+            moment.date.map(|date| Fact {
+                value: Moment::date_only(date),
+                line: 1,
+            })
+        })
     }
 
     /// A line near the top that is nothing but a date ("Monday, Nov. 13, 2017").

@@ -92,6 +92,7 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         .and_then(|f| f.value.offset)
         .or(end.as_ref().and_then(|f| f.value.offset))
         .or(stated_zone);
+    let start_day = facts.start_day();
     let year = start
         .as_ref()
         .and_then(|f| f.value.date)
@@ -100,8 +101,14 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
     let timeline = timeline::extract_timeline(
         &sections,
         timeline::TimelineContext {
-            date: start.as_ref().and_then(|f| f.value.date),
-            year,
+            date: start
+                .as_ref()
+                .and_then(|f| f.value.date)
+                .or(start_day.as_ref().and_then(|f| f.value.date)),
+            year: year.or(start_day
+                .as_ref()
+                .and_then(|f| f.value.date)
+                .map(|d| d.year())),
             offset: zone,
         },
     );
@@ -130,10 +137,13 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         .filter(|e| e.at.time.is_some() || e.at.date.is_some())
         .collect();
     if start.is_none() {
-        start = entries_with_time.first().map(|e| Fact {
-            value: e.at,
-            line: e.line,
-        });
+        start = entries_with_time
+            .first()
+            .map(|e| Fact {
+                value: e.at,
+                line: e.line,
+            })
+            .or(start_day);
     }
     if end.is_none() && entries_with_time.len() >= 2 {
         let last = entries_with_time.last().copied();
