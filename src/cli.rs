@@ -15,6 +15,35 @@ pub struct Cli {
 pub enum Command {
     /// Build the site: read the content folder, write the output folder.
     Build(BuildArgs),
+    /// Show what pmsite understood in postmortems: each fact with its line, and what it could not read.
+    Inspect(InspectArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Postmortem files to inspect
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// The date overdue tasks are judged against [default: $SOURCE_DATE_EPOCH, else the current date]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+
+    /// Site config file, for its section aliases and time zone [default: pmsite.toml if present]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned text for people
+    Human,
+    /// One JSON array, for tools
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::Parser;
 
-use cli::{BuildArgs, Cli, Command};
+use cli::{BuildArgs, Cli, Command, Format, InspectArgs};
 use pmsite::config::{Config, CONFIG_FILE};
 use pmsite::{BuildOptions, Error};
 
@@ -17,6 +17,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build(args) => build(args),
+        Command::Inspect(args) => inspect(args),
     };
     match result {
         Ok(code) => code,
@@ -28,11 +29,7 @@ fn main() -> ExitCode {
 }
 
 fn build(args: BuildArgs) -> Result<ExitCode, Error> {
-    let mut config = match &args.config {
-        Some(path) => Config::load(path)?,
-        None if Path::new(CONFIG_FILE).is_file() => Config::load(Path::new(CONFIG_FILE))?,
-        None => Config::default(),
-    };
+    let mut config = load_config(args.config.as_deref())?;
     if let Some(content) = args.content {
         config.content_dir = content;
     }
@@ -81,6 +78,70 @@ fn build(args: BuildArgs) -> Result<ExitCode, Error> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn inspect(args: InspectArgs) -> Result<ExitCode, Error> {
+    let config = load_config(args.config.as_deref())?;
+    let (today, _) = resolve_today(args.today.as_deref())?;
+    let options = pmsite::parse::ParseOptions {
+        aliases: pmsite::parse::sections::SectionAliases::new(&config.aliases),
+        default_offset: config.default_offset(),
+    };
+    let mut failed = false;
+    let mut reports = Vec::new();
+    for (i, path) in args.files.iter().enumerate() {
+        if !path.is_file() {
+            return Err(Error::Usage(format!("{}: no such file", path.display())));
+        }
+        // Inside the content folder, a file is named as the build names it, so its id matches.
+        let content = config.content_dir.canonicalize().ok();
+        let absolute = path.canonicalize().ok();
+        let shown = match (absolute, content) {
+            (Some(file), Some(root)) if file.starts_with(&root) => file
+                .strip_prefix(&root)
+                .unwrap_or(&file)
+                .to_string_lossy()
+                .replace('\\', "/"),
+            _ => path.display().to_string(),
+        };
+        let (incident, diagnostics) = pmsite::inspect::inspect_file(path, &shown, &options);
+        failed |= diagnostics.iter().any(|d| d.is_error());
+        match (incident, args.format) {
+            (Some(incident), Format::Human) => {
+                if i > 0 {
+                    println!();
+                }
+                println!("{shown}");
+                print!("{}", pmsite::inspect::human_report(&incident, today));
+            }
+            (Some(incident), Format::Json) => {
+                reports.push(pmsite::inspect::json_report(&incident, today))
+            }
+            (None, _) => {
+                for diagnostic in &diagnostics {
+                    eprintln!("{diagnostic}");
+                }
+            }
+        }
+    }
+    if args.format == Format::Json {
+        let json = serde_json::to_string_pretty(&reports).expect("reports serialize");
+        println!("{json}");
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `--config FILE`, else `pmsite.toml` in the current folder, else the defaults.
+fn load_config(path: Option<&Path>) -> Result<Config, Error> {
+    match path {
+        Some(path) => Config::load(path),
+        None if Path::new(CONFIG_FILE).is_file() => Config::load(Path::new(CONFIG_FILE)),
+        None => Ok(Config::default()),
+    }
 }
 
 /// `--today`, else `SOURCE_DATE_EPOCH` (for reproducible builds), else the clock; with

@@ -134,7 +134,7 @@ fn run_steps(options: &BuildOptions) -> Result<(RenderedSite, BuildReport)> {
 }
 
 /// Reads one file and parses it; its diagnostics travel with it.
-fn read_and_parse(
+pub(crate) fn read_and_parse(
     file: &SourceFile,
     options: &ParseOptions,
 ) -> (Option<Incident>, Vec<Diagnostic>) {

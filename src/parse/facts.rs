@@ -307,7 +307,7 @@ impl Facts<'_> {
             out.extend(
                 sentences(&plain_text(&prose))
                     .into_iter()
-                    .map(|sentence| (section.body_line, sentence)),
+                    .map(|sentence| (section.first_text_line(), sentence)),
             );
         }
         out
@@ -406,7 +406,8 @@ impl Facts<'_> {
             .filter(|s| s.kind == kind && !s.is_empty())
             .find_map(|s| {
                 let text = plain_text(&s.body);
-                (!text.trim().is_empty() && !is_placeholder(&text)).then_some((text, s.body_line))
+                (!text.trim().is_empty() && !is_placeholder(&text))
+                    .then_some((text, s.first_text_line()))
             })
     }
 
@@ -525,7 +526,7 @@ impl Facts<'_> {
             .sections
             .iter()
             .filter(|s| s.kind == SectionKind::RootCause && !s.is_empty())
-            .map(|s| (plain_text(&s.body), s.body_line))
+            .map(|s| (plain_text(&s.body), s.first_text_line()))
             .filter(|(text, _)| !text.trim().is_empty() && !is_placeholder(text))
             .collect();
         candidates.extend(
@@ -570,7 +571,7 @@ impl Facts<'_> {
                 let all = sentences(&plain_text(&section.body));
                 let at = all.iter().position(|s| CAUSE_WORDS.is_match(s))?;
                 let text = all[at..(at + 2).min(all.len())].join(" ");
-                Some((text, section.body_line))
+                Some((text, section.first_text_line()))
             })
     }
 

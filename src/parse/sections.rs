@@ -360,6 +360,13 @@ impl Section {
             .map(move |(i, line)| (self.body_line + i, line))
     }
 
+    /// The file line of the first non-blank line of the body, where its text starts.
+    pub fn first_text_line(&self) -> usize {
+        self.lines()
+            .find(|(_, l)| !l.trim().is_empty())
+            .map_or(self.body_line, |(n, _)| n)
+    }
+
     /// The section as if a 4-space indented block (which Markdown would show as code)
     /// were not indented: some templates indent whole timelines and task lists.
     pub fn dedented(&self) -> Section {

@@ -28,7 +28,7 @@ const RULES: &[(&str, &str)] = &[
     ),
     (
         "network",
-        r"\b(?:network\w*|latency|packets?|connectivity|firewall\w*|routing|bgp|load.balancer\w*|timeouts?|partition\w*)\b",
+        r"\b(?:network\w*|latency|packets?|connectivity|firewall\w*|routing|bgp|load.balancer\w*|partition\w*)\b",
     ),
     (
         "dns",
@@ -60,7 +60,7 @@ const RULES: &[(&str, &str)] = &[
     ),
     (
         "storage",
-        r"\b(?:storage|disks?|volumes?|filesystems?|file systems?|inodes?|disk space|s3 buckets?)\b",
+        r"\b(?:storage|disks?|(?:disk|storage|ebs|persistent) volumes?|filesystems?|file systems?|inodes?|disk space|s3 buckets?)\b",
     ),
     (
         "memory",

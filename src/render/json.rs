@@ -122,6 +122,11 @@ pub fn incidents_json(incidents: &[Incident], today: NaiveDate) -> Vec<u8> {
     bytes
 }
 
+/// One incident as it appears in `incidents.json`, for tools such as `pmsite inspect`.
+pub fn incident_value(incident: &Incident, today: NaiveDate) -> serde_json::Value {
+    serde_json::to_value(incident_json(incident, today)).expect("incident JSON always serializes")
+}
+
 fn incident_json(incident: &Incident, today: NaiveDate) -> IncidentJson<'_> {
     let iso = |fact: &Option<crate::model::Fact<crate::parse::dates::Moment>>| {
         fact.as_ref().and_then(|f| f.value.iso())

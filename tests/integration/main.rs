@@ -10,5 +10,6 @@ mod diagnostics;
 mod extraction;
 mod ids_and_anchors;
 mod incidents_json;
+mod inspect;
 mod seeds;
 mod site;
