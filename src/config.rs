@@ -39,6 +39,9 @@ pub struct Config {
     pub source_url: String,
     /// Extra section titles, mapped to what they are: `"what went wrong" = "root_cause"`.
     pub aliases: BTreeMap<String, String>,
+    /// Extra date formats (chrono `strftime` patterns such as `"%d.%m.%Y %H:%M"`), tried
+    /// first on dates in frontmatter and in `Start:`-style lines.
+    pub date_formats: Vec<String>,
 }
 
 impl Default for Config {
@@ -58,6 +61,7 @@ impl Default for Config {
             ],
             source_url: String::new(),
             aliases: BTreeMap::new(),
+            date_formats: Vec::new(),
         }
     }
 }
@@ -111,6 +115,16 @@ impl Config {
                 ));
             }
         }
+        for format in &config.date_formats {
+            if chrono::format::StrftimeItems::new(format)
+                .any(|item| matches!(item, chrono::format::Item::Error))
+            {
+                return Err(config_error(
+                    key_offset(format),
+                    format!("`{format}` is not a valid date format (see chrono's strftime)"),
+                ));
+            }
+        }
         if let Err(e) = crate::walk::IgnoreList::new(&config.ignore) {
             return Err(config_error(key_offset("ignore"), e));
         }
@@ -151,6 +165,18 @@ mod tests {
         let err = Config::parse(Path::new("p.toml"), "timezone = \"Mars/Olympus\"\n").unwrap_err();
         assert!(
             err.to_string().contains("unknown timezone `Mars/Olympus`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn date_formats_are_checked() {
+        let ok =
+            Config::parse(Path::new("p.toml"), "date_formats = [\"%d.%m.%Y %H:%M\"]\n").unwrap();
+        assert_eq!(ok.date_formats, ["%d.%m.%Y %H:%M"]);
+        let err = Config::parse(Path::new("p.toml"), "date_formats = [\"%Q\"]\n").unwrap_err();
+        assert!(
+            err.to_string().contains("`%Q` is not a valid date format"),
             "{err}"
         );
     }

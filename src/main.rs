@@ -83,10 +83,7 @@ fn build(args: BuildArgs) -> Result<ExitCode, Error> {
 fn inspect(args: InspectArgs) -> Result<ExitCode, Error> {
     let config = load_config(args.config.as_deref())?;
     let (today, _) = resolve_today(args.today.as_deref())?;
-    let options = pmsite::parse::ParseOptions {
-        aliases: pmsite::parse::sections::SectionAliases::new(&config.aliases),
-        default_offset: config.default_offset(),
-    };
+    let options = pmsite::parse::ParseOptions::from_config(&config);
     let mut failed = false;
     let mut reports = Vec::new();
     for (i, path) in args.files.iter().enumerate() {

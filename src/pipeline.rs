@@ -12,7 +12,6 @@ use crate::config::Config;
 use crate::diagnostic::{sort_diagnostics, Diagnostic};
 use crate::error::{Error, Result};
 use crate::model::{Archive, Incident};
-use crate::parse::sections::SectionAliases;
 use crate::parse::{parse_incident, ParseOptions};
 use crate::render::theme::Theme;
 use crate::render::views::LinkStyle;
@@ -91,10 +90,7 @@ fn run_steps(options: &BuildOptions) -> Result<(RenderedSite, BuildReport)> {
     report.diagnostics.extend(found.diagnostics);
     step.done("walk", &mut report);
 
-    let parse_options = ParseOptions {
-        aliases: SectionAliases::new(&config.aliases),
-        default_offset: config.default_offset(),
-    };
+    let parse_options = ParseOptions::from_config(config);
     let parsed: Vec<(Option<Incident>, Vec<Diagnostic>)> = found
         .files
         .par_iter()

@@ -95,6 +95,7 @@ pub(super) struct Facts<'a> {
     pub front: &'a Frontmatter,
     pub sections: &'a [Section],
     pub title: Option<&'a str>,
+    pub date_formats: &'a [String],
 }
 
 impl Facts<'_> {
@@ -191,6 +192,12 @@ impl Facts<'_> {
                 format!("`{value}` is a template placeholder; the time is unknown"),
             ));
             return None;
+        }
+        if let Some(moment) = custom_format(value, self.date_formats) {
+            return Some(Fact {
+                value: moment,
+                line,
+            });
         }
         match find_moment(value, DateContext::default()) {
             Some(moment) => Some(Fact {
@@ -643,4 +650,20 @@ fn head_of(text: &str, bytes: usize) -> &str {
         end -= 1;
     }
     &text[..end]
+}
+
+/// The value read by the first of the site's own date formats that matches it whole.
+fn custom_format(value: &str, formats: &[String]) -> Option<Moment> {
+    formats.iter().find_map(|format| {
+        if let Ok(at) = chrono::NaiveDateTime::parse_from_str(value, format) {
+            return Some(Moment {
+                date: Some(at.date()),
+                time: Some(at.time()),
+                offset: None,
+            });
+        }
+        chrono::NaiveDate::parse_from_str(value, format)
+            .ok()
+            .map(Moment::date_only)
+    })
 }

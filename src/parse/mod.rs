@@ -32,6 +32,19 @@ pub struct ParseOptions {
     pub aliases: SectionAliases,
     /// The zone assumed for times written without one.
     pub default_offset: FixedOffset,
+    /// Extra `strftime` patterns tried first on dates stated as facts.
+    pub date_formats: Vec<String>,
+}
+
+impl ParseOptions {
+    /// The reading settings a site config asks for.
+    pub fn from_config(config: &crate::config::Config) -> Self {
+        ParseOptions {
+            aliases: SectionAliases::new(&config.aliases),
+            default_offset: config.default_offset(),
+            date_formats: config.date_formats.clone(),
+        }
+    }
 }
 
 impl Default for ParseOptions {
@@ -39,6 +52,7 @@ impl Default for ParseOptions {
         ParseOptions {
             aliases: SectionAliases::default(),
             default_offset: FixedOffset::east_opt(0).unwrap(),
+            date_formats: Vec::new(),
         }
     }
 }
@@ -62,6 +76,7 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         front: &front,
         sections: &sections,
         title: heading_title,
+        date_formats: &options.date_formats,
     };
 
     let id = match facts.front_text(

@@ -77,6 +77,34 @@ fn config_file_sets_title_and_folders() {
 }
 
 #[test]
+fn config_date_formats_and_aliases_change_what_is_read() {
+    let archive = Archive::new();
+    let text = "---\nstart: 20240307T1405\n---\n# Queue backlog\n\nEnd: 20240307T1535\n\n## Was ist kaputt\n\nDer Broker war voll.\n";
+    archive.write("a.md", text);
+    // Without the config: the compact dates are unreadable, the German heading unknown.
+    let run = archive.build(&[]);
+    assert!(
+        run.stderr
+            .contains("a.md:2:1: warning: could not read a date or time in `20240307T1405`"),
+        "{}",
+        run.stderr
+    );
+    assert!(archive.incident("a.md")["root_cause"].is_null());
+
+    std::fs::write(
+        archive.path().join("pmsite.toml"),
+        "date_formats = [\"%Y%m%dT%H%M\"]\n\n[aliases]\n\"was ist kaputt\" = \"root_cause\"\n",
+    )
+    .unwrap();
+    archive.build(&[]).assert_code(0);
+    let incident = archive.incident("a.md");
+    assert_eq!(incident["start"], "2024-03-07T14:05:00");
+    assert_eq!(incident["end"], "2024-03-07T15:35:00");
+    assert_eq!(incident["duration_minutes"], 90);
+    assert_eq!(incident["root_cause"], "Der Broker war voll.");
+}
+
+#[test]
 fn missing_content_folder_is_fatal() {
     let archive = Archive::new();
     let run = archive.build(&["--content", "nope"]);
