@@ -152,6 +152,7 @@ pub(crate) fn read_and_parse(
     };
     let mut incident = parse_incident(&file.relative, &text, options);
     diagnostics.append(&mut incident.diagnostics);
+    crate::diagnostic::sort_diagnostics(&mut diagnostics);
     incident.diagnostics = diagnostics.clone();
     (Some(incident), diagnostics)
 }

@@ -281,6 +281,9 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         },
     };
 
+    report_placeholders(path, &normalized, &mut diagnostics);
+    crate::diagnostic::sort_diagnostics(&mut diagnostics);
+
     Incident {
         id,
         title,
@@ -305,6 +308,39 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         tasks,
         sections,
         diagnostics,
+    }
+}
+
+/// One warning for each line that still holds a template placeholder, unless a more
+/// specific warning already names that line.
+fn report_placeholders(path: &str, text: &str, diagnostics: &mut Vec<Diagnostic>) {
+    let mut in_fence = false;
+    for (index, line) in text.lines().enumerate() {
+        if line.trim_start().starts_with("```") || line.trim_start().starts_with("~~~") {
+            in_fence = !in_fence;
+        }
+        if in_fence {
+            continue;
+        }
+        let number = index + 1;
+        let Some((column, placeholder)) = text::find_placeholder(line) else {
+            continue;
+        };
+        if diagnostics
+            .iter()
+            .any(|d| d.line == number && d.code == "template-leftover")
+        {
+            continue;
+        }
+        diagnostics.push(
+            Diagnostic::warning(
+                path,
+                number,
+                "template-leftover",
+                format!("`{placeholder}` looks like a template placeholder left unfilled; read as unknown"),
+            )
+            .at_column(column + 1),
+        );
     }
 }
 

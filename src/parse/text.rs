@@ -66,6 +66,31 @@ pub fn is_placeholder(text: &str) -> bool {
     PLACEHOLDER.is_match(text.trim())
 }
 
+/// The first template placeholder on a line, with its byte column: `[insert date]`,
+/// `<service name>`, `HH:mm`, `YYYY-MM-DD`, `TBD`. HTML tags are not placeholders.
+pub fn find_placeholder(line: &str) -> Option<(usize, &str)> {
+    static PLACEHOLDER_IN_LINE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\[(?i:insert|add|describe|enter|fill in|your|link to|name of)[^\]]{0,60}\]|<(?P<tag>[a-zA-Z][a-zA-Z _-]{1,40})>|\bHH:mm\b|\bhh:mm\b|\bYYYY-MM-DD\b|\bTBD\b|\bTBA\b|\bXX:XX\b").unwrap()
+    });
+    const HTML: &[&str] = &[
+        "br", "p", "b", "i", "a", "em", "strong", "code", "pre", "div", "span", "img", "sub",
+        "sup", "summary", "details", "ul", "ol", "li", "hr", "table", "tr", "td", "th", "center",
+        "u", "s", "small", "kbd",
+    ];
+    PLACEHOLDER_IN_LINE.captures_iter(line).find_map(|c| {
+        let whole = c.get(0)?;
+        if let Some(tag) = c.name("tag") {
+            let name = tag.as_str().trim().to_ascii_lowercase();
+            if HTML.contains(&name.as_str())
+                || !name.contains(' ') && !name.contains('_') && !name.contains('-')
+            {
+                return None; // <br>, <foo>: markup, not a "<service name>" blank
+            }
+        }
+        Some((whole.start(), whole.as_str()))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +112,25 @@ mod tests {
             "The DB index was missing. Traffic grew, e.g. from bots."
         );
         assert_eq!(first_sentences("no end", 2), "no end");
+    }
+
+    #[test]
+    fn placeholders_in_lines() {
+        assert_eq!(
+            find_placeholder("**Date:** [insert date]"),
+            Some((10, "[insert date]"))
+        );
+        assert_eq!(
+            find_placeholder("| HH:mm | Issue detected |"),
+            Some((2, "HH:mm"))
+        );
+        assert_eq!(
+            find_placeholder("# Postmortem: <service name> outage"),
+            Some((14, "<service name>"))
+        );
+        assert_eq!(find_placeholder("line one<br>"), None);
+        assert_eq!(find_placeholder("Owner: TBD"), Some((7, "TBD")));
+        assert_eq!(find_placeholder("We fixed it at 10:30."), None);
     }
 
     #[test]
