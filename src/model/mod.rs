@@ -26,6 +26,14 @@ pub struct Incident {
     pub end: Option<Fact<Moment>>,
     /// From start and end when both are known, else the stated duration.
     pub duration_minutes: Option<i64>,
+    /// The timeline entry that says the problem was noticed (alert, page, report).
+    pub detected: Option<Fact<Moment>>,
+    /// The timeline entry that says service was restored, else the end.
+    pub resolved: Option<Fact<Moment>>,
+    /// Start to detection, in minutes.
+    pub time_to_detect_minutes: Option<i64>,
+    /// Start to resolution, in minutes.
+    pub time_to_resolve_minutes: Option<i64>,
     pub stated_duration_minutes: Option<Fact<i64>>,
     /// The zone of the incident's times: stated in the file, else the site default.
     pub timezone: FixedOffset,

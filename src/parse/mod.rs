@@ -57,6 +57,9 @@ impl Default for ParseOptions {
     }
 }
 
+static DETECTED_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:detected|alerts?|alerted|alarm\w*|noticed|paged|pages?|pagerduty|opsgenie|reported|first reports?|complain\w*|ticket (?:is |was )?opened|on-?call (?:was |is )?(?:notified|paged))\b").unwrap()
+});
 static RESOLVED_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:resolved|restored|recovered|back to normal|fully operational|mitigated|closed|all clear|normal operation|stabili[sz]ed|fixed)\b").unwrap()
 });
@@ -281,6 +284,32 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         },
     };
 
+    // The timeline says when the problem was noticed and when service came back.
+    let detected = timeline
+        .iter()
+        .find(|e| DETECTED_WORDS.is_match(&e.text))
+        .map(|e| Fact {
+            value: e.at,
+            line: e.line,
+        });
+    let resolved = end.or_else(|| {
+        timeline
+            .iter()
+            .rev()
+            .find(|e| RESOLVED_WORDS.is_match(&e.text))
+            .map(|e| Fact {
+                value: e.at,
+                line: e.line,
+            })
+    });
+    let minutes_from_start = |to: &Option<Fact<Moment>>| -> Option<i64> {
+        let (from, to) = (start.as_ref()?.value, to.as_ref()?.value);
+        let span = to.epoch_minutes(timezone)? - from.epoch_minutes(timezone)?;
+        (from.time.is_some() && to.time.is_some() && span >= 0).then_some(span)
+    };
+    let time_to_detect_minutes = minutes_from_start(&detected);
+    let time_to_resolve_minutes = minutes_from_start(&resolved);
+
     report_placeholders(path, &normalized, &mut diagnostics);
     crate::diagnostic::sort_diagnostics(&mut diagnostics);
 
@@ -294,6 +323,10 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         start,
         end,
         duration_minutes,
+        detected,
+        resolved,
+        time_to_detect_minutes,
+        time_to_resolve_minutes,
         stated_duration_minutes: stated_duration,
         timezone,
         timezone_assumed,
@@ -524,6 +557,18 @@ mod tests {
             .diagnostics
             .iter()
             .any(|d| d.code == "end-before-start" && d.line == 3));
+    }
+
+    #[test]
+    fn time_to_detect_and_resolve_from_the_timeline() {
+        let incident = parse("# X\nStart: 2024-06-07 10:00 UTC\n\n## Timeline\n- 10:00 Deploy went out.\n- 10:12 Alert fired for 5xx.\n- 10:40 Rolled back; errors gone, service restored.\n- 11:00 Postmortem scheduled.\n");
+        assert_eq!(incident.detected.unwrap().line, 6);
+        assert_eq!(incident.time_to_detect_minutes, Some(12));
+        assert_eq!(incident.time_to_resolve_minutes, Some(40));
+        assert_eq!(
+            incident.end.unwrap().value.time,
+            chrono::NaiveTime::from_hms_opt(10, 40, 0)
+        );
     }
 
     #[test]

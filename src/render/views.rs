@@ -163,6 +163,10 @@ pub struct FactsView {
     pub end: Option<MomentView>,
     pub duration: Option<String>,
     pub duration_minutes: Option<i64>,
+    /// Start to the timeline entry that says the problem was noticed: "12 min".
+    pub time_to_detect: Option<String>,
+    /// Start to service restored: "40 min".
+    pub time_to_resolve: Option<String>,
     /// "UTC", "UTC+03:00".
     pub timezone: String,
     /// True when the file stated no zone and the site default was used.
@@ -298,6 +302,8 @@ fn facts_view(incident: &Incident) -> FactsView {
         end: incident.end.as_ref().map(MomentView::new),
         duration: incident.duration_minutes.map(format_minutes),
         duration_minutes: incident.duration_minutes,
+        time_to_detect: incident.time_to_detect_minutes.map(format_minutes),
+        time_to_resolve: incident.time_to_resolve_minutes.map(format_minutes),
         timezone: offset_name(incident.timezone),
         timezone_assumed: incident.timezone_assumed,
         severity: incident.severity.clone(),
