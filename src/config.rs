@@ -155,7 +155,7 @@ mod tests {
         let err = Config::parse(Path::new("pmsite.toml"), text).unwrap_err();
         let message = err.to_string();
         assert!(
-            message.starts_with("pmsite.toml:3:1: error: unknown field `titel`"),
+            message.starts_with("pmsite.toml:3:1: unknown field `titel`"),
             "{message}"
         );
     }

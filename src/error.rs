@@ -9,7 +9,7 @@ pub enum Error {
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: io::Error },
 
-    #[error("{path}:{line}:{column}: error: {message}")]
+    #[error("{path}:{line}:{column}: {message}")]
     Config {
         path: PathBuf,
         line: usize,

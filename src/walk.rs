@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use walkdir::WalkDir;
 
 use crate::diagnostic::Diagnostic;
@@ -35,8 +35,13 @@ impl IgnoreList {
     pub fn new(patterns: &[String]) -> Result<Self, String> {
         let mut builder = GlobSetBuilder::new();
         for pattern in patterns {
-            let glob =
-                Glob::new(pattern).map_err(|e| format!("bad ignore pattern `{pattern}`: {e}"))?;
+            // `*` stops at `/` and case is ignored: `README*` skips readme.md, and
+            // `_*` skips `_draft.md` without skipping a whole folder's contents.
+            let glob = GlobBuilder::new(pattern)
+                .literal_separator(true)
+                .case_insensitive(true)
+                .build()
+                .map_err(|e| format!("bad ignore pattern `{pattern}`: {e}"))?;
             builder.add(glob);
         }
         builder.build().map(IgnoreList).map_err(|e| e.to_string())
@@ -161,6 +166,11 @@ mod tests {
         assert!(ignore.is_ignored("2024/_draft.md"));
         assert!(ignore.is_ignored("template-sre.md"));
         assert!(!ignore.is_ignored("2024/db-outage.md"));
+        assert!(ignore.is_ignored("Readme.md"), "case is ignored");
+        assert!(
+            !ignore.is_ignored("_archive/db-outage.md"),
+            "`*` does not cross folders"
+        );
     }
 
     #[test]

@@ -49,7 +49,7 @@ static DONE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// "Reverted the change", "Script updated to handle pagination": written as already done.
 static PAST_TENSE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[*_]{0,2}(?:[\w-]+\s+){0,2}?(?:was\s+|were\s+|has\s+been\s+|have\s+been\s+)?(?:added|updated|fixed|implemented|deployed|increased|decreased|removed|enabled|disabled|created|migrated|patched|rolled\s+back|reverted|upgraded|rotated|renewed|replaced|reconfigured|documented|merged|released|shipped|completed|resolved|issued|sent|restored|refunded|pushed|filed)\b").unwrap()
+    Regex::new(r"(?i)^[*_]{0,2}(?:[\w-]+\s+){0,2}?(?:was\s+|were\s+|has\s+been\s+|have\s+been\s+)?(?:added|updated|fixed|implemented|deployed|increased|decreased|removed|enabled|disabled|created|migrated|patched|rolled\s+back|reverted|upgraded|rotated|renewed|replaced|reconfigured|documented|merged|released|shipped|completed|resolved|issued|sent|restored|refunded|pushed|filed)\b").unwrap()
 });
 static STATUS_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)[(\[]\s*(?:done|completed?|won'?t\s+(?:do|fix)|wontfix)\s*[)\]]|[,;:–—-]?\s*\b(?:won'?t\s+(?:do|fix)|wontfix)\b\s*[:.]?\s*$").unwrap()

@@ -144,7 +144,8 @@ pub struct IncidentView {
     pub path: String,
     /// Path of the postmortem in the content folder.
     pub source: String,
-    /// Link to the source: the site's copy, or `source_url` from the config.
+    /// Link to the source, complete (use it without `root`): the site's copy beside
+    /// the page (`source.txt`), or the `source_url` from the config.
     pub source_href: String,
     pub facts: FactsView,
     pub summary: Option<String>,
@@ -265,7 +266,7 @@ impl IncidentView {
             LinkStyle::Absolute { base_url } => format!("{base_url}{folder}"),
         };
         let source_href = if source_url.is_empty() {
-            format!("{folder}source.txt")
+            "source.txt".to_string()
         } else {
             source_url.replace("{path}", &incident.source)
         };

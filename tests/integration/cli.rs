@@ -54,7 +54,7 @@ fn bad_config_is_fatal_and_names_the_line() {
     run.assert_code(2);
     assert!(
         run.stderr
-            .starts_with("error: pmsite.toml:2:1: error: unknown field `base_ulr`"),
+            .starts_with("error: pmsite.toml:2:1: unknown field `base_ulr`"),
         "{}",
         run.stderr
     );

@@ -49,10 +49,25 @@ fn incident_page_shows_facts_timeline_tasks_and_source() {
     assert!(page.contains("id=\"t-3\""));
     assert!(page.contains("id=\"task-2\""));
     assert!(page.contains("PAY-101"));
-    assert!(page.contains("href=\"../../incidents/inc-2024-007/source.txt\""));
+    assert!(page.contains("href=\"source.txt\""));
     assert_eq!(
         archive.read("incidents/inc-2024-007/source.txt"),
         std::fs::read_to_string(archive.content().join("2024/sre-template.md")).unwrap()
+    );
+}
+
+#[test]
+fn source_url_links_to_the_repository() {
+    let archive = Archive::from_fixture("mixed");
+    let config = "source_url = \"https://git.example.com/ops/postmortems/blob/main/{path}\"\n";
+    std::fs::write(archive.path().join("pmsite.toml"), config).unwrap();
+    archive.build(&[]).assert_code(0);
+    let page = archive.read("incidents/inc-2024-007/index.html");
+    assert!(
+        page.contains(
+            "href=\"https://git.example.com/ops/postmortems/blob/main/2024/sre-template.md\""
+        ),
+        "{page}"
     );
 }
 
