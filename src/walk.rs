@@ -61,11 +61,28 @@ pub fn walk(root: &Path, ignore: &IgnoreList, exclude: Option<&Path>) -> WalkRes
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let canonical_exclude = exclude.and_then(|path| path.canonicalize().ok());
 
+    let mut outside = Vec::new();
     let entries = WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
+        .filter_entry(|entry| {
+            if entry.depth() > 0 && is_hidden(entry.file_name()) {
+                return false;
+            }
+            // A linked folder that leads outside the content folder is not read.
+            if entry.depth() > 0 && entry.path_is_symlink() && entry.file_type().is_dir() {
+                let inside = entry
+                    .path()
+                    .canonicalize()
+                    .is_ok_and(|p| p.starts_with(&canonical_root));
+                if !inside {
+                    outside.push(relative_path(root, entry.path()));
+                    return false;
+                }
+            }
+            true
+        });
 
     for entry in entries {
         let entry = match entry {
@@ -117,6 +134,12 @@ pub fn walk(root: &Path, ignore: &IgnoreList, exclude: Option<&Path>) -> WalkRes
             relative,
             absolute: path.to_path_buf(),
         });
+    }
+    for path in outside {
+        let message = "symbolic link to a folder outside the content folder: skipped";
+        result
+            .diagnostics
+            .push(Diagnostic::warning(&path, 1, "symlink-outside", message));
     }
     result
 }
@@ -194,6 +217,20 @@ mod tests {
         let names: Vec<_> = found.files.iter().map(|f| f.relative.as_str()).collect();
         assert_eq!(names, ["a.txt", "b/2.md", "c.markdown"]);
         assert!(found.diagnostics.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn linked_folders_outside_are_not_read() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.md"), "x").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("elsewhere")).unwrap();
+        std::fs::write(dir.path().join("a.md"), "x").unwrap();
+        let found = walk(dir.path(), &ignore_defaults(), None);
+        assert_eq!(found.files.len(), 1);
+        assert_eq!(found.diagnostics[0].path, "elsewhere");
+        assert_eq!(found.diagnostics[0].code, "symlink-outside");
     }
 
     #[cfg(unix)]

@@ -150,6 +150,13 @@ impl Facts<'_> {
             if e.value.date.is_none() && e.value.time.is_some() {
                 e.value.date = s.value.date;
                 e.value.offset = e.value.offset.or(s.value.offset);
+                // 23:30 to 00:45 crosses midnight.
+                if let (Some(date), Some(st), Some(et)) = (s.value.date, s.value.time, e.value.time)
+                {
+                    if et < st {
+                        e.value.date = date.succ_opt();
+                    }
+                }
             }
         }
         let needs_date =
@@ -418,14 +425,9 @@ impl Facts<'_> {
             })
     }
 
-    pub fn summary(&self) -> Option<String> {
-        if let Some(summary) = self
-            .front
-            .list(&["summary", "description"])
-            .first()
-            .filter(|s| !s.is_empty())
-        {
-            return Some(summary.clone());
+    pub fn summary(&self, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+        if let Some(field) = self.front_text(&["summary", "description"], diagnostics) {
+            return Some(field.value);
         }
         self.section_text(SectionKind::Summary)
             .or_else(|| self.section_text(SectionKind::Preamble))

@@ -20,7 +20,7 @@ use regex::Regex;
 
 use self::dates::{parse_zone, Moment};
 use self::facts::Facts;
-use self::sections::{split_sections, SectionAliases, SectionKind};
+use self::sections::{split_sections_titled, SectionAliases, SectionKind};
 use self::text::first_sentences;
 use crate::diagnostic::Diagnostic;
 use crate::model::slug::{id_from_path, slugify};
@@ -71,7 +71,10 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
     let normalized = normalize_newlines(text);
     let split = frontmatter::split(path, &normalized, &mut diagnostics);
     let front = split.frontmatter.unwrap_or_default();
-    let outline = split_sections(split.body, split.body_line, &options.aliases);
+    let title_known = front
+        .text(&["title", "name"], path, &mut Vec::new())
+        .is_some();
+    let outline = split_sections_titled(split.body, split.body_line, &options.aliases, title_known);
     let sections = outline.sections;
     let heading_title = outline.title.as_ref().map(|(title, _)| title.as_str());
     let facts = Facts {
@@ -105,6 +108,14 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         .front_text(&["timezone", "tz", "time_zone"], &mut diagnostics)
         .and_then(|f| parse_zone(&f.value));
     let (mut start, mut end) = facts.start_end(&mut diagnostics);
+    // A zone stated in the frontmatter applies to every time that states none.
+    if let Some(zone) = stated_zone {
+        for fact in [&mut start, &mut end].into_iter().flatten() {
+            if fact.value.time.is_some() {
+                fact.value.offset = fact.value.offset.or(Some(zone));
+            }
+        }
+    }
     let zone = start
         .as_ref()
         .and_then(|f| f.value.offset)
@@ -210,7 +221,7 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
     }
     let duration_minutes = computed.or(stated_duration.map(|f| f.value));
 
-    let summary = facts.summary();
+    let summary = facts.summary(&mut diagnostics);
     let impact = facts.impact();
     let root_cause = facts.root_cause(&mut diagnostics);
     let trigger = facts
@@ -441,6 +452,7 @@ fn derive_title(
     let date = start
         .and_then(|m| m.date)
         .map(|d| d.format("%Y-%m-%d").to_string());
+    let has_date = date.is_some();
     let (title, source) = match (date, clause) {
         (Some(date), Some(clause)) => (format!("{date}: {clause}"), TitleSource::Derived),
         (None, Some(clause)) => (clause, TitleSource::Derived),
@@ -453,10 +465,10 @@ fn derive_title(
             )
         }
     };
-    let from = if source == TitleSource::Derived {
-        "its date and summary"
-    } else {
-        "the file name"
+    let from = match (source, has_date) {
+        (TitleSource::Derived, true) => "its date and summary",
+        (TitleSource::Derived, false) => "its summary",
+        _ => "the file name",
     };
     diagnostics.push(Diagnostic::warning(
         path,
@@ -568,6 +580,37 @@ mod tests {
         assert_eq!(
             incident.end.unwrap().value.time,
             chrono::NaiveTime::from_hms_opt(10, 40, 0)
+        );
+    }
+
+    #[test]
+    fn frontmatter_zone_applies_to_frontmatter_times() {
+        let incident =
+            parse("---\nstart: 2024-06-01 23:30\nend: 2024-06-02 00:45\ntimezone: CET\n---\n# X\n");
+        assert_eq!(
+            incident.start.unwrap().value.iso().unwrap(),
+            "2024-06-01T23:30:00+01:00"
+        );
+        assert_eq!(incident.duration_minutes, Some(75));
+        assert!(!incident.timezone_assumed);
+    }
+
+    #[test]
+    fn a_time_only_end_crosses_midnight() {
+        let incident = parse("# X\nStart: 2024-06-01 23:30\nEnd: 00:45\n");
+        assert_eq!(
+            incident.end.unwrap().value.iso().unwrap(),
+            "2024-06-02T00:45:00"
+        );
+        assert_eq!(incident.duration_minutes, Some(75));
+    }
+
+    #[test]
+    fn frontmatter_summary_keeps_its_commas() {
+        let incident = parse("---\nsummary: Checkout failed, then recovered, twice.\n---\n# X\n");
+        assert_eq!(
+            incident.summary.as_deref(),
+            Some("Checkout failed, then recovered, twice.")
         );
     }
 

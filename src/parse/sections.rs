@@ -303,6 +303,16 @@ impl SectionAliases {
         best.map(|(_, kind)| kind)
     }
 
+    /// Whether a title is exactly one of the section names ("Issue Summary", "Timeline
+    /// (UTC)"), not merely a title that mentions one.
+    pub fn is_exact_name(&self, title: &str) -> bool {
+        let normalized = normalize_title(title);
+        self.extra.contains_key(&normalized)
+            || RULES
+                .iter()
+                .any(|(_, phrases)| phrases.contains(&normalized.as_str()))
+    }
+
     /// Like `classify`, but only for short titles: a label line such as `Root Cause:`
     /// is a heading, a sentence that happens to contain "cause" is not.
     fn classify_label(&self, label: &str) -> Option<SectionKind> {
@@ -438,6 +448,17 @@ static FENCE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^ {0,3}(```+|~~~+)
 
 /// Splits `body` (which starts on file line `body_line`) into a title and sections.
 pub fn split_sections(body: &str, body_line: usize, aliases: &SectionAliases) -> Outline {
+    split_sections_titled(body, body_line, aliases, false)
+}
+
+/// Like `split_sections`; with `title_known` (the frontmatter names the incident) no
+/// heading or first line is taken as the title, so none is lost from the body.
+pub fn split_sections_titled(
+    body: &str,
+    body_line: usize,
+    aliases: &SectionAliases,
+    title_known: bool,
+) -> Outline {
     let lines: Vec<&str> = body.lines().collect();
     let mut outline = Outline::default();
     let mut current = Section {
@@ -486,10 +507,20 @@ pub fn split_sections(body: &str, body_line: usize, aliases: &SectionAliases) ->
             index += 1;
         }
 
-        // The first heading, before any text, that is not a known section is the title.
+        // The first heading, before any text, is the title unless it names a section:
+        // any known section for deeper headings, exactly a section's name for an H1
+        // ("# Database timeout impact" is a title, "#Issue Summary" a section).
+        let names_a_section = match heading.level {
+            Some(1) => {
+                let label_like = line.trim_end().trim_end_matches(['*', '_']).ends_with(':');
+                heading.kind.is_some() && (label_like || aliases.is_exact_name(&heading.title))
+            }
+            _ => heading.kind.is_some(),
+        };
         if outline.title.is_none()
+            && !title_known
             && !seen_content
-            && heading.kind.is_none()
+            && !names_a_section
             && heading.level.is_some()
             && outline.sections.is_empty()
             && current.kind == SectionKind::Preamble
@@ -530,7 +561,7 @@ pub fn split_sections(body: &str, body_line: usize, aliases: &SectionAliases) ->
         }
     }
     push_section(&mut outline.sections, &mut levels, current, current_level);
-    if outline.title.is_none() {
+    if outline.title.is_none() && !title_known {
         if let Some(preamble) = outline
             .sections
             .first_mut()
@@ -676,7 +707,8 @@ fn recognise_heading(
     if let Some(c) = plain {
         let label = &c["label"];
         let rest = c["rest"].trim();
-        if is_only_a_moment(rest) {
+        // "Fix deployed at 10:00" is an event, not a "Fix" section.
+        if is_only_a_moment(rest) || label.contains(|c: char| c.is_ascii_digit()) {
             return None;
         }
         let kind = aliases.classify_label(label)?;
@@ -710,6 +742,7 @@ fn recognise_heading(
     let starts_upper = trimmed.chars().next().is_some_and(char::is_uppercase);
     if starts_upper
         && !trimmed.ends_with(['.', ',', ';'])
+        && !trimmed.contains(|c: char| c.is_ascii_digit())
         && trimmed.len() <= 60
         && !is_list_item(trimmed)
     {
@@ -865,6 +898,32 @@ mod tests {
         assert_eq!(o.title, Some(("Postmortem: Web outage".to_string(), 1)));
         let kinds: Vec<_> = o.sections.iter().map(|s| s.kind.name()).collect();
         assert_eq!(kinds, ["summary", "lessons", "other"]);
+    }
+
+    #[test]
+    fn an_h1_that_mentions_a_section_word_is_still_the_title() {
+        let o = outline("# Database timeout impact\n\n## Summary\nx\n");
+        assert_eq!(o.title.unwrap().0, "Database timeout impact");
+        let o = outline("#Issue Summary\n\nx\n");
+        assert!(o.title.is_none());
+    }
+
+    #[test]
+    fn lines_with_times_are_not_labels() {
+        let o = outline("## Summary\nFix deployed at 10:00: all good.\nFix deployed at 10:00\n");
+        assert_eq!(o.sections.len(), 1);
+    }
+
+    #[test]
+    fn a_known_title_keeps_the_first_line_in_the_body() {
+        let o = split_sections_titled(
+            "**Severity:** SEV-1 (customer facing)\n\nText.\n",
+            1,
+            &SectionAliases::default(),
+            true,
+        );
+        assert!(o.title.is_none());
+        assert!(o.sections[0].body.contains("Severity"));
     }
 
     #[test]
