@@ -1,6 +1,8 @@
 //! Writes the rendered site: the only code that touches the output folder. Files go to a
-//! staging folder beside it, which then replaces the old site in one rename, so a failed
-//! build leaves the previous site as it was and pages of removed incidents disappear.
+//! staging folder beside it; only when all are written does it replace the old site (the
+//! old folder is renamed aside, the staging folder renamed into place, then the old one
+//! deleted), so a failed build leaves the previous site as it was and pages of removed
+//! incidents disappear.
 
 use std::collections::BTreeSet;
 use std::fs;

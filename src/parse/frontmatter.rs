@@ -22,8 +22,9 @@ pub struct Split<'a> {
     pub body_line: usize,
 }
 
-/// Splits `text` into frontmatter and body. A malformed block is reported and, so that
-/// nothing is lost, left in the body as text.
+/// Splits `text` into frontmatter and body. Problems are reported: an unclosed block is
+/// left in the body as text (nothing is lost), invalid YAML is skipped and the body after
+/// it is read as usual.
 pub fn split<'a>(path: &str, text: &'a str, diagnostics: &mut Vec<Diagnostic>) -> Split<'a> {
     let no_frontmatter = Split {
         frontmatter: None,

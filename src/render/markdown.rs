@@ -15,6 +15,8 @@ fn options() -> Options {
 pub fn render_block(markdown: &str) -> String {
     let events = Parser::new_ext(markdown, options()).map(|event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        // Postmortems put one fact per line ("Start: ...", "End: ..."); keep the lines.
+        Event::SoftBreak => Event::HardBreak,
         Event::Start(Tag::Heading {
             level,
             id,
@@ -137,6 +139,14 @@ mod tests {
     fn script_urls_are_defused() {
         let html = render_block("[x](javascript:alert(1)) [y]( JavaScript:alert(1))");
         assert!(!html.to_lowercase().contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn lines_of_a_paragraph_stay_lines() {
+        assert_eq!(
+            render_block("Start: 10:30\nEnd: 12:00\n").trim(),
+            "<p>Start: 10:30<br />\nEnd: 12:00</p>"
+        );
     }
 
     #[test]
