@@ -15,6 +15,9 @@ static PART: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// The longest duration pmsite believes: ten years. Anything longer is a typo.
+pub const MAX_MINUTES: i64 = 10 * 366 * 24 * 60;
+
 /// The first duration stated in `text`, in whole minutes. Consecutive parts add up
 /// ("2 hours and 30 minutes"); "and a half" adds half of the unit before it.
 pub fn parse_duration(text: &str) -> Option<i64> {
@@ -52,7 +55,9 @@ pub fn parse_duration(text: &str) -> Option<i64> {
         total += last_unit_minutes / 2.0;
     }
     let minutes = total.round();
-    (0.0..1e9).contains(&minutes).then_some(minutes as i64)
+    (0.0..=MAX_MINUTES as f64)
+        .contains(&minutes)
+        .then_some(minutes as i64)
 }
 
 fn number_value(word: &str) -> Option<f64> {

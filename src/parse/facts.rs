@@ -3,6 +3,7 @@
 //! impact, root cause and severity sections, and what stands in for them when a file
 //! has no such section.
 
+use std::cell::OnceCell;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -90,12 +91,43 @@ const END_KEYS: &[&str] = &[
 ];
 
 /// One file's frontmatter and sections, and the questions asked of them.
+/// A `Label: value` line.
+struct Label {
+    line: usize,
+    /// Lowercased.
+    name: String,
+    value: String,
+}
+
 pub(super) struct Facts<'a> {
     pub path: &'a str,
     pub front: &'a Frontmatter,
     pub sections: &'a [Section],
     pub title: Option<&'a str>,
     pub date_formats: &'a [String],
+    /// Read once, asked many times.
+    labels: OnceCell<Vec<Label>>,
+    summary_sentences: OnceCell<Vec<(usize, String)>>,
+}
+
+impl<'a> Facts<'a> {
+    pub fn new(
+        path: &'a str,
+        front: &'a Frontmatter,
+        sections: &'a [Section],
+        title: Option<&'a str>,
+        date_formats: &'a [String],
+    ) -> Self {
+        Facts {
+            path,
+            front,
+            sections,
+            title,
+            date_formats,
+            labels: OnceCell::new(),
+            summary_sentences: OnceCell::new(),
+        }
+    }
 }
 
 impl Facts<'_> {
@@ -113,15 +145,27 @@ impl Facts<'_> {
 
     /// The value of the first `Label: value` line whose label `names` matches.
     fn labelled(&self, names: &Regex) -> Option<(usize, String)> {
-        self.fact_lines()
-            .filter(|(_, line)| line.contains(':'))
-            .find_map(|(number, line)| {
-                let c = FACT_LABEL.captures(line)?;
-                let label = c["label"].trim().to_lowercase();
-                names
-                    .is_match(&label)
-                    .then(|| (number, strip_emphasis(&c["value"]).to_string()))
-            })
+        self.labels()
+            .iter()
+            .find(|label| names.is_match(&label.name))
+            .map(|label| (label.line, label.value.clone()))
+    }
+
+    /// Every `Label: value` line outside timelines and task lists, read once per file.
+    fn labels(&self) -> &[Label] {
+        self.labels.get_or_init(|| {
+            self.fact_lines()
+                .filter(|(_, line)| line.contains(':'))
+                .filter_map(|(line, text)| {
+                    let c = FACT_LABEL.captures(text)?;
+                    Some(Label {
+                        line,
+                        name: c["label"].trim().to_lowercase(),
+                        value: strip_emphasis(&c["value"]).to_string(),
+                    })
+                })
+                .collect()
+        })
     }
 
     /// Start and end: frontmatter, `Start:`/`End:` labels, then a range stated in a
@@ -264,12 +308,12 @@ impl Facts<'_> {
             offset: None,
         };
         self.summary_sentences()
-            .into_iter()
+            .iter()
             .find_map(|(line, sentence)| {
-                let moment = find_moment(&sentence, context)?;
+                let moment = find_moment(sentence, context)?;
                 (moment.date.is_some() && moment.time.is_some()).then_some(Fact {
                     value: moment,
-                    line,
+                    line: *line,
                 })
             })
     }
@@ -282,21 +326,26 @@ impl Facts<'_> {
             offset: None,
         };
         self.summary_sentences()
-            .into_iter()
+            .iter()
             .find_map(|(line, sentence)| {
-                let word = END_WORDS.find(&sentence)?;
+                let word = END_WORDS.find(sentence)?;
                 let after = head_of(&sentence[word.end()..], 60);
                 let moment = find_moment(after, context).filter(|m| m.time.is_some())?;
                 Some(Fact {
                     value: moment,
-                    line,
+                    line: *line,
                 })
             })
     }
 
     /// Sentences of the summary, preamble and duration sections, with their section's line.
     /// Labelled lines (`Start:`, `End:`, `Duration:`) are not prose and are left out.
-    fn summary_sentences(&self) -> Vec<(usize, String)> {
+    fn summary_sentences(&self) -> &[(usize, String)] {
+        self.summary_sentences
+            .get_or_init(|| self.read_summary_sentences())
+    }
+
+    fn read_summary_sentences(&self) -> Vec<(usize, String)> {
         let is_time_label = |line: &str| {
             FACT_LABEL.captures(line).is_some_and(|c| {
                 let label = c["label"].trim().to_lowercase();
@@ -380,7 +429,8 @@ impl Facts<'_> {
                 .value
                 .parse::<i64>()
                 .ok()
-                .or_else(|| duration::parse_duration(&field.value));
+                .or_else(|| duration::parse_duration(&field.value))
+                .filter(|m| (0..=duration::MAX_MINUTES).contains(m));
             return minutes.map(|value| Fact {
                 value,
                 line: field.line,
@@ -631,13 +681,19 @@ impl Facts<'_> {
 fn sentences(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for line in text.lines().filter(|l| !l.trim_start().starts_with('|')) {
-        let mut rest = line.trim().trim_start_matches("- ").to_string();
+        // `first_sentences` folds runs of spaces, so fold them first: its length is then
+        // a position in `rest`.
+        let folded = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut rest = folded.trim_start_matches("- ").to_string();
         while !rest.is_empty() {
             let first = first_sentences(&rest, 1);
             if first.is_empty() {
                 break;
             }
-            let used = first.len().min(rest.len());
+            let mut used = first.len().min(rest.len());
+            while !rest.is_char_boundary(used) {
+                used -= 1;
+            }
             out.push(first);
             rest = rest[used..].trim().to_string();
         }

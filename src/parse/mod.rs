@@ -77,13 +77,13 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
     let outline = split_sections_titled(split.body, split.body_line, &options.aliases, title_known);
     let sections = outline.sections;
     let heading_title = outline.title.as_ref().map(|(title, _)| title.as_str());
-    let facts = Facts {
+    let facts = Facts::new(
         path,
-        front: &front,
-        sections: &sections,
-        title: heading_title,
-        date_formats: &options.date_formats,
-    };
+        &front,
+        &sections,
+        heading_title,
+        &options.date_formats,
+    );
 
     let id = match facts.front_text(
         &["id", "incident_id", "incident-id", "slug"],
@@ -206,7 +206,7 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
     let computed = computed_duration(path, &start, &end, timezone, &mut diagnostics);
     if let (Some(computed), Some(stated)) = (computed, &stated_duration) {
         let tolerance = (computed / 10).max(5);
-        if (computed - stated.value).abs() > tolerance {
+        if computed.abs_diff(stated.value) > tolerance.unsigned_abs() {
             diagnostics.push(Diagnostic::warning(
                 path,
                 stated.line,

@@ -528,6 +528,8 @@ pub fn split_sections_titled(
         {
             outline.title = Some((heading.title, file_line));
             seen_content = true;
+            // Only blank lines came before the title; the body starts after it.
+            current.body.clear();
             current.body_line = file_line + 1 + usize::from(heading.skip_next);
             current.line = current.body_line;
             continue;
@@ -687,10 +689,10 @@ fn recognise_heading(
             .trim_start_matches("<br>")
             .trim_start_matches("<br/>")
             .trim();
+        let kind = aliases.classify_label(label)?;
         if is_only_a_moment(rest) {
             return None; // "**Resolved:** 16:45 PST on 4 Dec 2024" is a fact, not a section
         }
-        let kind = aliases.classify_label(label)?;
         if !rest.is_empty()
             && matches!(current, SectionKind::Timeline | SectionKind::Tasks)
             && kind == current
@@ -708,10 +710,13 @@ fn recognise_heading(
         let label = &c["label"];
         let rest = c["rest"].trim();
         // "Fix deployed at 10:00" is an event, not a "Fix" section.
-        if is_only_a_moment(rest) || label.contains(|c: char| c.is_ascii_digit()) {
+        if label.contains(|c: char| c.is_ascii_digit()) {
             return None;
         }
         let kind = aliases.classify_label(label)?;
+        if is_only_a_moment(rest) {
+            return None;
+        }
         // Inside a list of tasks or events, "Detection: add an alert" is an item.
         if !rest.is_empty() && matches!(current, SectionKind::Timeline | SectionKind::Tasks) {
             return None;

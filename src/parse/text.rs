@@ -77,6 +77,13 @@ pub fn find_placeholder(line: &str) -> Option<(usize, &str)> {
         "sup", "summary", "details", "ul", "ol", "li", "hr", "table", "tr", "td", "th", "center",
         "u", "s", "small", "kbd",
     ];
+    let might = line.contains(['[', '<'])
+        || ["HH", "hh:", "YYYY", "TB", "XX:"]
+            .iter()
+            .any(|p| line.contains(p));
+    if !might {
+        return None;
+    }
     PLACEHOLDER_IN_LINE.captures_iter(line).find_map(|c| {
         let whole = c.get(0)?;
         if let Some(tag) = c.name("tag") {

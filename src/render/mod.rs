@@ -129,7 +129,7 @@ pub fn render_site(
                     .incidents
                     .iter()
                     .filter_map(|i| i.duration_minutes)
-                    .sum(),
+                    .fold(0i64, i64::saturating_add),
             };
             let mut home = base_context(
                 0,
