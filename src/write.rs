@@ -12,7 +12,7 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::render::RenderedSite;
+use crate::render::{FileContent, RenderedSite};
 
 /// The file that marks a folder as pmsite's to replace.
 pub const MARKER: &str = ".pmsite";
@@ -79,13 +79,22 @@ fn fill(staging: &Path, site: &RenderedSite) -> Result<()> {
     paths
         .par_iter()
         .zip(site.files.values().collect::<Vec<_>>())
-        .try_for_each(|(path, bytes)| fs::write(path, bytes).map_err(|e| Error::io(path, e)))?;
+        .try_for_each(|(path, content)| write_file(path, content))?;
     let marker = staging.join(MARKER);
     fs::write(
         &marker,
         "This folder is written by pmsite and replaced on every build.\n",
     )
     .map_err(|e| Error::io(&marker, e))
+}
+
+fn write_file(path: &Path, content: &FileContent) -> Result<()> {
+    let file = fs::File::create(path).map_err(|e| Error::io(path, e))?;
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
+    content
+        .write_to(&mut out)
+        .and_then(|()| std::io::Write::flush(&mut out))
+        .map_err(|e| Error::io(path, e))
 }
 
 /// Joins a rendered file's path to the output folder, refusing anything that could
@@ -157,7 +166,7 @@ mod tests {
         RenderedSite {
             files: files
                 .iter()
-                .map(|(p, c)| (p.to_string(), c.as_bytes().to_vec()))
+                .map(|(p, c)| (p.to_string(), c.as_bytes().to_vec().into()))
                 .collect(),
         }
     }

@@ -83,47 +83,60 @@ struct SectionJson<'a> {
 }
 
 /// The bytes of `incidents.json` for an archive, pretty-printed with a final newline.
-/// Incidents are serialized in parallel and spliced into the envelope, giving the same
-/// bytes `serde_json::to_vec_pretty` gives for the whole file.
 pub fn incidents_json(incidents: &[Incident], today: NaiveDate) -> Vec<u8> {
+    incidents_json_chunks(incidents, today).concat()
+}
+
+/// `incidents.json` as consecutive chunks: the envelope's head, one chunk per incident
+/// (serialized in parallel, separators included) and the tail. Together they are the
+/// bytes `serde_json::to_vec_pretty` gives for the whole file; kept apart, a large
+/// archive's JSON is never copied into one buffer.
+pub fn incidents_json_chunks(incidents: &[Incident], today: NaiveDate) -> Vec<Vec<u8>> {
     let envelope = IncidentsFile {
         schema: SCHEMA_VERSION,
         generator: format!("pmsite {}", env!("CARGO_PKG_VERSION")),
         today: today.format("%Y-%m-%d").to_string(),
         incidents: Vec::new(),
     };
-    let mut bytes = serde_json::to_vec_pretty(&envelope).expect("incident JSON always serializes");
-    if !incidents.is_empty() {
-        let parts: Vec<Vec<u8>> = incidents
-            .par_iter()
-            .map(|incident| {
-                let pretty = serde_json::to_vec_pretty(&incident_json(incident, today))
-                    .expect("incident JSON always serializes");
-                let mut indented = Vec::with_capacity(pretty.len() + pretty.len() / 8);
-                for line in pretty.split(|&b| b == b'\n') {
-                    indented.extend_from_slice(b"    ");
-                    indented.extend_from_slice(line);
-                    indented.push(b'\n');
-                }
-                indented.pop();
-                indented
-            })
-            .collect();
-        let body = parts.join(&b",\n"[..]);
-        let empty = b"\"incidents\": []";
-        let at = bytes
-            .windows(empty.len())
-            .rposition(|w| w == empty)
-            .expect("envelope has an incidents array");
-        let mut spliced = bytes[..at].to_vec();
-        spliced.extend_from_slice(b"\"incidents\": [\n");
-        spliced.extend_from_slice(&body);
-        spliced.extend_from_slice(b"\n  ]");
-        spliced.extend_from_slice(&bytes[at + empty.len()..]);
-        bytes = spliced;
+    let mut whole = serde_json::to_vec_pretty(&envelope).expect("incident JSON always serializes");
+    whole.push(b'\n');
+    if incidents.is_empty() {
+        return vec![whole];
     }
-    bytes.push(b'\n');
-    bytes
+    let empty = b"\"incidents\": []";
+    let at = whole
+        .windows(empty.len())
+        .rposition(|w| w == empty)
+        .expect("envelope has an incidents array");
+    let mut head = whole[..at].to_vec();
+    head.extend_from_slice(b"\"incidents\": [\n");
+    let mut tail = b"\n  ]".to_vec();
+    tail.extend_from_slice(&whole[at + empty.len()..]);
+    let last = incidents.len() - 1;
+    let parts: Vec<Vec<u8>> = incidents
+        .par_iter()
+        .enumerate()
+        .map(|(i, incident)| {
+            let pretty = serde_json::to_vec_pretty(&incident_json(incident, today))
+                .expect("incident JSON always serializes");
+            let mut indented = Vec::with_capacity(pretty.len() + pretty.len() / 8);
+            for line in pretty.split(|&b| b == b'\n') {
+                indented.extend_from_slice(b"    ");
+                indented.extend_from_slice(line);
+                indented.push(b'\n');
+            }
+            indented.pop();
+            if i != last {
+                indented.extend_from_slice(b",\n");
+            }
+            indented
+        })
+        .collect();
+    let mut chunks = Vec::with_capacity(parts.len() + 2);
+    chunks.push(head);
+    chunks.extend(parts);
+    chunks.push(tail);
+    chunks
 }
 
 /// One incident as it appears in `incidents.json`, for tools such as `pmsite inspect`.

@@ -28,10 +28,41 @@ pub struct RenderSettings {
     pub source_url: String,
 }
 
-/// The rendered site: output path (`/`-separated, relative) -> bytes, in path order.
+/// The rendered site: output path (`/`-separated, relative) -> contents, in path order.
 #[derive(Debug, Default)]
 pub struct RenderedSite {
-    pub files: BTreeMap<String, Vec<u8>>,
+    pub files: BTreeMap<String, FileContent>,
+}
+
+/// A file's contents: one buffer, or consecutive chunks written one after the other
+/// (large generated files, never joined in memory).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileContent {
+    Bytes(Vec<u8>),
+    Chunks(Vec<Vec<u8>>),
+}
+
+impl FileContent {
+    pub fn write_to(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        match self {
+            FileContent::Bytes(bytes) => out.write_all(bytes),
+            FileContent::Chunks(chunks) => chunks.iter().try_for_each(|chunk| out.write_all(chunk)),
+        }
+    }
+
+    /// All the bytes in one buffer (for tests and small files).
+    pub fn to_vec(&self) -> Vec<u8> {
+        match self {
+            FileContent::Bytes(bytes) => bytes.clone(),
+            FileContent::Chunks(chunks) => chunks.concat(),
+        }
+    }
+}
+
+impl From<Vec<u8>> for FileContent {
+    fn from(bytes: Vec<u8>) -> Self {
+        FileContent::Bytes(bytes)
+    }
 }
 
 impl RenderedSite {
@@ -115,7 +146,7 @@ pub fn render_site(
                 })
                 .collect::<Result<Vec<_>>>()
         },
-        || -> Result<Vec<(String, Vec<u8>)>> {
+        || -> Result<Vec<(String, FileContent)>> {
             let summaries: Vec<IncidentSummaryView> = archive
                 .incidents
                 .iter()
@@ -149,7 +180,7 @@ pub fn render_site(
             Ok(vec![
                 (
                     "index.html".to_string(),
-                    theme.render("index.html", &home)?.into_bytes(),
+                    FileContent::Bytes(theme.render("index.html", &home)?.into_bytes()),
                 ),
                 (
                     "404.html".to_string(),
@@ -162,20 +193,27 @@ pub fn render_site(
                                 context.insert("root", "/");
                             }
                             context
-                        })?
-                        .into_bytes(),
+                        })
+                        .map(|html| FileContent::Bytes(html.into_bytes()))?,
                 ),
                 (
                     "incidents.json".to_string(),
-                    json::incidents_json(&archive.incidents, settings.today),
+                    FileContent::Chunks(json::incidents_json_chunks(
+                        &archive.incidents,
+                        settings.today,
+                    )),
                 ),
             ])
         },
     );
-    let mut files: BTreeMap<String, Vec<u8>> = pages?.into_iter().flatten().collect();
+    let mut files: BTreeMap<String, FileContent> = pages?
+        .into_iter()
+        .flatten()
+        .map(|(path, bytes)| (path, FileContent::Bytes(bytes)))
+        .collect();
     files.extend(shared?);
     for (name, bytes) in &theme.static_files {
-        files.insert(format!("static/{name}"), bytes.clone());
+        files.insert(format!("static/{name}"), FileContent::Bytes(bytes.clone()));
     }
     Ok(RenderedSite { files })
 }

@@ -59,14 +59,29 @@ pub struct MomentView {
     pub iso: Option<String>,
     /// "June 7, 2024, 10:30 UTC".
     pub display: String,
+    /// The parts of `display`: "June 7, 2024" and "10:30 UTC" (either may be empty).
+    pub date_text: String,
+    pub time_text: String,
     pub line: usize,
 }
 
 impl MomentView {
     fn new(fact: &Fact<Moment>) -> Self {
+        let moment = fact.value;
+        let date_text = moment
+            .date
+            .map(|d| d.format("%B %-d, %Y").to_string())
+            .unwrap_or_default();
+        let time_text = Moment {
+            date: None,
+            ..moment
+        }
+        .display();
         MomentView {
-            iso: fact.value.iso(),
-            display: fact.value.display(),
+            iso: moment.iso(),
+            display: moment.display(),
+            date_text,
+            time_text,
             line: fact.line,
         }
     }
@@ -190,6 +205,10 @@ pub struct TimelineEntryView {
     pub iso: Option<String>,
     /// "10:30" or "10:30 UTC".
     pub time: String,
+    /// "10:30", empty when the entry has no time.
+    pub hm: String,
+    /// "UTC+02:00" when the entry's zone differs from the incident's, else `None`.
+    pub zone: Option<String>,
     /// "June 7, 2024" on the first entry and whenever the day changes, else `None`.
     pub day: Option<String>,
     pub html: String,
@@ -279,7 +298,7 @@ impl IncidentView {
             source_href,
             facts: facts_view(incident),
             summary: incident.summary.clone(),
-            timeline: timeline_views(&incident.timeline),
+            timeline: timeline_views(&incident.timeline, incident.timezone),
             tasks: incident
                 .tasks
                 .iter()
@@ -323,7 +342,10 @@ fn facts_view(incident: &Incident) -> FactsView {
     }
 }
 
-fn timeline_views(entries: &[TimelineEntry]) -> Vec<TimelineEntryView> {
+fn timeline_views(
+    entries: &[TimelineEntry],
+    incident_zone: chrono::FixedOffset,
+) -> Vec<TimelineEntryView> {
     let mut previous_day = None;
     entries
         .iter()
@@ -350,6 +372,16 @@ fn timeline_views(entries: &[TimelineEntry]) -> Vec<TimelineEntryView> {
                 anchor: format!("t-{}", i + 1),
                 iso: entry.at.iso(),
                 time,
+                hm: entry
+                    .at
+                    .time
+                    .map(|t| t.format("%H:%M").to_string())
+                    .unwrap_or_default(),
+                zone: entry
+                    .at
+                    .offset
+                    .filter(|o| *o != incident_zone)
+                    .map(offset_name),
                 day,
                 html: render_inline(&entry.text),
                 line: entry.line,
