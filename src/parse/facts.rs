@@ -346,14 +346,17 @@ impl Facts<'_> {
     }
 
     fn read_summary_sentences(&self) -> Vec<(usize, String)> {
-        let is_time_label = |line: &str| {
-            FACT_LABEL.captures(line).is_some_and(|c| {
-                let label = c["label"].trim().to_lowercase();
-                START_NAMES.is_match(&label)
-                    || END_NAMES.is_match(&label)
-                    || DURATION_NAMES.is_match(&label)
+        // The labelled lines were read once already; skip the time ones by line number.
+        let time_labels: Vec<usize> = self
+            .labels()
+            .iter()
+            .filter(|l| {
+                START_NAMES.is_match(&l.name)
+                    || END_NAMES.is_match(&l.name)
+                    || DURATION_NAMES.is_match(&l.name)
             })
-        };
+            .map(|l| l.line)
+            .collect();
         let kinds = [
             SectionKind::Summary,
             SectionKind::Preamble,
@@ -362,10 +365,9 @@ impl Facts<'_> {
         let mut out = Vec::new();
         for section in self.sections.iter().filter(|s| kinds.contains(&s.kind)) {
             let prose: String = section
-                .body
                 .lines()
-                .filter(|l| !is_time_label(l))
-                .map(|l| format!("{l}\n"))
+                .filter(|(number, _)| !time_labels.contains(number))
+                .map(|(_, l)| format!("{l}\n"))
                 .collect();
             out.extend(
                 sentences(&plain_text(&prose))

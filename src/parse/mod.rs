@@ -121,7 +121,12 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         .and_then(|f| f.value.offset)
         .or(end.as_ref().and_then(|f| f.value.offset))
         .or(stated_zone);
-    let start_day = facts.start_day();
+    // Only needed when no start date was stated.
+    let start_day = if start.as_ref().and_then(|f| f.value.date).is_none() {
+        facts.start_day()
+    } else {
+        None
+    };
     let year = start
         .as_ref()
         .and_then(|f| f.value.date)
