@@ -521,6 +521,7 @@ impl Facts<'_> {
                     })
             })
             .filter(|p| *p <= 100.0)
+            .or_else(|| self.impact_table_share())
             .or_else(|| {
                 let everyone = ALL_USERS.is_match(&text)
                     || self
@@ -550,6 +551,39 @@ impl Facts<'_> {
             counts,
             line,
         })
+    }
+
+    /// `| Customers Impacted | ... |` over `| All | ... |` (or `| 40% |`): the share of
+    /// people in an impact table.
+    fn impact_table_share(&self) -> Option<f64> {
+        let section = self
+            .sections
+            .iter()
+            .find(|s| s.kind == SectionKind::Impact)?;
+        let rows: Vec<Vec<String>> = section
+            .body
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with('|') && !l.trim_matches(['|', '-', ':', ' ']).is_empty())
+            .map(|l| {
+                l.trim_matches('|')
+                    .split('|')
+                    .map(|c| c.trim().to_lowercase())
+                    .collect()
+            })
+            .collect();
+        let (header, values) = (rows.first()?, rows.get(1)?);
+        let column = header
+            .iter()
+            .position(|h| USERS.is_match(h) && IMPACT_SENTENCE.is_match(h))?;
+        let value = values.get(column)?;
+        if ["all", "everyone", "100%"].contains(&value.as_str()) {
+            return Some(100.0);
+        }
+        PERCENT
+            .captures(value)
+            .and_then(|c| c["n"].parse().ok())
+            .filter(|p| *p <= 100.0)
     }
 
     /// Up to three summary sentences about harm, those naming people first.

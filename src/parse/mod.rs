@@ -644,6 +644,14 @@ mod tests {
     }
 
     #[test]
+    fn impact_tables_give_the_share_of_people() {
+        let text = "# X\n## Impact\n\n| Customers Impacted | Support Cases |\n| :---: | :---: |\n| All | 3 |\n";
+        assert_eq!(parse(text).impact.unwrap().users_percent, Some(100.0));
+        let text = "# X\n## Impact\n\n| Users affected | Orders lost |\n|---|---|\n| 40% | 12 |\n";
+        assert_eq!(parse(text).impact.unwrap().users_percent, Some(40.0));
+    }
+
+    #[test]
     fn crlf_and_bom_do_not_shift_lines() {
         let incident = parse("\u{feff}# X\r\nStart: 2024-06-04 15:00\r\nEnd: nonsense\r\n");
         let warning = incident

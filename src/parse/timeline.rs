@@ -178,9 +178,20 @@ fn labelled_moment(rest: &str, context: DateContext) -> Option<(Moment, &str)> {
     let c = LABEL_THEN_MOMENT.captures(rest)?;
     let value = c.name("value")?.as_str().trim_matches(['*', '_', ' ']);
     let (moment, used) = leading_moment(value, context)?;
-    let leftover = value[used..].trim_matches(|ch: char| !ch.is_alphanumeric());
-    (leftover.is_empty() && moment.time.is_some())
-        .then(|| (moment, c.name("label").map_or("", |m| m.as_str()).trim()))
+    let leftover = value[used..]
+        .trim_start_matches(|ch: char| !ch.is_alphanumeric() && !matches!(ch, '`' | '"'))
+        .trim_end();
+    if moment.time.is_none() {
+        return None;
+    }
+    // "Issue Detected: 09:00" is the label's event; "Resolution: 04:30. Fixed the
+    // replica config" is the text after the time.
+    let text = if leftover.is_empty() {
+        c.name("label").map_or("", |m| m.as_str()).trim()
+    } else {
+        leftover
+    };
+    Some((moment, text))
 }
 
 /// `| 10:30 | Alert fired |` or `| 2024-06-07 | 10:30 UTC | Alert |` -> (moment, text).
@@ -371,6 +382,21 @@ mod tests {
         assert_eq!(
             got[1],
             (Some("2024-06-07T11:00:00Z".into()), "Issue Detected".into())
+        );
+    }
+
+    #[test]
+    fn labelled_entries_with_text_after_the_time() {
+        let got = timeline(
+            "## Timeline\n  - __Resolution:__ June 8, 04:30 AM (UTC). Replica config fixed.\n",
+            june_7(),
+        );
+        assert_eq!(
+            got,
+            [(
+                Some("2024-06-08T04:30:00Z".into()),
+                "Replica config fixed.".into()
+            )]
         );
     }
 
