@@ -16,7 +16,7 @@ const RULES: &[(&str, &str)] = &[
     ("index", r"\b(?:index|indexes|indices|indexing)\b"),
     (
         "config",
-        r"\b(?:config\w*|misconfig\w*|settings?|parameters?|feature flags?|env(?:ironment)? var\w*)\b",
+        r"\b(?:config\w*|misconfig\w*|settings?|parameters?|feature flags?|env(?:ironment)? var\w*|ulimit|(?:no|missing|wrong|incorrect) (?:\w+ ){0,2}(?:limit|setting|value|parameter|address|path)s?|limits? (?:was |were )?(?:not )?set)\b",
     ),
     (
         "deploy",
@@ -24,7 +24,7 @@ const RULES: &[(&str, &str)] = &[
     ),
     (
         "capacity",
-        r"\b(?:capacity|traffic|(?:high|heavy|peak|increased) load|under load|load spikes?|overload\w*|scal\w+|exhaust\w*|throttl\w*|rate.limit\w*|resources?|saturat\w+)\b",
+        r"\b(?:capacity|traffic|(?:high|heavy|peak|increased) load|under load|load spikes?|overload\w*|scal\w+|exhaust\w*|throttl\w*|rate.limit\w*|resources?|saturat\w+|too many|open files|file descriptors|overwhelm\w*|unevenly)\b",
     ),
     (
         "network",
@@ -40,7 +40,7 @@ const RULES: &[(&str, &str)] = &[
     ),
     (
         "dependency",
-        r"\b(?:dependenc\w+|upstream|third.party|vendors?|providers?|external (?:service|api)\w*|aws|gcp|azure|cloudflare)\b",
+        r"\b(?:dependenc\w+|upstream|third.party|vendors?|providers?|external (?:service|api)\w*|aws|gcp|azure|cloudflare|github|gitlab|heroku|netlify|vercel|gems?|packages?|librar(?:y|ies)|outdated)\b",
     ),
     (
         "software-bug",
@@ -52,7 +52,7 @@ const RULES: &[(&str, &str)] = &[
     ),
     (
         "human-error",
-        r"\b(?:human error|manual\w*|operator error|mistake\w*|accidental\w*|typos?|by hand)\b",
+        r"\b(?:human error|manual\w*|operator error|mistake\w*|accidental\w*|typos?|by hand|forgot\w*|never switched|oversight|misspell\w*|wrong file name|not renewed|nobody (?:was )?(?:tracking|noticed))\b",
     ),
     (
         "security",
@@ -68,7 +68,7 @@ const RULES: &[(&str, &str)] = &[
     ),
     (
         "permissions",
-        r"\b(?:permissions?|access control|rbac|iam|forbidden|denied|unauthori[sz]ed|privileges?|credentials?)\b",
+        r"\b(?:permissions?|access control|rbac|iam|forbidden|denied|unauthori[sz]ed|privileges?|credentials?|root user|as root|sudo)\b",
     ),
 ];
 
