@@ -72,6 +72,19 @@ impl Dice {
     }
 }
 
+/// The facts one synthetic postmortem is written around.
+struct Scenario<'a> {
+    n: usize,
+    year: usize,
+    month: usize,
+    day: usize,
+    hour: usize,
+    service: &'a str,
+    cause: &'a str,
+    minutes: usize,
+    percent: usize,
+}
+
 /// The file name and text of synthetic postmortem `n`, in one of four styles.
 pub fn postmortem(n: usize) -> (String, String) {
     let mut dice = Dice::new(n);
@@ -85,19 +98,22 @@ pub fn postmortem(n: usize) -> (String, String) {
     let percent = 5 + dice.next(90);
     let style = n % 4;
     let name = format!("{year}/{year}-{month:02}-{day:02}-{service}-{n:05}.md");
+    let scenario = Scenario {
+        n,
+        year,
+        month,
+        day,
+        hour,
+        service,
+        cause,
+        minutes,
+        percent,
+    };
     let text = match style {
-        0 => seed_lines_style(
-            &mut dice, n, year, month, day, hour, service, cause, minutes, percent,
-        ),
-        1 => bold_label_style(
-            &mut dice, n, year, month, day, hour, service, cause, percent,
-        ),
-        2 => sre_style(
-            &mut dice, n, year, month, day, hour, service, cause, minutes,
-        ),
-        _ => checkbox_style(
-            &mut dice, n, year, month, day, hour, service, cause, percent,
-        ),
+        0 => seed_lines_style(&mut dice, &scenario),
+        1 => bold_label_style(&mut dice, &scenario),
+        2 => sre_style(&mut dice, &scenario),
+        _ => checkbox_style(&mut dice, &scenario),
     };
     (name, text)
 }
@@ -136,19 +152,18 @@ fn twelve_hour(h: usize, m: usize) -> String {
     format!("{h12}:{m:02} {ampm}")
 }
 
-#[allow(clippy::too_many_arguments)]
-fn seed_lines_style(
-    dice: &mut Dice,
-    n: usize,
-    year: usize,
-    month: usize,
-    day: usize,
-    hour: usize,
-    service: &str,
-    cause: &str,
-    minutes: usize,
-    percent: usize,
-) -> String {
+fn seed_lines_style(dice: &mut Dice, scenario: &Scenario) -> String {
+    let Scenario {
+        n,
+        year,
+        month,
+        day,
+        hour,
+        service,
+        cause,
+        minutes,
+        percent,
+    } = *scenario;
     let month_name = MONTHS[month - 1];
     let end = hour * 60 + minutes;
     let lines = timeline(dice, hour, |h, m, e| format!("{}: {e}", twelve_hour(h, m)));
@@ -161,18 +176,18 @@ fn seed_lines_style(
     )
 }
 
-#[allow(clippy::too_many_arguments)]
-fn bold_label_style(
-    dice: &mut Dice,
-    n: usize,
-    year: usize,
-    month: usize,
-    day: usize,
-    hour: usize,
-    service: &str,
-    cause: &str,
-    percent: usize,
-) -> String {
+fn bold_label_style(dice: &mut Dice, scenario: &Scenario) -> String {
+    let Scenario {
+        n,
+        year,
+        month,
+        day,
+        hour,
+        service,
+        cause,
+        percent,
+        ..
+    } = *scenario;
     let month_name = MONTHS[month - 1];
     let lines = timeline(dice, hour, |h, m, e| format!("- **{h:02}:{m:02}:** {e}"));
     format!(
@@ -181,18 +196,18 @@ fn bold_label_style(
     )
 }
 
-#[allow(clippy::too_many_arguments)]
-fn sre_style(
-    dice: &mut Dice,
-    n: usize,
-    year: usize,
-    month: usize,
-    day: usize,
-    hour: usize,
-    service: &str,
-    cause: &str,
-    minutes: usize,
-) -> String {
+fn sre_style(dice: &mut Dice, scenario: &Scenario) -> String {
+    let Scenario {
+        n,
+        year,
+        month,
+        day,
+        hour,
+        service,
+        cause,
+        minutes,
+        ..
+    } = *scenario;
     let lines = timeline(dice, hour, |h, m, e| format!("| {h:02}:{m:02} | {e} |"));
     let sev = 1 + dice.next(4);
     format!(
@@ -203,18 +218,18 @@ fn sre_style(
     )
 }
 
-#[allow(clippy::too_many_arguments)]
-fn checkbox_style(
-    dice: &mut Dice,
-    n: usize,
-    year: usize,
-    month: usize,
-    day: usize,
-    hour: usize,
-    service: &str,
-    cause: &str,
-    percent: usize,
-) -> String {
+fn checkbox_style(dice: &mut Dice, scenario: &Scenario) -> String {
+    let Scenario {
+        n,
+        year,
+        month,
+        day,
+        hour,
+        service,
+        cause,
+        percent,
+        ..
+    } = *scenario;
     let lines = timeline(dice, hour, |h, m, e| format!("- {h:02}:{m:02} {e}"));
     format!(
         "# {year}-{month:02}-{day:02}: {service} degraded (#{n})\n\nStarted: {year}-{month:02}-{day:02} {hour:02}:00 UTC\n\n## Impact\n\n{percent}% of {service} users saw errors.\n\n## Root cause\n\n{cause}.\n\n## Timeline\n\n{lines}\n## Follow-ups\n\n- [x] Roll back the change (@oncall)\n- [ ] Add a regression test for {service} (@dev{}, due {year}-12-31)\n- [ ] Document the failure mode (Owner: Platform team)\n",
