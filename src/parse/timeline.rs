@@ -181,9 +181,7 @@ fn labelled_moment(rest: &str, context: DateContext) -> Option<(Moment, &str)> {
     let leftover = value[used..]
         .trim_start_matches(|ch: char| !ch.is_alphanumeric() && !matches!(ch, '`' | '"'))
         .trim_end();
-    if moment.time.is_none() {
-        return None;
-    }
+    moment.time?;
     // "Issue Detected: 09:00" is the label's event; "Resolution: 04:30. Fixed the
     // replica config" is the text after the time.
     let text = if leftover.is_empty() {
