@@ -41,7 +41,10 @@ static CAUSE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:caused by|root cause|due to|because|stemmed from|triggered by|resulted from|the cause|the reason|was traced to|culprit|found (?:out )?that|turned out)\b").unwrap()
 });
 static END_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:ended|ending|resolved|restored|recovered|fixed|mitigated|back to normal|back online|came back|until)\b").unwrap()
+    Regex::new(r"(?i)\b(?:ended|ending|resolved|restored|recovered|fixed|mitigated|back to normal|back online|came back|until|(?:processing|working|running|operating) normally|normal again)\b").unwrap()
+});
+static FOR_A_WHILE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:for|lasted(?: for)?|lasting|took)\s+(?:about|around|approximately|roughly|nearly|almost|over|just over|just under|some)?\s*").unwrap()
 });
 static RANGE_HINT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:from|between|occurred|lasted|outage|down|duration|window)\b").unwrap()
@@ -59,6 +62,10 @@ static PERCENT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?P<n>\d{1,3}(?:\.\d+)?)\s?(?:%|percent\b)").unwrap());
 static MONEY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|K|M|million|billion|bn))?\b|\b\d[\d,]*(?:\.\d+)?\s?(?:USD|EUR|GBP|dollars)\b").unwrap()
+});
+static SHARE_OF_PEOPLE: LazyLock<Regex> = LazyLock::new(|| {
+    let people = r"users?|customers?|clients?|visitors?|merchants?|members?|accounts?|people|shoppers?|buyers?|sellers?|administrators?|admins?|subscribers?|tenants?|players?|students?|developers?|partners?|drivers?|riders?|patients?|employees?|staff|agents?|learners?|readers?|viewers?|guests?|teams?|organi[sz]ations?|companies|businesses|stores?";
+    Regex::new(&format!(r"(?i)\b(?P<n>\d{{1,3}}(?:\.\d+)?)\s?(?:%|percent)\s+(?:of\s+)?(?:(?:our|the|all|its|their|active|affected|impacted|existing|logged-in)\s+){{0,2}}(?:[\p{{L}}-]+\s+)?(?:{people})\b")).unwrap()
 });
 static ALL_USERS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:all (?:of (?:our|the) )?(?:users|customers|clients|visitors)|every (?:user|customer)|everyone|anyone|entire user base|complete (?:outage|service (?:outage|disruption))|customers impacted\s*\|?\s*all)\b").unwrap()
@@ -155,8 +162,31 @@ impl Facts<'_> {
     fn labels(&self) -> &[Label] {
         self.labels.get_or_init(|| {
             self.fact_lines()
-                .filter(|(_, line)| line.contains(':'))
+                .filter(|(_, line)| line.contains([':', '|']))
                 .filter_map(|(line, text)| {
+                    // `| Start | 06/04/2024 14:05 PDT |`: a two-column table of facts.
+                    if text.trim_start().starts_with('|') {
+                        let cells: Vec<&str> = text
+                            .trim()
+                            .trim_matches('|')
+                            .split('|')
+                            .map(str::trim)
+                            .collect();
+                        return match cells[..] {
+                            [name, value]
+                                if !name.is_empty()
+                                    && !value.is_empty()
+                                    && !value.starts_with('-') =>
+                            {
+                                Some(Label {
+                                    line,
+                                    name: strip_emphasis(name).trim_end_matches(':').to_lowercase(),
+                                    value: strip_emphasis(value).to_string(),
+                                })
+                            }
+                            _ => None,
+                        };
+                    }
                     let c = FACT_LABEL.captures(text)?;
                     Some(Label {
                         line,
@@ -177,9 +207,17 @@ impl Facts<'_> {
     ) -> (Option<Fact<Moment>>, Option<Fact<Moment>>) {
         let mut start = self.moment(START_KEYS, &START_NAMES, diagnostics);
         let mut end = self.moment(END_KEYS, &END_NAMES, diagnostics);
-        if start.is_none() || end.is_none() {
+        // A day alone ("date: 2025-05-20") is refined by a range with times that day.
+        let day_only =
+            |f: &Option<Fact<Moment>>| f.as_ref().is_some_and(|f| f.value.time.is_none());
+        if start.is_none() || end.is_none() || day_only(&start) {
             if let Some((line, (from, to))) = self.range() {
-                start = start.or(Some(Fact { value: from, line }));
+                let same_day = |f: &Option<Fact<Moment>>| {
+                    f.as_ref().is_some_and(|f| f.value.date == from.date)
+                };
+                if start.is_none() || (day_only(&start) && same_day(&start)) {
+                    start = Some(Fact { value: from, line });
+                }
                 end = end.or(Some(Fact { value: to, line }));
             }
         }
@@ -330,7 +368,12 @@ impl Facts<'_> {
             .find_map(|(line, sentence)| {
                 let word = END_WORDS.find(sentence)?;
                 let after = head_of(&sentence[word.end()..], 60);
-                let moment = find_moment(after, context).filter(|m| m.time.is_some())?;
+                // "restored at 07:48", or "By 11:40pm the queue was processing normally".
+                let moment = find_moment(after, context)
+                    .filter(|m| m.time.is_some())
+                    .or_else(|| {
+                        find_moment(&sentence[..word.start()], context).filter(|m| m.time.is_some())
+                    })?;
                 Some(Fact {
                     value: moment,
                     line: *line,
@@ -463,6 +506,19 @@ impl Facts<'_> {
                 }
                 duration::parse_duration(text).map(|value| Fact { value, line })
             })
+            .or_else(|| self.prose_duration())
+    }
+
+    /// "was unreachable for 90 minutes", "lasted about two hours": a duration stated in
+    /// a summary sentence.
+    fn prose_duration(&self) -> Option<Fact<i64>> {
+        self.summary_sentences()
+            .iter()
+            .find_map(|(line, sentence)| {
+                let lead = FOR_A_WHILE.find(sentence)?;
+                let value = duration::parse_duration(head_of(&sentence[lead.end()..], 40))?;
+                Some(Fact { value, line: *line })
+            })
     }
 
     /// The plain text of the first non-empty section of `kind`, with its line.
@@ -501,33 +557,18 @@ impl Facts<'_> {
             .into_iter()
             .filter(|s| USERS.is_match(s))
             .collect();
-        let users_percent = about_people
-            .iter()
-            .find_map(|s| {
-                PERCENT
-                    .captures(s)
-                    .and_then(|c| c["n"].parse::<f64>().ok())
-                    .filter(|p| *p <= 100.0)
-            })
+        let users_percent = share_of_people(&text)
             .or_else(|| {
                 self.impact_sentences()
-                    .into_iter()
-                    .flat_map(|(t, _)| sentences(&t))
-                    .filter(|s| USERS.is_match(s))
-                    .find_map(|s| {
-                        PERCENT
-                            .captures(&s)
-                            .and_then(|c| c["n"].parse::<f64>().ok())
-                    })
+                    .and_then(|(t, _)| share_of_people(&t))
             })
-            .filter(|p| *p <= 100.0)
             .or_else(|| self.impact_table_share())
             .or_else(|| {
-                let everyone = ALL_USERS.is_match(&text)
+                let everyone = everyone_affected(&text)
                     || self
                         .summary_sentences()
                         .iter()
-                        .any(|(_, s)| ALL_USERS.is_match(s));
+                        .any(|(_, s)| everyone_affected(s));
                 everyone.then_some(100.0)
             });
         let money = MONEY
@@ -711,6 +752,79 @@ impl Facts<'_> {
         };
         title.or_else(head).and_then(|c| c[1].parse().ok())
     }
+}
+
+/// "22% of users", "12% of our sellers were", "30% of store administrators who": a share
+/// whose noun phrase ends in people. "8% of partner API requests" is a share of requests:
+/// an acronym or a word for things after the people word carries the phrase on.
+fn share_of_people(text: &str) -> Option<f64> {
+    const THINGS: &[&str] = &[
+        "requests",
+        "request",
+        "traffic",
+        "orders",
+        "order",
+        "transactions",
+        "calls",
+        "queries",
+        "pages",
+        "messages",
+        "emails",
+        "payments",
+        "jobs",
+        "sessions",
+        "logins",
+        "errors",
+        "data",
+        "accounts",
+        "events",
+        "devices",
+        "servers",
+        "instances",
+        "volumes",
+        "nodes",
+        "pods",
+        "builds",
+        "deploys",
+        "apps",
+        "sites",
+        "uploads",
+    ];
+    SHARE_OF_PEOPLE.captures_iter(text).find_map(|c| {
+        let rest = &text[c.get(0)?.end()..];
+        let next = rest.split_whitespace().next().unwrap_or("");
+        let bare = next.trim_matches(|ch: char| !ch.is_alphanumeric());
+        let acronym = bare.len() >= 2
+            && bare
+                .chars()
+                .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit());
+        let joined = rest.starts_with(|ch: char| ch.is_alphanumeric()) || rest.starts_with('-');
+        let thing = THINGS.contains(&bare.to_lowercase().as_str());
+        if !joined && (acronym || thing) && !next.ends_with([',', '.', ';', ':']) {
+            return None;
+        }
+        c["n"].parse::<f64>().ok().filter(|p| *p <= 100.0)
+    })
+}
+
+/// "all customers", "complete outage", "anyone trying to log in"; not "anyone who did
+/// not have the address cached".
+fn everyone_affected(text: &str) -> bool {
+    ALL_USERS.find_iter(text).any(|m| {
+        let rest = text[m.end()..].trim_start().to_lowercase();
+        ![
+            "who did not",
+            "who didn't",
+            "who had not",
+            "who hadn't",
+            "without",
+            "except",
+            "who was not",
+            "who wasn't",
+        ]
+        .iter()
+        .any(|limit| rest.starts_with(limit))
+    })
 }
 
 /// Sentences of a text, one per line of output.

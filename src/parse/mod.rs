@@ -179,7 +179,8 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
             })
             .or(start_day);
     }
-    if end.is_none() && entries_with_time.len() >= 2 {
+    let end_inferred = end.is_none() && entries_with_time.len() >= 2;
+    if end_inferred {
         let last = entries_with_time.last().copied();
         let recovered = entries_with_time
             .iter()
@@ -209,6 +210,8 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
 
     let stated_duration = facts.stated_duration(&mut diagnostics);
     let computed = computed_duration(path, &start, &end, timezone, &mut diagnostics);
+    // An end guessed from the timeline's last entry yields to a duration the file states.
+    let computed = computed.filter(|_| !(end_inferred && stated_duration.is_some()));
     if let (Some(computed), Some(stated)) = (computed, &stated_duration) {
         let tolerance = (computed / 10).max(5);
         if computed.abs_diff(stated.value) > tolerance.unsigned_abs() {

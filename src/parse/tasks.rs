@@ -44,8 +44,12 @@ static LINK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"https?://[^\s)>\]|]+|\b[A-Z][A-Z0-9]{1,9}-\d{1,7}\b|(?:^|[\s(])#\d{1,7}\b")
         .unwrap()
 });
+/// "Alert on queue depth (Sam)": a name in brackets closing the item is its owner.
+static PERSON_AT_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\((?P<who>\p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+)?)\)\s*\.?\s*$").unwrap()
+});
 static DONE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\(\s*(?:done|completed?|fixed|resolved|closed|shipped)\s*\)|\[\s*(?:done|completed?)\s*\]|\bstatus\s*:\s*(?:done|completed?|closed|fixed|resolved)\b|✅|✔️?|^(?:done|completed?)\s*[:–—-])").unwrap()
+    Regex::new(r"(?i)(?:(?-i:\bDONE\b)|\(\s*(?:done|completed?|fixed|resolved|closed|shipped)\s*\)|\[\s*(?:done|completed?)\s*\]|\bstatus\s*:\s*(?:done|completed?|closed|fixed|resolved)\b|✅|✔️?|^(?:done|completed?)\s*[:–—-])").unwrap()
 });
 /// "Reverted the change", "Script updated to handle pagination": written as already done.
 static PAST_TENSE: LazyLock<Regex> = LazyLock::new(|| {
@@ -269,6 +273,8 @@ fn table_tasks(section: &Section, context: DateContext) -> Vec<Task> {
         }
         if let Some(status) = cell(layout.status) {
             task.status = status_from_word(status).unwrap_or(task.status);
+        } else if task.status == TaskStatus::Open && cells.iter().any(|c| DONE_WORDS.is_match(c)) {
+            task.status = TaskStatus::Done; // "SRCH-309 **DONE**" in another column
         }
         for i in layout.links.iter().copied() {
             if let Some(value) = cell(Some(i)) {
@@ -366,16 +372,18 @@ pub fn task_from_text(text: &str, line: usize, context: DateContext) -> Option<T
     let lower = text.to_lowercase();
     let mentions = |words: &[&str]| words.iter().any(|w| lower.contains(w));
     let mut due = None;
+    // The first clause that holds a date: "by hand. Due: 4 March 2024" is due in March.
     let due_clause = if mentions(&["due", "deadline", "eta", "target", "by "]) {
-        DUE.captures(&text)
+        DUE.captures_iter(&text).find_map(|c| {
+            let date = find_moment(&c["date"], context).and_then(|m| m.date)?;
+            Some((date, c.get(0)?.range()))
+        })
     } else {
         None
     };
-    if let Some(c) = due_clause {
-        if let Some(date) = find_moment(&c["date"], context).and_then(|m| m.date) {
-            due = Some(date);
-            text.replace_range(c.get(0).unwrap().range(), " ");
-        }
+    if let Some((date, range)) = due_clause {
+        due = Some(date);
+        text.replace_range(range, " ");
     }
     let mut owner = None;
     let owner_clause = if mentions(&["owner", "assign", "responsible", "poc", "dri"]) {
@@ -406,7 +414,10 @@ pub fn task_from_text(text: &str, line: usize, context: DateContext) -> Option<T
                     .to_string();
             }
             owner = Some(who);
-        } else if let Some(c) = TEAM.captures(&text) {
+        } else if let Some(c) = TEAM
+            .captures(&text)
+            .or_else(|| PERSON_AT_END.captures(&text))
+        {
             owner = Some(c["who"].trim().to_string());
             text.replace_range(c.get(0).unwrap().range(), " ");
         }
