@@ -204,7 +204,19 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
             };
         }
     }
-    let zone = zone.or(start.as_ref().and_then(|f| f.value.offset));
+    // The incident's zone is the one its times state, the timeline's included; times
+    // written without one ("at midnight" above a timeline in PST) are in it too.
+    let zone = zone
+        .or(start.as_ref().and_then(|f| f.value.offset))
+        .or(end.as_ref().and_then(|f| f.value.offset))
+        .or(timeline.iter().find_map(|e| e.at.offset));
+    if let Some(zone) = zone {
+        for fact in [&mut start, &mut end].into_iter().flatten() {
+            if fact.value.time.is_some() && fact.value.offset.is_none() {
+                fact.value.offset = Some(zone);
+            }
+        }
+    }
     let timezone_assumed = zone.is_none();
     let timezone = zone.unwrap_or(options.default_offset);
 
@@ -368,7 +380,7 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
 fn report_placeholders(path: &str, text: &str, diagnostics: &mut Vec<Diagnostic>) {
     let mut in_fence = false;
     for (index, line) in text.lines().enumerate() {
-        if line.trim_start().starts_with("```") || line.trim_start().starts_with("~~~") {
+        if text::is_fence(line) {
             in_fence = !in_fence;
         }
         if in_fence {

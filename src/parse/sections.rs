@@ -487,7 +487,7 @@ pub fn split_sections_titled(
             push_line(&mut current, line);
             continue;
         }
-        if let Some(m) = FENCE.captures(line) {
+        if let Some(m) = FENCE.captures(line).filter(|_| super::text::is_fence(line)) {
             fence = Some(m[1].to_string());
             push_line(&mut current, line);
             continue;

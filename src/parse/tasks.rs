@@ -141,7 +141,7 @@ fn list_tasks(section: &Section, context: DateContext) -> Vec<Task> {
     let mut top_indent: Option<usize> = None;
     let mut in_fence = false;
     for (line_number, line) in section.lines() {
-        if line.trim_start().starts_with("```") || line.trim_start().starts_with("~~~") {
+        if super::text::is_fence(line) {
             in_fence = !in_fence;
             continue;
         }

@@ -32,6 +32,20 @@ pub fn plain_text(markdown: &str) -> String {
     lines.join("\n")
 }
 
+/// Whether a line opens or closes a fenced code block: "```", "~~~rust". A line such
+/// as "```cat error.log```" is inline code, not a fence (a backtick fence's info string
+/// cannot hold a backtick).
+pub fn is_fence(line: &str) -> bool {
+    let trimmed = line.trim_start();
+    if line.len() - trimmed.len() > 3 {
+        return false;
+    }
+    if let Some(rest) = trimmed.strip_prefix("```") {
+        return !rest.trim_start_matches('`').contains('`');
+    }
+    trimmed.starts_with("~~~")
+}
+
 /// The first `count` sentences of a text, on one line.
 pub fn first_sentences(text: &str, count: usize) -> String {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -138,6 +152,15 @@ mod tests {
         assert_eq!(find_placeholder("line one<br>"), None);
         assert_eq!(find_placeholder("Owner: TBD"), Some((7, "TBD")));
         assert_eq!(find_placeholder("We fixed it at 10:30."), None);
+    }
+
+    #[test]
+    fn fences_and_inline_code() {
+        assert!(is_fence("```"));
+        assert!(is_fence("```rust"));
+        assert!(is_fence("~~~"));
+        assert!(!is_fence("```cat var/log/nginx/error.log```"));
+        assert!(!is_fence("    ```"));
     }
 
     #[test]

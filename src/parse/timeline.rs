@@ -61,8 +61,7 @@ pub fn extract_timeline(sections: &[Section], context: TimelineContext) -> Vec<T
         let mut in_fence = false;
         for (line_number, line) in section.lines() {
             // Log excerpts in code blocks carry timestamps but are not events.
-            let fence =
-                line.trim_start().starts_with("```") || line.trim_start().starts_with("~~~");
+            let fence = super::text::is_fence(line);
             if fence || in_fence {
                 in_fence ^= fence;
                 continue;
