@@ -199,14 +199,15 @@ fn label_tasks(section: &Section, context: DateContext) -> Vec<Task> {
         .collect()
 }
 
-/// One task per line: runs of two or more lines that are each a whole sentence
-/// ("Add a smoke test after upgrades."). A lone paragraph is prose, not a list.
+/// One task per line: runs of two or more lines that each start with a capital and do
+/// not end mid-clause ("Add a smoke test after upgrades."). A lone line is prose.
 fn sentence_line_tasks(section: &Section, context: DateContext) -> Vec<Task> {
     let is_sentence = |line: &str| {
         let line = line.trim();
         !line.starts_with(['|', '>', '#', '`'])
             && line.chars().next().is_some_and(char::is_uppercase)
-            && line.ends_with(['.', ')', '!'])
+            && !line.ends_with([',', ';', ':', '-'])
+            && line.len() <= 240
     };
     let mut tasks = Vec::new();
     let mut run: Vec<(usize, &str)> = Vec::new();
