@@ -72,9 +72,11 @@ fn fill(staging: &Path, site: &RenderedSite) -> Result<()> {
         .map(|relative| inside(staging, relative))
         .collect::<Result<Vec<_>>>()?;
     let folders: BTreeSet<&Path> = paths.iter().filter_map(|p| p.parent()).collect();
-    for folder in folders {
-        fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
-    }
+    // One folder per incident: created from several threads too (create_dir_all
+    // tolerates a shared parent being created at the same time).
+    folders
+        .into_par_iter()
+        .try_for_each(|folder| fs::create_dir_all(folder).map_err(|e| Error::io(folder, e)))?;
     // Writing thousands of small files is faster from several threads.
     paths
         .par_iter()

@@ -30,9 +30,14 @@ impl Moment {
     /// without, `2024-06-04` for a date alone; `None` when there is no date.
     pub fn iso(&self) -> Option<String> {
         let date = self.date?;
-        let mut out = date.format("%Y-%m-%d").to_string();
+        let mut out = iso_date(date);
         if let Some(time) = self.time {
-            out.push_str(&time.format("T%H:%M:%S").to_string());
+            out.push_str(&format!(
+                "T{:02}:{:02}:{:02}",
+                time.hour(),
+                time.minute(),
+                time.second()
+            ));
             if let Some(offset) = self.offset {
                 out.push_str(&format_offset(offset));
             }
@@ -55,10 +60,10 @@ impl Moment {
     pub fn display(&self) -> String {
         let mut parts = Vec::new();
         if let Some(date) = self.date {
-            parts.push(date.format("%B %-d, %Y").to_string());
+            parts.push(long_date(date));
         }
         if let Some(time) = self.time {
-            let mut text = time.format("%H:%M").to_string();
+            let mut text = hour_minute(time);
             if let Some(offset) = self.offset {
                 text.push(' ');
                 text.push_str(&offset_name(offset));
@@ -74,6 +79,52 @@ impl fmt::Display for Moment {
         f.write_str(&self.display())
     }
 }
+
+/// "June 7, 2024". Written out by hand: chrono's `format` parses its pattern on every
+/// call, and pages format thousands of dates.
+pub fn long_date(date: NaiveDate) -> String {
+    format!(
+        "{} {}, {}",
+        MONTH_NAMES[date.month0() as usize],
+        date.day(),
+        date.year()
+    )
+}
+
+/// "Jun 7, 2024".
+pub fn short_date(date: NaiveDate) -> String {
+    format!(
+        "{} {}, {}",
+        &MONTH_NAMES[date.month0() as usize][..3],
+        date.day(),
+        date.year()
+    )
+}
+
+/// "2024-06-07".
+pub fn iso_date(date: NaiveDate) -> String {
+    format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
+}
+
+/// "10:30".
+pub fn hour_minute(time: NaiveTime) -> String {
+    format!("{:02}:{:02}", time.hour(), time.minute())
+}
+
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 /// `Z` for UTC, else `+HH:MM`.
 pub fn format_offset(offset: FixedOffset) -> String {

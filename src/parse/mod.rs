@@ -471,7 +471,7 @@ fn derive_title(
         .filter(|c| !c.is_empty());
     let date = start
         .and_then(|m| m.date)
-        .map(|d| d.format("%Y-%m-%d").to_string());
+        .map(crate::parse::dates::iso_date);
     let has_date = date.is_some();
     let (title, source) = match (date, clause) {
         (Some(date), Some(clause)) => (format!("{date}: {clause}"), TitleSource::Derived),

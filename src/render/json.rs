@@ -95,7 +95,7 @@ pub fn incidents_json_chunks(incidents: &[Incident], today: NaiveDate) -> Vec<Ve
     let envelope = IncidentsFile {
         schema: SCHEMA_VERSION,
         generator: format!("pmsite {}", env!("CARGO_PKG_VERSION")),
-        today: today.format("%Y-%m-%d").to_string(),
+        today: crate::parse::dates::iso_date(today),
         incidents: Vec::new(),
     };
     let mut whole = serde_json::to_vec_pretty(&envelope).expect("incident JSON always serializes");
@@ -152,7 +152,7 @@ fn incident_json(incident: &Incident, today: NaiveDate) -> IncidentJson<'_> {
         fact.as_ref()
             .filter(|f| f.value.date.is_none())
             .and_then(|f| f.value.time)
-            .map(|t| t.format("%H:%M").to_string())
+            .map(crate::parse::dates::hour_minute)
     };
     IncidentJson {
         id: &incident.id,
@@ -189,7 +189,7 @@ fn incident_json(incident: &Incident, today: NaiveDate) -> IncidentJson<'_> {
                 at: e
                     .at
                     .iso()
-                    .or_else(|| e.at.time.map(|t| t.format("%H:%M").to_string())),
+                    .or_else(|| e.at.time.map(crate::parse::dates::hour_minute)),
                 text: &e.text,
                 anchor: format!("t-{}", i + 1),
                 line: e.line,
@@ -203,7 +203,7 @@ fn incident_json(incident: &Incident, today: NaiveDate) -> IncidentJson<'_> {
                 anchor: format!("task-{}", t.number),
                 text: &t.text,
                 owner: t.owner.as_deref(),
-                due: t.due.map(|d| d.format("%Y-%m-%d").to_string()),
+                due: t.due.map(crate::parse::dates::iso_date),
                 status: t.status,
                 overdue: t.is_overdue(today),
                 links: &t.links,

@@ -104,7 +104,7 @@ pub fn render_site(
             LinkStyle::Relative => String::new(),
             LinkStyle::Absolute { base_url } => base_url.clone(),
         },
-        today: settings.today.format("%Y-%m-%d").to_string(),
+        today: crate::parse::dates::iso_date(settings.today),
         version: env!("CARGO_PKG_VERSION"),
         home: links.page(""),
         stylesheet: "static/style.css".to_string(),

@@ -70,7 +70,7 @@ impl MomentView {
         let moment = fact.value;
         let date_text = moment
             .date
-            .map(|d| d.format("%B %-d, %Y").to_string())
+            .map(crate::parse::dates::long_date)
             .unwrap_or_default();
         let time_text = Moment {
             date: None,
@@ -119,8 +119,8 @@ impl IncidentSummaryView {
             id: incident.id.clone(),
             title: incident.title.clone(),
             path: links.page(&incident_folder(&incident.id)),
-            date: incident.date().map(|d| d.format("%Y-%m-%d").to_string()),
-            date_display: incident.date().map(|d| d.format("%b %-d, %Y").to_string()),
+            date: incident.date().map(crate::parse::dates::iso_date),
+            date_display: incident.date().map(crate::parse::dates::short_date),
             duration: incident.duration_minutes.map(format_minutes),
             severity: incident.severity.clone(),
             services: incident.services.clone(),
@@ -355,11 +355,11 @@ fn timeline_views(
                 .at
                 .date
                 .filter(|d| Some(*d) != previous_day)
-                .map(|d| d.format("%B %-d, %Y").to_string());
+                .map(crate::parse::dates::long_date);
             previous_day = entry.at.date.or(previous_day);
             let time = match entry.at.time {
                 Some(time) => {
-                    let mut text = time.format("%H:%M").to_string();
+                    let mut text = crate::parse::dates::hour_minute(time);
                     if let Some(offset) = entry.at.offset {
                         text.push(' ');
                         text.push_str(&offset_name(offset));
@@ -375,7 +375,7 @@ fn timeline_views(
                 hm: entry
                     .at
                     .time
-                    .map(|t| t.format("%H:%M").to_string())
+                    .map(crate::parse::dates::hour_minute)
                     .unwrap_or_default(),
                 zone: entry
                     .at
@@ -402,7 +402,7 @@ fn task_view(incident_id: &str, task: &Task, today: NaiveDate) -> TaskView {
         number: task.number,
         html: render_inline(&task.text),
         owner: task.owner.clone(),
-        due: task.due.map(|d| d.format("%Y-%m-%d").to_string()),
+        due: task.due.map(crate::parse::dates::iso_date),
         status: task.status,
         status_label: task.status.label(),
         overdue,
