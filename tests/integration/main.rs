@@ -11,5 +11,6 @@ mod extraction;
 mod ids_and_anchors;
 mod incidents_json;
 mod inspect;
+mod links;
 mod seeds;
 mod site;
