@@ -42,6 +42,8 @@ pub struct Config {
     /// Extra date formats (chrono `strftime` patterns such as `"%d.%m.%Y %H:%M"`), tried
     /// first on dates in frontmatter and in `Start:`-style lines.
     pub date_formats: Vec<String>,
+    /// Incidents per page on tag, service, severity and year pages.
+    pub paginate: usize,
 }
 
 impl Default for Config {
@@ -62,6 +64,7 @@ impl Default for Config {
             source_url: String::new(),
             aliases: BTreeMap::new(),
             date_formats: Vec::new(),
+            paginate: 50,
         }
     }
 }
@@ -114,6 +117,12 @@ impl Config {
                     ),
                 ));
             }
+        }
+        if config.paginate == 0 {
+            return Err(config_error(
+                key_offset("paginate"),
+                "`paginate` must be at least 1".to_string(),
+            ));
         }
         for format in &config.date_formats {
             if chrono::format::StrftimeItems::new(format)

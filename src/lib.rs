@@ -8,6 +8,7 @@
 pub mod config;
 pub mod diagnostic;
 pub mod error;
+pub mod index;
 pub mod inspect;
 pub mod model;
 pub mod parse;

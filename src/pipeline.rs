@@ -114,14 +114,18 @@ fn run_steps(options: &BuildOptions) -> Result<(RenderedSite, BuildReport)> {
         .sum();
     step.done("model", &mut report);
 
+    let taxonomies = crate::index::build_taxonomies(&archive, &mut report.diagnostics);
+    step.done("index", &mut report);
+
     let settings = RenderSettings {
         title: config.title.clone(),
         description: config.description.clone(),
         links: link_style(&config.base_url),
         today: options.today,
         source_url: config.source_url.clone(),
+        page_size: config.paginate,
     };
-    let site = render_site(&archive, &settings, &theme)?;
+    let site = render_site(&archive, &taxonomies, &settings, &theme)?;
     report.pages = site.page_count();
     step.done("render", &mut report);
 

@@ -1,6 +1,7 @@
 //! Rendering: the archive becomes files in memory (pages, JSON, static assets). Nothing
 //! here writes to disk; `write` does that.
 
+pub mod indexes;
 pub mod json;
 pub mod markdown;
 pub mod theme;
@@ -14,8 +15,11 @@ use serde::Serialize;
 use tera::Context;
 
 use self::theme::Theme;
-use self::views::{incident_folder, IncidentSummaryView, IncidentView, LinkStyle, SiteView};
+use self::views::{
+    incident_folder, IncidentSummaryView, IncidentView, LinkStyle, NavLink, SiteView,
+};
 use crate::error::Result;
+use crate::index::Taxonomy;
 use crate::model::Archive;
 
 /// Site-wide settings the pages need.
@@ -26,6 +30,8 @@ pub struct RenderSettings {
     pub links: LinkStyle,
     pub today: NaiveDate,
     pub source_url: String,
+    /// Incidents per page on taxonomy pages.
+    pub page_size: usize,
 }
 
 /// The rendered site: output path (`/`-separated, relative) -> contents, in path order.
@@ -93,6 +99,7 @@ struct PageInfo<'a> {
 /// Renders every page of the archive.
 pub fn render_site(
     archive: &Archive,
+    taxonomies: &[Taxonomy],
     settings: &RenderSettings,
     theme: &Theme,
 ) -> Result<RenderedSite> {
@@ -108,6 +115,20 @@ pub fn render_site(
         version: env!("CARGO_PKG_VERSION"),
         home: links.page(""),
         stylesheet: "static/style.css".to_string(),
+        nav: std::iter::once(NavLink {
+            title: "Incidents",
+            path: links.page(""),
+            kind: "home",
+        })
+        .chain(crate::index::TaxonomyKind::ALL.iter().map(|kind| NavLink {
+            title: match kind {
+                crate::index::TaxonomyKind::Tags => "Tags",
+                other => other.title(),
+            },
+            path: links.page(&format!("{}/", kind.folder())),
+            kind: kind.folder(),
+        }))
+        .collect(),
     };
     let base_context = |depth: usize, page: PageInfo| {
         let mut context = Context::new();
@@ -115,6 +136,9 @@ pub fn render_site(
         context.insert("root", &links.root(depth));
         context.insert("page", &page);
         context
+    };
+    let page_context = |depth: usize, kind: &str, title: &str, path: String| {
+        base_context(depth, PageInfo { kind, title, path })
     };
 
     // The home page and the JSON are serial work: they run beside the incident pages
@@ -172,6 +196,19 @@ pub fn render_site(
             );
             home.insert("incidents", &summaries);
             home.insert("stats", &stats);
+            let mut index_pages = indexes::render_indexes(
+                archive,
+                taxonomies,
+                &summaries,
+                links,
+                settings.page_size,
+                theme,
+                &page_context,
+            )?;
+            index_pages.push((
+                "tags.json".to_string(),
+                FileContent::Bytes(indexes::tags_json(archive, taxonomies)),
+            ));
             let not_found = PageInfo {
                 kind: "not_found",
                 title: "Page not found",
@@ -203,7 +240,10 @@ pub fn render_site(
                         settings.today,
                     )),
                 ),
-            ])
+            ]
+            .into_iter()
+            .chain(index_pages)
+            .collect())
         },
     );
     let mut files: BTreeMap<String, FileContent> = pages?

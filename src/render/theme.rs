@@ -30,6 +30,22 @@ const TEMPLATES: &[(&str, &str)] = &[
         "404.html",
         include_str!("../../themes/default/templates/404.html"),
     ),
+    (
+        "incident-card.html",
+        include_str!("../../themes/default/templates/incident-card.html"),
+    ),
+    (
+        "incident-row.html",
+        include_str!("../../themes/default/templates/incident-row.html"),
+    ),
+    (
+        "taxonomy.html",
+        include_str!("../../themes/default/templates/taxonomy.html"),
+    ),
+    (
+        "term.html",
+        include_str!("../../themes/default/templates/term.html"),
+    ),
 ];
 
 /// The default theme's static files, copied to `static/` in the site.

@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use super::markdown::{render_block, render_inline};
 use crate::diagnostic::Diagnostic;
-use crate::model::slug::AnchorSet;
+use crate::index::{normalize_severity, TaxonomyKind};
+use crate::model::slug::{slugify, AnchorSet};
 use crate::model::{Fact, Incident, Task, TaskStatus, TimelineEntry};
 use crate::parse::dates::{offset_name, Moment};
 use crate::parse::duration::format_minutes;
@@ -50,6 +51,16 @@ pub struct SiteView {
     /// Link to the home page, site-relative.
     pub home: String,
     pub stylesheet: String,
+    /// The site's sections for the header: Incidents, Tags, Services, Severity, Years.
+    pub nav: Vec<NavLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NavLink {
+    pub title: &'static str,
+    pub path: String,
+    /// The `page.kind`s that belong to this section, for `aria-current`.
+    pub kind: &'static str,
 }
 
 /// A point in time for display.
@@ -91,6 +102,34 @@ impl MomentView {
 pub struct TagView {
     pub name: String,
     pub inferred: bool,
+    /// Site-relative link to the tag's page.
+    pub path: String,
+}
+
+/// A value of a taxonomy with the link to its page: a service, a severity.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermLink {
+    pub name: String,
+    pub path: String,
+}
+
+impl TermLink {
+    fn new(kind: TaxonomyKind, name: &str, links: &LinkStyle) -> Self {
+        TermLink {
+            name: name.to_string(),
+            path: term_path(kind, name, links),
+        }
+    }
+}
+
+/// The link to a term's first page, `tags/database/`.
+pub fn term_path(kind: TaxonomyKind, name: &str, links: &LinkStyle) -> String {
+    let name = if kind == TaxonomyKind::Severity {
+        normalize_severity(name)
+    } else {
+        name.to_string()
+    };
+    links.page(&format!("{}/{}/", kind.folder(), slugify(&name)))
 }
 
 /// One incident in a list (home page, later indexes).
@@ -106,6 +145,10 @@ pub struct IncidentSummaryView {
     pub duration: Option<String>,
     pub severity: Option<String>,
     pub services: Vec<String>,
+    /// The services with links to their pages.
+    pub service_links: Vec<TermLink>,
+    /// The severity with a link to its page.
+    pub severity_link: Option<TermLink>,
     pub tags: Vec<TagView>,
     pub impact: Option<String>,
     pub open_tasks: usize,
@@ -124,7 +167,12 @@ impl IncidentSummaryView {
             duration: incident.duration_minutes.map(format_minutes),
             severity: incident.severity.clone(),
             services: incident.services.clone(),
-            tags: tag_views(incident),
+            service_links: service_links(incident, links),
+            severity_link: incident
+                .severity
+                .as_deref()
+                .map(|s| TermLink::new(TaxonomyKind::Severity, s, links)),
+            tags: tag_views(incident, links),
             impact: incident.impact.as_ref().map(|i| i.summary.clone()),
             open_tasks: incident.open_tasks(),
             overdue_tasks: incident.overdue_tasks(today),
@@ -138,14 +186,23 @@ pub fn incident_folder(id: &str) -> String {
     format!("incidents/{id}/")
 }
 
-fn tag_views(incident: &Incident) -> Vec<TagView> {
+fn tag_views(incident: &Incident, links: &LinkStyle) -> Vec<TagView> {
     incident
         .tags
         .iter()
         .map(|t| TagView {
             name: t.name.clone(),
             inferred: t.inferred,
+            path: term_path(TaxonomyKind::Tags, &t.name, links),
         })
+        .collect()
+}
+
+fn service_links(incident: &Incident, links: &LinkStyle) -> Vec<TermLink> {
+    incident
+        .services
+        .iter()
+        .map(|s| TermLink::new(TaxonomyKind::Services, s, links))
         .collect()
 }
 
@@ -189,6 +246,10 @@ pub struct FactsView {
     pub timezone_assumed: bool,
     pub severity: Option<String>,
     pub services: Vec<String>,
+    /// The services with links to their pages.
+    pub service_links: Vec<TermLink>,
+    /// The severity with a link to its page.
+    pub severity_link: Option<TermLink>,
     pub tags: Vec<TagView>,
     pub impact: Option<String>,
     pub users_percent: Option<f64>,
@@ -296,7 +357,7 @@ impl IncidentView {
             path: links.page(&folder),
             source: incident.source.clone(),
             source_href,
-            facts: facts_view(incident),
+            facts: facts_view(incident, links),
             summary: incident.summary.clone(),
             timeline: timeline_views(&incident.timeline, incident.timezone),
             tasks: incident
@@ -316,7 +377,7 @@ impl IncidentView {
     }
 }
 
-fn facts_view(incident: &Incident) -> FactsView {
+fn facts_view(incident: &Incident, links: &LinkStyle) -> FactsView {
     FactsView {
         start: incident.start.as_ref().map(MomentView::new),
         end: incident.end.as_ref().map(MomentView::new),
@@ -328,7 +389,12 @@ fn facts_view(incident: &Incident) -> FactsView {
         timezone_assumed: incident.timezone_assumed,
         severity: incident.severity.clone(),
         services: incident.services.clone(),
-        tags: tag_views(incident),
+        service_links: service_links(incident, links),
+        severity_link: incident
+            .severity
+            .as_deref()
+            .map(|s| TermLink::new(TaxonomyKind::Severity, s, links)),
+        tags: tag_views(incident, links),
         impact: incident.impact.as_ref().map(|i| i.summary.clone()),
         users_percent: incident.impact.as_ref().and_then(|i| i.users_percent),
         money: incident

@@ -10,6 +10,7 @@ mod diagnostics;
 mod extraction;
 mod ids_and_anchors;
 mod incidents_json;
+mod indexes;
 mod inspect;
 mod links;
 mod seeds;

@@ -1,0 +1,278 @@
+//! The pages of the cross-incident views: a list of terms per taxonomy (`tags/`) and,
+//! per term, its incidents newest first (`tags/database/`, then `page/2/`, ...), plus
+//! `tags.json`.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use super::theme::Theme;
+use super::views::{IncidentSummaryView, LinkStyle};
+use super::FileContent;
+use crate::error::Result;
+use crate::index::{Taxonomy, TaxonomyKind, Term};
+use crate::model::Archive;
+use crate::parse::duration::format_minutes;
+
+/// One taxonomy's list page.
+#[derive(Debug, Serialize)]
+struct TaxonomyView<'a> {
+    /// `tags`, `services`, `severity`, `years`.
+    kind: &'static str,
+    title: &'static str,
+    path: String,
+    terms: Vec<TermSummaryView<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct TermSummaryView<'a> {
+    name: &'a str,
+    path: String,
+    count: usize,
+    /// Incidents that carry it only as an inferred tag.
+    inferred: usize,
+    total_duration: Option<String>,
+    latest: Option<String>,
+    /// Its count as a share of the largest count, 0 to 100, for a bar.
+    bar: usize,
+}
+
+/// One page of a term's incidents.
+#[derive(Debug, Serialize)]
+struct TermPageView<'a> {
+    kind: &'static str,
+    taxonomy_title: &'static str,
+    taxonomy_path: String,
+    name: &'a str,
+    count: usize,
+    total_duration: Option<String>,
+    /// The page's incidents as table rows, from `incident-row.html`.
+    rows_html: String,
+    pagination: Pagination,
+    /// (year, incidents) for the term, oldest year first.
+    per_year: Vec<(i32, usize)>,
+}
+
+#[derive(Debug, Serialize)]
+struct Pagination {
+    current: usize,
+    total: usize,
+    previous: Option<String>,
+    next: Option<String>,
+    pages: Vec<PageLink>,
+}
+
+#[derive(Debug, Serialize)]
+struct PageLink {
+    number: usize,
+    path: String,
+}
+
+/// Stands for `root` in rows rendered once for many pages; a private-use character
+/// never produced by escaping.
+const ROOT: &str = "\u{E000}root\u{E000}";
+
+/// `tags/database/` for page 1, `tags/database/page/2/` after: page 1 keeps the term's
+/// permalink whatever the page size.
+fn page_folder(kind: TaxonomyKind, term: &Term, page: usize) -> String {
+    match page {
+        1 => format!("{}/{}/", kind.folder(), term.slug),
+        n => format!("{}/{}/page/{n}/", kind.folder(), term.slug),
+    }
+}
+
+/// Renders every taxonomy page. `summaries` are the incidents' list views, by position.
+pub fn render_indexes(
+    archive: &Archive,
+    taxonomies: &[Taxonomy],
+    summaries: &[IncidentSummaryView],
+    links: &LinkStyle,
+    page_size: usize,
+    theme: &Theme,
+    base_context: &(dyn Fn(usize, &str, &str, String) -> Context + Sync),
+) -> Result<Vec<(String, FileContent)>> {
+    let page_size = page_size.max(1);
+    // An incident appears on several term pages: its row is rendered once, with a
+    // stand-in for `root` that each page replaces with its own.
+    let rows: Vec<String> = summaries
+        .par_iter()
+        .map(|summary| {
+            let mut context = Context::new();
+            context.insert("i", summary);
+            context.insert("root", ROOT);
+            theme.render("incident-row.html", &context)
+        })
+        .collect::<Result<_>>()?;
+    let mut files = Vec::new();
+    for taxonomy in taxonomies {
+        let kind = taxonomy.kind;
+        let largest = taxonomy
+            .terms
+            .iter()
+            .map(|t| t.incidents.len())
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        let view = TaxonomyView {
+            kind: kind.folder(),
+            title: kind.title(),
+            path: links.page(&format!("{}/", kind.folder())),
+            terms: taxonomy
+                .terms
+                .iter()
+                .map(|term| TermSummaryView {
+                    name: &term.name,
+                    path: links.page(&page_folder(kind, term, 1)),
+                    count: term.incidents.len(),
+                    inferred: term.inferred,
+                    total_duration: (term.total_minutes > 0)
+                        .then(|| format_minutes(term.total_minutes)),
+                    latest: term.latest.map(crate::parse::dates::iso_date),
+                    bar: term.incidents.len() * 100 / largest,
+                })
+                .collect(),
+        };
+        let mut context = base_context(1, kind.folder(), kind.title(), view.path.clone());
+        context.insert("taxonomy", &view);
+        files.push((
+            format!("{}/index.html", kind.folder()),
+            FileContent::Bytes(theme.render("taxonomy.html", &context)?.into_bytes()),
+        ));
+
+        let pages: Vec<Vec<(String, FileContent)>> = taxonomy
+            .terms
+            .par_iter()
+            .map(|term| {
+                term_pages(
+                    archive,
+                    kind,
+                    term,
+                    &rows,
+                    links,
+                    page_size,
+                    theme,
+                    base_context,
+                )
+            })
+            .collect::<Result<_>>()?;
+        files.extend(pages.into_iter().flatten());
+    }
+    Ok(files)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn term_pages(
+    archive: &Archive,
+    kind: TaxonomyKind,
+    term: &Term,
+    rows: &[String],
+    links: &LinkStyle,
+    page_size: usize,
+    theme: &Theme,
+    base_context: &(dyn Fn(usize, &str, &str, String) -> Context + Sync),
+) -> Result<Vec<(String, FileContent)>> {
+    let total = term.incidents.len().div_ceil(page_size).max(1);
+    let mut per_year: BTreeMap<i32, usize> = BTreeMap::new();
+    for &position in &term.incidents {
+        if let Some(date) = archive.incidents[position].date() {
+            *per_year.entry(chrono::Datelike::year(&date)).or_default() += 1;
+        }
+    }
+    let page_path = |n: usize| links.page(&page_folder(kind, term, n));
+    let mut files = Vec::with_capacity(total);
+    for (index, chunk) in term
+        .incidents
+        .chunks(page_size)
+        .enumerate()
+        .chain(std::iter::once((0, &[][..])).filter(|_| term.incidents.is_empty()))
+    {
+        let current = index + 1;
+        let folder = page_folder(kind, term, current);
+        let depth = folder.matches('/').count();
+        let rows_html = chunk
+            .iter()
+            .map(|&position| rows[position].as_str())
+            .collect::<String>()
+            .replace(ROOT, &links.root(depth));
+        let view = TermPageView {
+            kind: kind.folder(),
+            taxonomy_title: kind.title(),
+            taxonomy_path: links.page(&format!("{}/", kind.folder())),
+            name: &term.name,
+            count: term.incidents.len(),
+            total_duration: (term.total_minutes > 0).then(|| format_minutes(term.total_minutes)),
+            rows_html,
+            pagination: Pagination {
+                current,
+                total,
+                previous: (current > 1).then(|| page_path(current - 1)),
+                next: (current < total).then(|| page_path(current + 1)),
+                pages: (1..=total)
+                    .map(|number| PageLink {
+                        number,
+                        path: page_path(number),
+                    })
+                    .collect(),
+            },
+            per_year: per_year.iter().map(|(&y, &n)| (y, n)).collect(),
+        };
+        let title = format!("{}: {}", kind.title(), term.name);
+        let mut context = base_context(depth, kind.folder(), &title, links.page(&folder));
+        context.insert("term", &view);
+        files.push((
+            format!("{folder}index.html"),
+            FileContent::Bytes(theme.render("term.html", &context)?.into_bytes()),
+        ));
+    }
+    Ok(files)
+}
+
+#[derive(Serialize)]
+struct TagsFile<'a> {
+    schema: u32,
+    tags: BTreeMap<&'a str, TagEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct TagEntry<'a> {
+    name: &'a str,
+    count: usize,
+    inferred: usize,
+    incidents: Vec<&'a str>,
+}
+
+/// `tags.json`: each tag's slug -> its name, counts and incident ids (newest first).
+pub fn tags_json(archive: &Archive, taxonomies: &[Taxonomy]) -> Vec<u8> {
+    let tags = taxonomies.iter().find(|t| t.kind == TaxonomyKind::Tags);
+    let file = TagsFile {
+        schema: 1,
+        tags: tags
+            .map(|t| {
+                t.terms
+                    .iter()
+                    .map(|term| {
+                        let ids = term
+                            .incidents
+                            .iter()
+                            .map(|&p| archive.incidents[p].id.as_str())
+                            .collect();
+                        (
+                            term.slug.as_str(),
+                            TagEntry {
+                                name: &term.name,
+                                count: term.incidents.len(),
+                                inferred: term.inferred,
+                                incidents: ids,
+                            },
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    let mut bytes = serde_json::to_vec_pretty(&file).expect("tags JSON always serializes");
+    bytes.push(b'\n');
+    bytes
+}

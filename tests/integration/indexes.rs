@@ -1,0 +1,103 @@
+//! Tag, service, severity and year pages, their pagination, and tags.json.
+
+use crate::links::broken_links;
+use crate::support::Archive;
+
+fn archive_of_three() -> Archive {
+    let archive = Archive::new();
+    archive.write("a.md", "---\ntitle: Old DB outage\ndate: 2022-03-01\nduration: 30\ntags: [database]\nservices: [orders]\nseverity: SEV-2\n---\n# A\n");
+    archive.write("b.md", "---\ntitle: Newer DB outage\ndate: 2024-05-01\nduration: 90\ntags: [database, config]\nservices: [orders, search]\nseverity: sev2\n---\n# B\n");
+    archive.write("c.md", "---\ntitle: Newest config push\ndate: 2025-01-10\ntags: [config]\nseverity: sev1\n---\n# C\n");
+    archive
+}
+
+#[test]
+fn tag_pages_list_incidents_newest_first_with_counts() {
+    let archive = archive_of_three();
+    archive.build(&[]).assert_code(0);
+    let tags = archive.read("tags/index.html");
+    let database = tags.find(">database</a>").unwrap();
+    assert!(
+        tags[database..].contains("<td class=\"num\">2"),
+        "count of 2"
+    );
+    assert!(tags.contains("2 h"), "total downtime 30 + 90 min");
+    let page = archive.read("tags/database/index.html");
+    let newer = page.find("Newer DB outage").unwrap();
+    let older = page.find("Old DB outage").unwrap();
+    assert!(newer < older, "newest first");
+    assert!(!page.contains("Newest config push"));
+    assert!(
+        page.contains("Incidents per year"),
+        "two years: per-year table"
+    );
+}
+
+#[test]
+fn services_severity_and_years_have_pages() {
+    let archive = archive_of_three();
+    archive.build(&[]).assert_code(0);
+    assert!(archive
+        .read("services/orders/index.html")
+        .contains("Old DB outage"));
+    let sev2 = archive.read("severity/sev2/index.html");
+    assert!(
+        sev2.contains("Old DB outage") && sev2.contains("Newer DB outage"),
+        "SEV-2 and sev2 are one severity"
+    );
+    assert!(archive
+        .read("years/2025/index.html")
+        .contains("Newest config push"));
+    let incident = archive.read("incidents/b/index.html");
+    assert!(
+        incident.contains("href=\"../../tags/database/index.html\""),
+        "tags link to their pages"
+    );
+    assert!(incident.contains("href=\"../../services/search/index.html\""));
+}
+
+#[test]
+fn pagination_keeps_page_one_at_the_term_permalink() {
+    let archive = archive_of_three();
+    std::fs::write(archive.path().join("pmsite.toml"), "paginate = 1\n").unwrap();
+    archive.build(&[]).assert_code(0);
+    let first = archive.read("tags/database/index.html");
+    assert!(first.contains("Newer DB outage") && !first.contains("Old DB outage"));
+    assert!(
+        first.contains("href=\"../../tags/database/page/2/index.html\""),
+        "link to page 2"
+    );
+    let second = archive.read("tags/database/page/2/index.html");
+    assert!(second.contains("Old DB outage"));
+    assert!(second.contains("rel=\"prev\" href=\"../../../../tags/database/index.html\""));
+    assert!(
+        !archive.public().join("tags/database/page/3").exists(),
+        "no empty page after an exact fit"
+    );
+    let broken = broken_links(&archive.public(), None);
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
+
+#[test]
+fn tags_json_maps_slugs_to_incidents() {
+    let archive = archive_of_three();
+    archive.build(&[]).assert_code(0);
+    let tags: serde_json::Value = serde_json::from_str(&archive.read("tags.json")).unwrap();
+    assert_eq!(tags["schema"], 1);
+    assert_eq!(tags["tags"]["database"]["count"], 2);
+    assert_eq!(
+        tags["tags"]["database"]["incidents"],
+        serde_json::json!(["b", "a"])
+    );
+    assert_eq!(tags["tags"]["config"]["name"], "config");
+}
+
+#[test]
+fn two_spellings_of_one_slug_are_reported() {
+    let archive = Archive::new();
+    archive.write("a.md", "---\ntitle: A\ntags: [config change]\n---\n");
+    archive.write("b.md", "---\ntitle: B\ntags: [config-change]\n---\n");
+    let run = archive.build(&[]);
+    run.assert_code(0);
+    assert!(run.stderr.contains("b.md:1:1: warning: tags `config-change` shares the page of `config change` (both are `config-change`)"), "{}", run.stderr);
+}
