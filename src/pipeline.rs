@@ -115,6 +115,7 @@ fn run_steps(options: &BuildOptions) -> Result<(RenderedSite, BuildReport)> {
     step.done("model", &mut report);
 
     let taxonomies = crate::index::build_taxonomies(&archive, &mut report.diagnostics);
+    let related = crate::index::related::related_incidents(&archive);
     step.done("index", &mut report);
 
     let settings = RenderSettings {
@@ -125,7 +126,7 @@ fn run_steps(options: &BuildOptions) -> Result<(RenderedSite, BuildReport)> {
         source_url: config.source_url.clone(),
         page_size: config.paginate,
     };
-    let site = render_site(&archive, &taxonomies, &settings, &theme)?;
+    let site = render_site(&archive, &taxonomies, &related, &settings, &theme)?;
     report.pages = site.page_count();
     step.done("render", &mut report);
 

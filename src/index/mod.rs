@@ -2,6 +2,8 @@
 //! or a year. Built in one pass over the archive (postings, never all pairs), in a
 //! deterministic order.
 
+pub mod related;
+
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};

@@ -16,7 +16,7 @@ use tera::Context;
 
 use self::theme::Theme;
 use self::views::{
-    incident_folder, IncidentSummaryView, IncidentView, LinkStyle, NavLink, SiteView,
+    incident_folder, IncidentSummaryView, IncidentView, LinkStyle, NavLink, RelatedView, SiteView,
 };
 use crate::error::Result;
 use crate::index::Taxonomy;
@@ -100,6 +100,7 @@ struct PageInfo<'a> {
 pub fn render_site(
     archive: &Archive,
     taxonomies: &[Taxonomy],
+    related: &[Vec<usize>],
     settings: &RenderSettings,
     theme: &Theme,
 ) -> Result<RenderedSite> {
@@ -148,9 +149,19 @@ pub fn render_site(
             archive
                 .incidents
                 .par_iter()
-                .map(|incident| {
-                    let view =
+                .enumerate()
+                .map(|(position, incident)| {
+                    let mut view =
                         IncidentView::new(incident, links, settings.today, &settings.source_url);
+                    view.related = related
+                        .get(position)
+                        .map(|others| {
+                            others
+                                .iter()
+                                .map(|&o| RelatedView::new(&archive.incidents[o], links))
+                                .collect()
+                        })
+                        .unwrap_or_default();
                     let folder = incident_folder(&incident.id);
                     let page = PageInfo {
                         kind: "incident",

@@ -227,6 +227,28 @@ pub struct IncidentView {
     pub diagnostics: Vec<DiagnosticView>,
     pub open_tasks: usize,
     pub overdue_tasks: usize,
+    /// The few incidents sharing the most (and rarest) tags and services, best first.
+    pub related: Vec<RelatedView>,
+}
+
+/// An incident in the "related incidents" list.
+#[derive(Debug, Clone, Serialize)]
+pub struct RelatedView {
+    pub title: String,
+    pub path: String,
+    pub date: Option<String>,
+    pub tags: Vec<TagView>,
+}
+
+impl RelatedView {
+    pub fn new(incident: &Incident, links: &LinkStyle) -> Self {
+        RelatedView {
+            title: incident.title.clone(),
+            path: links.page(&incident_folder(&incident.id)),
+            date: incident.date().map(crate::parse::dates::iso_date),
+            tags: tag_views(incident, links),
+        }
+    }
 }
 
 /// The facts header. `None` means unknown: templates say so rather than leave a blank.
@@ -373,6 +395,7 @@ impl IncidentView {
                 .collect(),
             open_tasks: incident.open_tasks(),
             overdue_tasks: incident.overdue_tasks(today),
+            related: Vec::new(),
         }
     }
 }
@@ -488,6 +511,8 @@ fn task_view(incident_id: &str, task: &Task, today: NaiveDate) -> TaskView {
 fn section_views(incident: &Incident) -> Vec<SectionView> {
     let mut anchors = AnchorSet::default();
     for reserved in [
+        "related",
+        "related-title",
         "facts",
         "timeline",
         "tasks",

@@ -101,3 +101,26 @@ fn two_spellings_of_one_slug_are_reported() {
     run.assert_code(0);
     assert!(run.stderr.contains("b.md:1:1: warning: tags `config-change` shares the page of `config change` (both are `config-change`)"), "{}", run.stderr);
 }
+
+#[test]
+fn incident_pages_list_related_incidents_best_first() {
+    let archive = archive_of_three();
+    archive.write(
+        "d.md",
+        "---\ntitle: Unrelated memory leak\ndate: 2024-02-01\ntags: [memory]\n---\n# D\n",
+    );
+    archive.build(&[]).assert_code(0);
+    let page = archive.read("incidents/a/index.html");
+    let related = &page[page.find("id=\"related\"").expect("a related section")..];
+    let newer_db = related
+        .find("Newer DB outage")
+        .expect("b shares database, orders and SEV2");
+    assert!(!related[..related.find("</section>").unwrap()].contains("Unrelated memory leak"));
+    assert!(newer_db < related.find("</section>").unwrap());
+    assert!(
+        !archive
+            .read("incidents/d/index.html")
+            .contains("id=\"related\""),
+        "nothing shared, no section"
+    );
+}
