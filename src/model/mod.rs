@@ -20,7 +20,8 @@ pub struct Incident {
     /// Path relative to the content folder, `/`-separated.
     pub source: String,
     /// The file's text, after decoding, for the source copy in the site.
-    pub source_text: String,
+    /// Shared with the site's `source.txt` copy rather than copied into it.
+    pub source_text: std::sync::Arc<str>,
     pub summary: Option<String>,
     pub start: Option<Fact<Moment>>,
     pub end: Option<Fact<Moment>>,

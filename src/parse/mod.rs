@@ -349,7 +349,7 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         title,
         title_source,
         source: path.to_string(),
-        source_text: normalized,
+        source_text: normalized.into(),
         summary,
         start,
         end,

@@ -46,6 +46,8 @@ pub struct RenderedSite {
 pub enum FileContent {
     Bytes(Vec<u8>),
     Chunks(Vec<Vec<u8>>),
+    /// Text shared with the model (a postmortem's source).
+    Text(std::sync::Arc<str>),
 }
 
 impl FileContent {
@@ -53,6 +55,7 @@ impl FileContent {
         match self {
             FileContent::Bytes(bytes) => out.write_all(bytes),
             FileContent::Chunks(chunks) => chunks.iter().try_for_each(|chunk| out.write_all(chunk)),
+            FileContent::Text(text) => out.write_all(text.as_bytes()),
         }
     }
 
@@ -61,6 +64,7 @@ impl FileContent {
         match self {
             FileContent::Bytes(bytes) => bytes.clone(),
             FileContent::Chunks(chunks) => chunks.concat(),
+            FileContent::Text(text) => text.as_bytes().to_vec(),
         }
     }
 }
@@ -172,10 +176,13 @@ pub fn render_site(
                     context.insert("incident", &view);
                     let html = theme.render("incident.html", &context)?;
                     Ok([
-                        (format!("{folder}index.html"), html.into_bytes()),
+                        (
+                            format!("{folder}index.html"),
+                            FileContent::Bytes(html.into_bytes()),
+                        ),
                         (
                             format!("{folder}source.txt"),
-                            incident.source_text.clone().into_bytes(),
+                            FileContent::Text(incident.source_text.clone()),
                         ),
                     ])
                 })
@@ -257,11 +264,7 @@ pub fn render_site(
             .collect())
         },
     );
-    let mut files: BTreeMap<String, FileContent> = pages?
-        .into_iter()
-        .flatten()
-        .map(|(path, bytes)| (path, FileContent::Bytes(bytes)))
-        .collect();
+    let mut files: BTreeMap<String, FileContent> = pages?.into_iter().flatten().collect();
     files.extend(shared?);
     for (name, bytes) in &theme.static_files {
         files.insert(format!("static/{name}"), FileContent::Bytes(bytes.clone()));
