@@ -44,6 +44,21 @@ pub struct Config {
     pub date_formats: Vec<String>,
     /// Incidents per page on tag, service, severity and year pages.
     pub paginate: usize,
+    /// Root-cause tag inference and spelling.
+    pub tags: TagsConfig,
+}
+
+/// `[tags]`: extra rules for inferring root-cause tags, or a replacement for the default
+/// table, and synonyms.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TagsConfig {
+    /// When true, only `rules` infer tags; the built-in taxonomy is not used.
+    pub replace_defaults: bool,
+    /// Tag -> words or phrases in the root-cause text that imply it.
+    pub rules: BTreeMap<String, Vec<String>>,
+    /// Spelling -> the tag it means: `db = "database"`.
+    pub synonyms: BTreeMap<String, String>,
 }
 
 impl Default for Config {
@@ -65,6 +80,7 @@ impl Default for Config {
             aliases: BTreeMap::new(),
             date_formats: Vec::new(),
             paginate: 50,
+            tags: TagsConfig::default(),
         }
     }
 }
@@ -117,6 +133,13 @@ impl Config {
                     ),
                 ));
             }
+        }
+        if let Err(message) = crate::parse::tags::TagRules::new(
+            &config.tags.rules,
+            config.tags.replace_defaults,
+            &config.tags.synonyms,
+        ) {
+            return Err(config_error(key_offset("[tags"), message));
         }
         if config.paginate == 0 {
             return Err(config_error(

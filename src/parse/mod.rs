@@ -34,6 +34,8 @@ pub struct ParseOptions {
     pub default_offset: FixedOffset,
     /// Extra `strftime` patterns tried first on dates stated as facts.
     pub date_formats: Vec<String>,
+    /// Tag inference rules and synonyms.
+    pub tags: std::sync::Arc<tags::TagRules>,
 }
 
 impl ParseOptions {
@@ -43,6 +45,15 @@ impl ParseOptions {
             aliases: SectionAliases::new(&config.aliases),
             default_offset: config.default_offset(),
             date_formats: config.date_formats.clone(),
+            // The config was checked on load, so its rules compile.
+            tags: std::sync::Arc::new(
+                tags::TagRules::new(
+                    &config.tags.rules,
+                    config.tags.replace_defaults,
+                    &config.tags.synonyms,
+                )
+                .unwrap_or_else(|_| tags::TagRules::defaults()),
+            ),
         }
     }
 }
@@ -53,6 +64,7 @@ impl Default for ParseOptions {
             aliases: SectionAliases::default(),
             default_offset: FixedOffset::east_opt(0).unwrap(),
             date_formats: Vec::new(),
+            tags: std::sync::Arc::new(tags::TagRules::defaults()),
         }
     }
 }
@@ -277,7 +289,7 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
                 .filter(|t| t.split_whitespace().count() <= 3),
         )
         .map(|name| Tag {
-            name: name.to_lowercase(),
+            name: options.tags.canonical(&name),
             inferred: false,
         })
         .collect();
@@ -292,10 +304,10 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
     .flatten()
     .collect::<Vec<_>>()
     .join("\n");
-    for name in self::tags::infer_tags(&cause_text) {
+    for name in options.tags.infer(&cause_text) {
         if !tags.iter().any(|t| t.name == name) {
             tags.push(Tag {
-                name: name.to_string(),
+                name,
                 inferred: true,
             });
         }

@@ -89,6 +89,86 @@ pub fn infer_tags(text: &str) -> Vec<&'static str> {
         .collect()
 }
 
+/// The site's tag settings: extra inference rules (or a replacement for the default
+/// table) and synonyms that fold spellings together.
+#[derive(Debug, Clone, Default)]
+pub struct TagRules {
+    extra: Vec<(String, Regex)>,
+    use_defaults: bool,
+    synonyms: std::collections::BTreeMap<String, String>,
+}
+
+impl TagRules {
+    /// `rules` maps a tag to words or phrases that imply it (whole words, any case).
+    pub fn new(
+        rules: &std::collections::BTreeMap<String, Vec<String>>,
+        replace_defaults: bool,
+        synonyms: &std::collections::BTreeMap<String, String>,
+    ) -> Result<Self, String> {
+        let extra = rules
+            .iter()
+            .map(|(tag, words)| {
+                let alternatives: Vec<String> = words
+                    .iter()
+                    .map(|w| regex::escape(&w.to_lowercase()))
+                    .collect();
+                let pattern = format!(r"\b(?:{})\b", alternatives.join("|"));
+                Regex::new(&pattern)
+                    .map(|re| (normalize(tag), re))
+                    .map_err(|e| format!("tag rule `{tag}`: {e}"))
+            })
+            .collect::<Result<_, _>>()?;
+        let synonyms = synonyms
+            .iter()
+            .map(|(from, to)| (normalize(from), normalize(to)))
+            .collect();
+        Ok(TagRules {
+            extra,
+            use_defaults: !replace_defaults,
+            synonyms,
+        })
+    }
+
+    /// The rules pmsite uses with no config: the default table alone.
+    pub fn defaults() -> Self {
+        TagRules {
+            extra: Vec::new(),
+            use_defaults: true,
+            synonyms: Default::default(),
+        }
+    }
+
+    /// Tags implied by `text`: the default table's (unless replaced), then the site's.
+    pub fn infer(&self, text: &str) -> Vec<String> {
+        let lower = text.to_lowercase();
+        let mut tags: Vec<String> = if self.use_defaults {
+            infer_tags(text).into_iter().map(str::to_string).collect()
+        } else {
+            Vec::new()
+        };
+        tags.extend(
+            self.extra
+                .iter()
+                .filter(|(_, re)| re.is_match(&lower))
+                .map(|(tag, _)| tag.clone()),
+        );
+        tags.iter().map(|t| self.canonical(t)).collect()
+    }
+
+    /// A tag as the site spells it: lowercased, single-spaced, through the synonyms.
+    pub fn canonical(&self, tag: &str) -> String {
+        let tag = normalize(tag);
+        self.synonyms.get(&tag).cloned().unwrap_or(tag)
+    }
+}
+
+fn normalize(tag: &str) -> String {
+    tag.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,5 +185,27 @@ mod tests {
         );
         assert_eq!(infer_tags("A memory leak in the session cache"), ["memory"]);
         assert!(infer_tags("Nothing to see here").is_empty());
+    }
+
+    #[test]
+    fn site_rules_extend_or_replace_and_synonyms_fold() {
+        let mut rules = std::collections::BTreeMap::new();
+        rules.insert(
+            "kafka".to_string(),
+            vec!["kafka".to_string(), "consumer lag".to_string()],
+        );
+        let mut synonyms = std::collections::BTreeMap::new();
+        synonyms.insert("DB".to_string(), "database".to_string());
+        let extended = TagRules::new(&rules, false, &synonyms).unwrap();
+        assert_eq!(
+            extended.infer("Consumer lag grew while the database index was rebuilt"),
+            ["database", "index", "kafka"]
+        );
+        let replaced = TagRules::new(&rules, true, &synonyms).unwrap();
+        assert_eq!(
+            replaced.infer("Consumer lag grew while the database index was rebuilt"),
+            ["kafka"]
+        );
+        assert_eq!(extended.canonical("  DB "), "database");
     }
 }

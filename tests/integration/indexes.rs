@@ -124,3 +124,21 @@ fn incident_pages_list_related_incidents_best_first() {
         "nothing shared, no section"
     );
 }
+
+#[test]
+fn the_config_extends_the_taxonomy_and_folds_synonyms() {
+    let archive = Archive::new();
+    archive.write("a.md", "---\ntitle: Lag\ntags: [DB]\n---\n# Lag\n\n## Root cause\n\nConsumer lag grew during the reassignment.\n");
+    std::fs::write(
+        archive.path().join("pmsite.toml"),
+        "[tags]\nrules = { kafka = [\"consumer lag\", \"kafka\"] }\nsynonyms = { db = \"database\" }\n",
+    )
+    .unwrap();
+    archive.build(&[]).assert_code(0);
+    let tags = archive.incident("a.md")["tags"].clone();
+    assert_eq!(
+        tags,
+        serde_json::json!([{"name": "database", "inferred": false}, {"name": "kafka", "inferred": true}])
+    );
+    assert!(archive.public().join("tags/kafka/index.html").is_file());
+}
