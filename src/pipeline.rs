@@ -116,6 +116,7 @@ fn run_steps(options: &BuildOptions) -> Result<(RenderedSite, BuildReport)> {
 
     let taxonomies = crate::index::build_taxonomies(&archive, &mut report.diagnostics);
     let related = crate::index::related::related_incidents(&archive);
+    let mentions = crate::index::mentions::find_mentions(&archive, &mut report.diagnostics);
     step.done("index", &mut report);
 
     let settings = RenderSettings {
@@ -126,7 +127,14 @@ fn run_steps(options: &BuildOptions) -> Result<(RenderedSite, BuildReport)> {
         source_url: config.source_url.clone(),
         page_size: config.paginate,
     };
-    let site = render_site(&archive, &taxonomies, &related, &settings, &theme)?;
+    let site = render_site(
+        &archive,
+        &taxonomies,
+        &related,
+        &mentions,
+        &settings,
+        &theme,
+    )?;
     report.pages = site.page_count();
     step.done("render", &mut report);
 

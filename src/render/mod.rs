@@ -19,6 +19,7 @@ use self::views::{
     incident_folder, IncidentSummaryView, IncidentView, LinkStyle, NavLink, RelatedView, SiteView,
 };
 use crate::error::Result;
+use crate::index::mentions::{is_distinctive, Mentions};
 use crate::index::Taxonomy;
 use crate::model::Archive;
 
@@ -105,6 +106,7 @@ pub fn render_site(
     archive: &Archive,
     taxonomies: &[Taxonomy],
     related: &[Vec<usize>],
+    mentions: &Mentions,
     settings: &RenderSettings,
     theme: &Theme,
 ) -> Result<RenderedSite> {
@@ -142,6 +144,8 @@ pub fn render_site(
         context.insert("page", &page);
         context
     };
+    let known_ids: std::collections::HashSet<&str> =
+        archive.incidents.iter().map(|i| i.id.as_str()).collect();
     let page_context = |depth: usize, kind: &str, title: &str, path: String| {
         base_context(depth, PageInfo { kind, title, path })
     };
@@ -155,8 +159,33 @@ pub fn render_site(
                 .par_iter()
                 .enumerate()
                 .map(|(position, incident)| {
-                    let mut view =
-                        IncidentView::new(incident, links, settings.today, &settings.source_url);
+                    // Other incidents named by id become links to their pages.
+                    let mention = |word: &str| {
+                        if !is_distinctive(word) {
+                            return None; // most words: no allocation, no lookup
+                        }
+                        let id = word.to_ascii_lowercase();
+                        (id != incident.id && known_ids.contains(id.as_str())).then(|| {
+                            format!("{}{}", links.root(2), links.page(&incident_folder(&id)))
+                        })
+                    };
+                    let mut view = IncidentView::new(
+                        incident,
+                        links,
+                        settings.today,
+                        &settings.source_url,
+                        &mention,
+                    );
+                    view.referenced_by = mentions
+                        .referenced_by
+                        .get(position)
+                        .map(|others| {
+                            others
+                                .iter()
+                                .map(|&o| RelatedView::new(&archive.incidents[o], links))
+                                .collect()
+                        })
+                        .unwrap_or_default();
                     view.related = related
                         .get(position)
                         .map(|others| {

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::markdown::{render_block, render_inline};
+use super::markdown::{render_block_linking, render_inline_linking, Linker};
 use crate::diagnostic::Diagnostic;
 use crate::index::{normalize_severity, TaxonomyKind};
 use crate::model::slug::{slugify, AnchorSet};
@@ -229,6 +229,8 @@ pub struct IncidentView {
     pub overdue_tasks: usize,
     /// The few incidents sharing the most (and rarest) tags and services, best first.
     pub related: Vec<RelatedView>,
+    /// The incidents that mention this one (by id or a link to its page), newest first.
+    pub referenced_by: Vec<RelatedView>,
 }
 
 /// An incident in the "related incidents" list.
@@ -361,7 +363,13 @@ impl DiagnosticView {
 }
 
 impl IncidentView {
-    pub fn new(incident: &Incident, links: &LinkStyle, today: NaiveDate, source_url: &str) -> Self {
+    pub fn new(
+        incident: &Incident,
+        links: &LinkStyle,
+        today: NaiveDate,
+        source_url: &str,
+        mention: &Linker,
+    ) -> Self {
         let folder = incident_folder(&incident.id);
         let permalink = match links {
             LinkStyle::Relative => format!("/{folder}"),
@@ -381,13 +389,13 @@ impl IncidentView {
             source_href,
             facts: facts_view(incident, links),
             summary: incident.summary.clone(),
-            timeline: timeline_views(&incident.timeline, incident.timezone),
+            timeline: timeline_views(mention, &incident.timeline, incident.timezone),
             tasks: incident
                 .tasks
                 .iter()
-                .map(|t| task_view(&incident.id, t, today))
+                .map(|t| task_view(&incident.id, t, today, mention))
                 .collect(),
-            sections: section_views(incident),
+            sections: section_views(incident, mention),
             diagnostics: incident
                 .diagnostics
                 .iter()
@@ -396,6 +404,7 @@ impl IncidentView {
             open_tasks: incident.open_tasks(),
             overdue_tasks: incident.overdue_tasks(today),
             related: Vec::new(),
+            referenced_by: Vec::new(),
         }
     }
 }
@@ -432,6 +441,7 @@ fn facts_view(incident: &Incident, links: &LinkStyle) -> FactsView {
 }
 
 fn timeline_views(
+    mention: &Linker,
     entries: &[TimelineEntry],
     incident_zone: chrono::FixedOffset,
 ) -> Vec<TimelineEntryView> {
@@ -472,14 +482,14 @@ fn timeline_views(
                     .filter(|o| *o != incident_zone)
                     .map(offset_name),
                 day,
-                html: render_inline(&entry.text),
+                html: render_inline_linking(&entry.text, mention),
                 line: entry.line,
             }
         })
         .collect()
 }
 
-fn task_view(incident_id: &str, task: &Task, today: NaiveDate) -> TaskView {
+fn task_view(incident_id: &str, task: &Task, today: NaiveDate, mention: &Linker) -> TaskView {
     let overdue = task.is_overdue(today);
     let days = task
         .due
@@ -489,7 +499,7 @@ fn task_view(incident_id: &str, task: &Task, today: NaiveDate) -> TaskView {
         anchor: format!("task-{}", task.number),
         id: format!("{incident_id}/task-{}", task.number),
         number: task.number,
-        html: render_inline(&task.text),
+        html: render_inline_linking(&task.text, mention),
         owner: task.owner.clone(),
         due: task.due.map(crate::parse::dates::iso_date),
         status: task.status,
@@ -508,9 +518,11 @@ fn task_view(incident_id: &str, task: &Task, today: NaiveDate) -> TaskView {
     }
 }
 
-fn section_views(incident: &Incident) -> Vec<SectionView> {
+fn section_views(incident: &Incident, mention: &Linker) -> Vec<SectionView> {
     let mut anchors = AnchorSet::default();
     for reserved in [
+        "referenced-by",
+        "referenced-by-title",
         "related",
         "related-title",
         "facts",
@@ -557,7 +569,7 @@ fn section_views(incident: &Incident) -> Vec<SectionView> {
                 title,
                 kind: section.kind.name(),
                 heading_level: 2 + section.depth.min(2),
-                html: render_block(&section.body),
+                html: render_block_linking(&section.body, mention),
                 replaced_by,
                 extracted,
                 line: section.line,

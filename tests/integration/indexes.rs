@@ -142,3 +142,32 @@ fn the_config_extends_the_taxonomy_and_folds_synonyms() {
     );
     assert!(archive.public().join("tags/kafka/index.html").is_file());
 }
+
+#[test]
+fn mentions_link_and_the_named_incident_lists_who_referenced_it() {
+    let archive = Archive::new();
+    archive.write(
+        "a.md",
+        "---\nid: inc-2024-001\ntitle: First outage\ndate: 2024-01-01\n---\n# First\n",
+    );
+    archive.write(
+        "b.md",
+        "---\nid: inc-2024-002\ntitle: Second outage\ndate: 2024-02-01\n---\n# Second\n\n## Summary\n\nA repeat of INC-2024-001; see also [the old one](../incidents/nope-999/).\n",
+    );
+    let run = archive.build(&[]);
+    run.assert_code(0);
+    assert!(
+        run.stderr.contains(
+            "b.md:10:1: warning: links to incident `nope-999`, which is not in the archive"
+        ),
+        "{}",
+        run.stderr
+    );
+    let second = archive.read("incidents/inc-2024-002/index.html");
+    assert!(second.contains("<a class=\"mention\" href=\"../../incidents/inc-2024-001/index.html\">INC-2024-001</a>"), "{second}");
+    let first = archive.read("incidents/inc-2024-001/index.html");
+    let referenced = &first[first
+        .find("id=\"referenced-by\"")
+        .expect("a referenced-by section")..];
+    assert!(referenced.contains("Second outage"));
+}
