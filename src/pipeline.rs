@@ -117,6 +117,7 @@ fn run_steps(options: &BuildOptions) -> Result<(RenderedSite, BuildReport)> {
     let taxonomies = crate::index::build_taxonomies(&archive, &mut report.diagnostics);
     let related = crate::index::related::related_incidents(&archive);
     let mentions = crate::index::mentions::find_mentions(&archive, &mut report.diagnostics);
+    let insights = crate::index::insights::compute(&archive, options.today);
     step.done("index", &mut report);
 
     let settings = RenderSettings {
@@ -132,6 +133,7 @@ fn run_steps(options: &BuildOptions) -> Result<(RenderedSite, BuildReport)> {
         &taxonomies,
         &related,
         &mentions,
+        &insights,
         &settings,
         &theme,
     )?;

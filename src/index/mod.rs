@@ -2,6 +2,7 @@
 //! or a year. Built in one pass over the archive (postings, never all pairs), in a
 //! deterministic order.
 
+pub mod insights;
 pub mod mentions;
 pub mod related;
 

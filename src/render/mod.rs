@@ -1,7 +1,9 @@
 //! Rendering: the archive becomes files in memory (pages, JSON, static assets). Nothing
 //! here writes to disk; `write` does that.
 
+pub mod charts;
 pub mod indexes;
+pub mod insights;
 pub mod json;
 pub mod markdown;
 pub mod theme;
@@ -107,6 +109,7 @@ pub fn render_site(
     taxonomies: &[Taxonomy],
     related: &[Vec<usize>],
     mentions: &Mentions,
+    insights: &crate::index::insights::Insights,
     settings: &RenderSettings,
     theme: &Theme,
 ) -> Result<RenderedSite> {
@@ -134,6 +137,11 @@ pub fn render_site(
             },
             path: links.page(&format!("{}/", kind.folder())),
             kind: kind.folder(),
+        }))
+        .chain(std::iter::once(NavLink {
+            title: "Insights",
+            path: links.page("insights/"),
+            kind: "insights",
         }))
         .collect(),
     };
@@ -255,6 +263,12 @@ pub fn render_site(
             index_pages.push((
                 "tags.json".to_string(),
                 FileContent::Bytes(indexes::tags_json(archive, taxonomies)),
+            ));
+            let insights_context = page_context(1, "insights", "Insights", links.page("insights/"));
+            let insights_page = insights::render_insights(insights, theme, insights_context)?;
+            index_pages.push((
+                "insights/index.html".to_string(),
+                FileContent::Bytes(insights_page.into_bytes()),
             ));
             let not_found = PageInfo {
                 kind: "not_found",

@@ -46,6 +46,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "term.html",
         include_str!("../../themes/default/templates/term.html"),
     ),
+    (
+        "insights.html",
+        include_str!("../../themes/default/templates/insights.html"),
+    ),
 ];
 
 /// The default theme's static files, copied to `static/` in the site.

@@ -171,3 +171,28 @@ fn mentions_link_and_the_named_incident_lists_who_referenced_it() {
         .expect("a referenced-by section")..];
     assert!(referenced.contains("Second outage"));
 }
+
+#[test]
+fn insights_page_has_charts_and_says_what_data_is_missing() {
+    let archive = archive_of_three();
+    archive.write("u.md", "# Undated incident\n");
+    archive.build(&[]).assert_code(0);
+    let page = archive.read("insights/index.html");
+    assert!(
+        page.matches("<svg class=\"chart\"").count() >= 3,
+        "incidents, downtime, per-tag charts"
+    );
+    assert!(
+        page.contains("<title>Incidents per month</title>"),
+        "charts have titles for screen readers"
+    );
+    assert!(
+        page.contains("1 incident without a date is not counted."),
+        "{page}"
+    );
+    assert!(
+        page.contains("of 4) have at least one task past its due date"),
+        "{page}"
+    );
+    assert!(!page.contains("<script"), "no JavaScript needed");
+}
