@@ -4,6 +4,8 @@
 use std::io;
 use std::path::Path;
 
+use crate::parse::dates::MONTH_NAMES;
+
 const SERVICES: &[&str] = &[
     "checkout",
     "search",
@@ -36,20 +38,6 @@ const EVENTS: &[&str] = &[
     "Root cause identified.",
     "Fix deployed to production.",
     "Error rates back to normal; incident resolved.",
-];
-const MONTHS: &[&str] = &[
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
 ];
 
 /// A small deterministic generator (xorshift), so no dependency is needed for variety.
@@ -164,7 +152,7 @@ fn seed_lines_style(dice: &mut Dice, scenario: &Scenario) -> String {
         minutes,
         percent,
     } = *scenario;
-    let month_name = MONTHS[month - 1];
+    let month_name = MONTH_NAMES[month - 1];
     let end = hour * 60 + minutes;
     let lines = timeline(dice, hour, |h, m, e| format!("{}: {e}", twelve_hour(h, m)));
     format!(
@@ -188,7 +176,7 @@ fn bold_label_style(dice: &mut Dice, scenario: &Scenario) -> String {
         percent,
         ..
     } = *scenario;
-    let month_name = MONTHS[month - 1];
+    let month_name = MONTH_NAMES[month - 1];
     let lines = timeline(dice, hour, |h, m, e| format!("- **{h:02}:{m:02}:** {e}"));
     format!(
         "### Issue Summary\n\n**Duration of the outage:**  \nStart: {month_name} {day}, {year}, {hour:02}:00\nEnd: {month_name} {day}, {year}, {:02}:30\n\n**Impact:**  \nAbout {percent}% of {service} requests failed (incident {n}).\n\n**Root Cause:**  \nThe root cause was {cause}.\n\n---\n\n### Timeline\n\n{lines}\n---\n\n### Corrective and Preventative Measures\n\n**Tasks:**\n1. **Improve monitoring:**  \n   - Alert on {service} error rates.\n\n2. **Capacity review:**  \n   - Re-run load tests for {service}.\n",

@@ -184,25 +184,15 @@ pub fn render_site(
                         &settings.source_url,
                         &mention,
                     );
-                    view.referenced_by = mentions
-                        .referenced_by
-                        .get(position)
-                        .map(|others| {
-                            others
-                                .iter()
-                                .map(|&o| RelatedView::new(&archive.incidents[o], links))
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    view.related = related
-                        .get(position)
-                        .map(|others| {
-                            others
-                                .iter()
-                                .map(|&o| RelatedView::new(&archive.incidents[o], links))
-                                .collect()
-                        })
-                        .unwrap_or_default();
+                    let views_of = |positions: Option<&Vec<usize>>| -> Vec<RelatedView> {
+                        positions
+                            .into_iter()
+                            .flatten()
+                            .map(|&o| RelatedView::new(&archive.incidents[o], links))
+                            .collect()
+                    };
+                    view.referenced_by = views_of(mentions.referenced_by.get(position));
+                    view.related = views_of(related.get(position));
                     let folder = incident_folder(&incident.id);
                     let page = PageInfo {
                         kind: "incident",
