@@ -105,6 +105,14 @@ pub fn render_indexes(
             theme.render("incident-row.html", &context)
         })
         .collect::<Result<_>>()?;
+    let pages = TermPages {
+        archive,
+        rows: &rows,
+        links,
+        page_size,
+        theme,
+        base_context,
+    };
     let mut files = Vec::new();
     for taxonomy in taxonomies {
         let kind = taxonomy.kind;
@@ -141,92 +149,93 @@ pub fn render_indexes(
             FileContent::Bytes(theme.render("taxonomy.html", &context)?.into_bytes()),
         ));
 
-        let pages: Vec<Vec<(String, FileContent)>> = taxonomy
+        let term_pages: Vec<Vec<(String, FileContent)>> = taxonomy
             .terms
             .par_iter()
-            .map(|term| {
-                term_pages(
-                    archive,
-                    kind,
-                    term,
-                    &rows,
-                    links,
-                    page_size,
-                    theme,
-                    base_context,
-                )
-            })
+            .map(|term| pages.term(kind, term))
             .collect::<Result<_>>()?;
-        files.extend(pages.into_iter().flatten());
+        files.extend(term_pages.into_iter().flatten());
     }
     Ok(files)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn term_pages(
-    archive: &Archive,
-    kind: TaxonomyKind,
-    term: &Term,
-    rows: &[String],
-    links: &LinkStyle,
+/// What every term page needs, shared across the parallel rendering.
+struct TermPages<'a> {
+    archive: &'a Archive,
+    rows: &'a [String],
+    links: &'a LinkStyle,
     page_size: usize,
-    theme: &Theme,
-    base_context: &(dyn Fn(usize, &str, &str, String) -> Context + Sync),
-) -> Result<Vec<(String, FileContent)>> {
-    let total = term.incidents.len().div_ceil(page_size).max(1);
-    let mut per_year: BTreeMap<i32, usize> = BTreeMap::new();
-    for &position in &term.incidents {
-        if let Some(date) = archive.incidents[position].date() {
-            *per_year.entry(chrono::Datelike::year(&date)).or_default() += 1;
+    theme: &'a Theme,
+    base_context: &'a (dyn Fn(usize, &str, &str, String) -> Context + Sync),
+}
+
+impl TermPages<'_> {
+    /// A term's pages: `page_size` incidents each, the first at the term's permalink.
+    fn term(&self, kind: TaxonomyKind, term: &Term) -> Result<Vec<(String, FileContent)>> {
+        let TermPages {
+            archive,
+            rows,
+            links,
+            page_size,
+            theme,
+            base_context,
+        } = *self;
+        let total = term.incidents.len().div_ceil(page_size).max(1);
+        let mut per_year: BTreeMap<i32, usize> = BTreeMap::new();
+        for &position in &term.incidents {
+            if let Some(date) = archive.incidents[position].date() {
+                *per_year.entry(chrono::Datelike::year(&date)).or_default() += 1;
+            }
         }
+        let page_path = |n: usize| links.page(&page_folder(kind, term, n));
+        let mut files = Vec::with_capacity(total);
+        for (index, chunk) in term
+            .incidents
+            .chunks(page_size)
+            .enumerate()
+            .chain(std::iter::once((0, &[][..])).filter(|_| term.incidents.is_empty()))
+        {
+            let current = index + 1;
+            let folder = page_folder(kind, term, current);
+            let depth = folder.matches('/').count();
+            let rows_html = chunk
+                .iter()
+                .map(|&position| rows[position].as_str())
+                .collect::<String>()
+                .replace(ROOT, &links.root(depth));
+            let view = TermPageView {
+                kind: kind.folder(),
+                taxonomy_title: kind.title(),
+                taxonomy_path: links.page(&format!("{}/", kind.folder())),
+                name: &term.name,
+                count: term.incidents.len(),
+                total_duration: (term.total_minutes > 0)
+                    .then(|| format_minutes(term.total_minutes)),
+                rows_html,
+                pagination: Pagination {
+                    current,
+                    total,
+                    previous: (current > 1).then(|| page_path(current - 1)),
+                    next: (current < total).then(|| page_path(current + 1)),
+                    pages: (1..=total)
+                        .map(|number| PageLink {
+                            number,
+                            path: page_path(number),
+                        })
+                        .collect(),
+                },
+                per_year: per_year.iter().map(|(&y, &n)| (y, n)).collect(),
+            };
+            let title = format!("{}: {}", kind.title(), term.name);
+            let mut context = base_context(depth, kind.folder(), &title, links.page(&folder));
+            context.insert("term", &view);
+            files.push((
+                format!("{folder}index.html"),
+                FileContent::Bytes(theme.render("term.html", &context)?.into_bytes()),
+            ));
+        }
+        Ok(files)
     }
-    let page_path = |n: usize| links.page(&page_folder(kind, term, n));
-    let mut files = Vec::with_capacity(total);
-    for (index, chunk) in term
-        .incidents
-        .chunks(page_size)
-        .enumerate()
-        .chain(std::iter::once((0, &[][..])).filter(|_| term.incidents.is_empty()))
-    {
-        let current = index + 1;
-        let folder = page_folder(kind, term, current);
-        let depth = folder.matches('/').count();
-        let rows_html = chunk
-            .iter()
-            .map(|&position| rows[position].as_str())
-            .collect::<String>()
-            .replace(ROOT, &links.root(depth));
-        let view = TermPageView {
-            kind: kind.folder(),
-            taxonomy_title: kind.title(),
-            taxonomy_path: links.page(&format!("{}/", kind.folder())),
-            name: &term.name,
-            count: term.incidents.len(),
-            total_duration: (term.total_minutes > 0).then(|| format_minutes(term.total_minutes)),
-            rows_html,
-            pagination: Pagination {
-                current,
-                total,
-                previous: (current > 1).then(|| page_path(current - 1)),
-                next: (current < total).then(|| page_path(current + 1)),
-                pages: (1..=total)
-                    .map(|number| PageLink {
-                        number,
-                        path: page_path(number),
-                    })
-                    .collect(),
-            },
-            per_year: per_year.iter().map(|(&y, &n)| (y, n)).collect(),
-        };
-        let title = format!("{}: {}", kind.title(), term.name);
-        let mut context = base_context(depth, kind.folder(), &title, links.page(&folder));
-        context.insert("term", &view);
-        files.push((
-            format!("{folder}index.html"),
-            FileContent::Bytes(theme.render("term.html", &context)?.into_bytes()),
-        ));
-    }
-    Ok(files)
 }
 
 #[derive(Serialize)]
