@@ -35,6 +35,9 @@ struct TermSummaryView<'a> {
     inferred: usize,
     total_duration: Option<String>,
     latest: Option<String>,
+    /// The newest incident with the term: its title and link.
+    latest_title: Option<&'a str>,
+    latest_path: Option<String>,
     /// Its count as a share of the largest count, 0 to 100, for a bar.
     bar: usize,
 }
@@ -138,6 +141,13 @@ pub fn render_indexes(
                     total_duration: (term.total_minutes > 0)
                         .then(|| format_minutes(term.total_minutes)),
                     latest: term.latest.map(crate::parse::dates::iso_date),
+                    latest_title: term
+                        .incidents
+                        .first()
+                        .map(|&p| archive.incidents[p].title.as_str()),
+                    latest_path: term.incidents.first().map(|&p| {
+                        links.page(&super::views::incident_folder(&archive.incidents[p].id))
+                    }),
                     bar: term.incidents.len() * 100 / largest,
                 })
                 .collect(),

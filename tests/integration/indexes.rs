@@ -22,6 +22,10 @@ fn tag_pages_list_incidents_newest_first_with_counts() {
         "count of 2"
     );
     assert!(tags.contains("2 h"), "total downtime 30 + 90 min");
+    assert!(
+        tags.contains("<a href=\"../incidents/b/index.html\">Newer DB outage</a>"),
+        "the latest incident, linked"
+    );
     let page = archive.read("tags/database/index.html");
     let newer = page.find("Newer DB outage").unwrap();
     let older = page.find("Old DB outage").unwrap();
