@@ -35,6 +35,9 @@ static SEVERITY_NAMES: LazyLock<Regex> = LazyLock::new(|| {
 static IMPACT_NAMES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:impact|customer impact|user impact|impact on users|business impact|who was affected|affected users)$").unwrap()
 });
+static SERVICE_NAMES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?:affected|impacted) )?(?:services?|systems?|components?)(?: (?:affected|impacted|involved))?$").unwrap()
+});
 static ROOT_CAUSE_NAMES: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:root cause|root causes|cause|the cause)$").unwrap());
 static CAUSE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
@@ -519,6 +522,32 @@ impl Facts<'_> {
                 let value = duration::parse_duration(head_of(&sentence[lead.end()..], 40))?;
                 Some(Fact { value, line: *line })
             })
+    }
+
+    /// Services named on an `Affected services:` line: a short list of names, never a
+    /// sentence.
+    pub fn services(&self) -> Vec<String> {
+        let Some((_, value)) = self.labelled(&SERVICE_NAMES) else {
+            return Vec::new();
+        };
+        let names: Vec<String> = value
+            .split([',', ';', '/'])
+            .flat_map(|part| part.split(" and "))
+            .map(|name| {
+                name.trim()
+                    .trim_matches(['`', '*', '_', '.', ' '])
+                    .to_string()
+            })
+            .filter(|name| !name.is_empty() && !is_placeholder(name))
+            .collect();
+        let short = names
+            .iter()
+            .all(|n| n.split_whitespace().count() <= 3 && n.len() <= 40);
+        if short {
+            names
+        } else {
+            Vec::new()
+        }
     }
 
     /// The plain text of the first non-empty section of `kind`, with its line.

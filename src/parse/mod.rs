@@ -272,6 +272,12 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         "affected_services",
         "affected-services",
     ]);
+    // Else a line such as "Affected services: checkout, payments".
+    let services = if services.is_empty() {
+        facts.services()
+    } else {
+        services
+    };
     let mut tags: Vec<Tag> = front
         .list(&[
             "tags",
@@ -635,6 +641,19 @@ mod tests {
             "2024-06-02T00:45:00"
         );
         assert_eq!(incident.duration_minutes, Some(75));
+    }
+
+    #[test]
+    fn services_from_a_label_line_unless_the_frontmatter_names_them() {
+        let incident = parse("# X\n\n**Affected services:** `checkout`, payments and search-api\n");
+        assert_eq!(incident.services, ["checkout", "payments", "search-api"]);
+        let incident = parse("---\nservices: [auth]\n---\n# X\nAffected services: checkout\n");
+        assert_eq!(incident.services, ["auth"]);
+        let sentence = parse("# X\nSystems affected: everything that talked to the primary database during the failover\n");
+        assert!(
+            sentence.services.is_empty(),
+            "a sentence is not a list of services"
+        );
     }
 
     #[test]

@@ -178,7 +178,8 @@ const RULES: &[(SectionKind, &[&str])] = &[
             "customer impact",
             "user impact",
             "who was affected",
-            "affected",
+            "users affected",
+            "customers affected",
         ],
     ),
     (
