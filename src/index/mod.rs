@@ -21,23 +21,31 @@ pub enum TaxonomyKind {
     Services,
     Severity,
     Years,
+    Months,
 }
 
 impl TaxonomyKind {
-    pub const ALL: [TaxonomyKind; 4] = [
+    pub const ALL: [TaxonomyKind; 5] = [
         TaxonomyKind::Tags,
         TaxonomyKind::Services,
         TaxonomyKind::Severity,
         TaxonomyKind::Years,
+        TaxonomyKind::Months,
     ];
 
-    /// The folder of its pages: `tags`, `services`, `severity`, `years`.
+    /// Whether the header links to it (months are reached from the years page).
+    pub fn in_nav(self) -> bool {
+        self != TaxonomyKind::Months
+    }
+
+    /// The folder of its pages: `tags`, `services`, `severity`, `years`, `months`.
     pub fn folder(self) -> &'static str {
         match self {
             TaxonomyKind::Tags => "tags",
             TaxonomyKind::Services => "services",
             TaxonomyKind::Severity => "severity",
             TaxonomyKind::Years => "years",
+            TaxonomyKind::Months => "months",
         }
     }
 
@@ -47,6 +55,7 @@ impl TaxonomyKind {
             TaxonomyKind::Services => "Services",
             TaxonomyKind::Severity => "Severity",
             TaxonomyKind::Years => "Years",
+            TaxonomyKind::Months => "Months",
         }
     }
 }
@@ -108,6 +117,11 @@ fn build_taxonomy(
                 .map(|d| (d.year().to_string(), false))
                 .into_iter()
                 .collect(),
+            TaxonomyKind::Months => incident
+                .date()
+                .map(|d| (format!("{:04}-{:02}", d.year(), d.month()), false))
+                .into_iter()
+                .collect(),
         };
         for (name, inferred) in values {
             let slug = slugify(&name);
@@ -145,7 +159,7 @@ fn build_taxonomy(
     }
     let mut terms: Vec<Term> = terms.into_values().collect();
     match kind {
-        TaxonomyKind::Years => terms.sort_by(|a, b| b.name.cmp(&a.name)),
+        TaxonomyKind::Years | TaxonomyKind::Months => terms.sort_by(|a, b| b.name.cmp(&a.name)),
         _ => terms.sort_by(|a, b| {
             b.incidents
                 .len()

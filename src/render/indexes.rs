@@ -23,6 +23,9 @@ struct TaxonomyView<'a> {
     kind: &'static str,
     title: &'static str,
     path: String,
+    /// Links between the years and months lists.
+    years_path: String,
+    months_path: String,
     terms: Vec<TermSummaryView<'a>>,
 }
 
@@ -130,6 +133,8 @@ pub fn render_indexes(
             kind: kind.folder(),
             title: kind.title(),
             path: links.page(&format!("{}/", kind.folder())),
+            years_path: links.page("years/"),
+            months_path: links.page("months/"),
             terms: taxonomy
                 .terms
                 .iter()

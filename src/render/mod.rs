@@ -130,14 +130,19 @@ pub fn render_site(
             path: links.page(""),
             kind: "home",
         })
-        .chain(crate::index::TaxonomyKind::ALL.iter().map(|kind| NavLink {
-            title: match kind {
-                crate::index::TaxonomyKind::Tags => "Tags",
-                other => other.title(),
-            },
-            path: links.page(&format!("{}/", kind.folder())),
-            kind: kind.folder(),
-        }))
+        .chain(
+            crate::index::TaxonomyKind::ALL
+                .iter()
+                .filter(|k| k.in_nav())
+                .map(|kind| NavLink {
+                    title: match kind {
+                        crate::index::TaxonomyKind::Tags => "Tags",
+                        other => other.title(),
+                    },
+                    path: links.page(&format!("{}/", kind.folder())),
+                    kind: kind.folder(),
+                }),
+        )
         .chain(std::iter::once(NavLink {
             title: "Insights",
             path: links.page("insights/"),

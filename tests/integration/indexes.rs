@@ -52,6 +52,15 @@ fn services_severity_and_years_have_pages() {
     assert!(archive
         .read("years/2025/index.html")
         .contains("Newest config push"));
+    assert!(archive
+        .read("months/2024-05/index.html")
+        .contains("Newer DB outage"));
+    assert!(
+        archive
+            .read("years/index.html")
+            .contains("href=\"../months/index.html\""),
+        "years link to months"
+    );
     let incident = archive.read("incidents/b/index.html");
     assert!(
         incident.contains("href=\"../../tags/database/index.html\""),
