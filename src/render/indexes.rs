@@ -16,6 +16,31 @@ use crate::index::{Taxonomy, TaxonomyKind, Term};
 use crate::model::Archive;
 use crate::parse::duration::format_minutes;
 
+/// The orders a taxonomy list is written in: (key, column label). `count` is the
+/// default page; years and months list newest first there instead.
+const SORTS: [(&str, &str); 4] = [
+    ("count", "Incidents"),
+    ("name", "Name"),
+    ("downtime", "Downtime"),
+    ("latest", "Latest incident"),
+];
+
+/// A link to the list in another order.
+#[derive(Debug, Serialize)]
+struct SortLink {
+    label: &'static str,
+    path: String,
+    current: bool,
+}
+
+/// `tags/` for the default order, `tags/by-name.html` for the others.
+fn sort_path(kind: TaxonomyKind, key: &str, links: &LinkStyle) -> String {
+    match key {
+        "count" => links.page(&format!("{}/", kind.folder())),
+        other => format!("{}/by-{other}.html", kind.folder()),
+    }
+}
+
 /// One taxonomy's list page.
 #[derive(Debug, Serialize)]
 struct TaxonomyView<'a> {
@@ -37,6 +62,9 @@ struct TermSummaryView<'a> {
     /// Incidents that carry it only as an inferred tag.
     inferred: usize,
     total_duration: Option<String>,
+    /// For sorting by downtime.
+    #[serde(skip)]
+    total_minutes: i64,
     latest: Option<String>,
     /// The newest incident with the term: its title and link.
     latest_title: Option<&'a str>,
@@ -145,6 +173,7 @@ pub fn render_indexes(
                     inferred: term.inferred,
                     total_duration: (term.total_minutes > 0)
                         .then(|| format_minutes(term.total_minutes)),
+                    total_minutes: term.total_minutes,
                     latest: term.latest.map(crate::parse::dates::iso_date),
                     latest_title: term
                         .incidents
@@ -157,12 +186,47 @@ pub fn render_indexes(
                 })
                 .collect(),
         };
-        let mut context = base_context(1, kind.folder(), kind.title(), view.path.clone());
-        context.insert("taxonomy", &view);
-        files.push((
-            format!("{}/index.html", kind.folder()),
-            FileContent::Bytes(theme.render("taxonomy.html", &context)?.into_bytes()),
-        ));
+        // Sorting without JavaScript: the list is written once per order, as files
+        // beside the default (which can never collide with a term's folder).
+        let mut view = view;
+        let default_terms = std::mem::take(&mut view.terms);
+        for (key, _) in SORTS {
+            let mut terms: Vec<&TermSummaryView> = default_terms.iter().collect();
+            let position = |t: &TermSummaryView| {
+                default_terms
+                    .iter()
+                    .position(|d| std::ptr::eq(d, t))
+                    .unwrap_or(0)
+            };
+            match key {
+                "name" => terms.sort_by(|a, b| a.name.cmp(b.name)),
+                "downtime" => terms.sort_by_key(|t| std::cmp::Reverse(t.total_minutes)),
+                "latest" => terms
+                    .sort_by(|a, b| b.latest.cmp(&a.latest).then(position(a).cmp(&position(b)))),
+                _ => {}
+            }
+            let sorts: Vec<SortLink> = SORTS
+                .iter()
+                .map(|(other, label)| SortLink {
+                    label,
+                    path: sort_path(kind, other, links),
+                    current: *other == key,
+                })
+                .collect();
+            let mut context =
+                base_context(1, kind.folder(), kind.title(), sort_path(kind, key, links));
+            context.insert("taxonomy", &view);
+            context.insert("terms", &terms);
+            context.insert("sorts", &sorts);
+            let file = match key {
+                "count" => format!("{}/index.html", kind.folder()),
+                other => format!("{}/by-{other}.html", kind.folder()),
+            };
+            files.push((
+                file,
+                FileContent::Bytes(theme.render("taxonomy.html", &context)?.into_bytes()),
+            ));
+        }
 
         let term_pages: Vec<Vec<(String, FileContent)>> = taxonomy
             .terms

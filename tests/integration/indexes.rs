@@ -209,3 +209,35 @@ fn insights_page_has_charts_and_says_what_data_is_missing() {
     );
     assert!(!page.contains("<script"), "no JavaScript needed");
 }
+
+#[test]
+fn taxonomy_lists_come_in_every_order_without_javascript() {
+    let archive = archive_of_three();
+    archive.build(&[]).assert_code(0);
+    let by_count = archive.read("tags/index.html");
+    // Both have two incidents: the tie goes to the name.
+    assert!(
+        by_count.find(">config</a>").unwrap() < by_count.find(">database</a>").unwrap(),
+        "ties by name"
+    );
+    let by_name = archive.read("tags/by-name.html");
+    assert!(
+        by_name.find(">config</a>").unwrap() < by_name.find(">database</a>").unwrap(),
+        "alphabetical"
+    );
+    assert!(
+        by_name.contains("aria-sort=\"ascending\"><a href=\"../tags/by-name.html\">"),
+        "the current order is marked"
+    );
+    let by_latest = archive.read("tags/by-latest.html");
+    assert!(
+        by_latest.find(">config</a>").unwrap() < by_latest.find(">database</a>").unwrap(),
+        "config's latest is 2025"
+    );
+    let by_downtime = archive.read("tags/by-downtime.html");
+    assert!(
+        by_downtime.find(">database</a>").unwrap() < by_downtime.find(">config</a>").unwrap(),
+        "database: 2 h, config: 1 h 30 min"
+    );
+    assert!(!by_name.contains("<script"));
+}
