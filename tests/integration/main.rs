@@ -15,3 +15,4 @@ mod inspect;
 mod links;
 mod seeds;
 mod site;
+mod snapshots_of_pages;
