@@ -311,10 +311,7 @@ impl Facts<'_> {
     /// The first range of time in a duration line, a duration section, or a summary
     /// sentence that talks about the outage.
     fn range(&self) -> Option<(usize, (Moment, Moment))> {
-        let context = DateContext {
-            year: self.year_hint(),
-            offset: None,
-        };
+        let context = self.year_context();
         if let Some((line, value)) = self.labelled(&DURATION_NAMES) {
             if let Some(range) = find_range(&value, context) {
                 return Some((line, range));
@@ -344,10 +341,7 @@ impl Facts<'_> {
     /// The first summary sentence that gives both a date and a time: "On Tuesday,
     /// 16 April 2024 at 05:50 GMT the payouts service stopped ...".
     fn prose_start(&self) -> Option<Fact<Moment>> {
-        let context = DateContext {
-            year: self.year_hint(),
-            offset: None,
-        };
+        let context = self.year_context();
         self.summary_sentences()
             .iter()
             .find_map(|(line, sentence)| {
@@ -362,10 +356,7 @@ impl Facts<'_> {
     /// "... and ended at 11:05 IST", "service was restored at 07:48": the time after a
     /// word that ends an outage.
     fn prose_end(&self) -> Option<Fact<Moment>> {
-        let context = DateContext {
-            year: self.year_hint(),
-            offset: None,
-        };
+        let context = self.year_context();
         self.summary_sentences()
             .iter()
             .find_map(|(line, sentence)| {
@@ -456,10 +447,7 @@ impl Facts<'_> {
 
     /// A date stated in the title or near the top, for times written without one.
     fn date_hint(&self) -> Option<chrono::NaiveDate> {
-        let context = DateContext {
-            year: self.year_hint(),
-            offset: None,
-        };
+        let context = self.year_context();
         let title = self
             .title
             .and_then(|t| find_moment(t, context))
@@ -768,6 +756,15 @@ impl Facts<'_> {
         labelled
             .or_else(from_section)
             .filter(|s| !s.is_empty() && !is_placeholder(s))
+    }
+
+    /// Dates in the prose take their year from the top of the document; their zone
+    /// is left to each caller.
+    fn year_context(&self) -> DateContext {
+        DateContext {
+            year: self.year_hint(),
+            offset: None,
+        }
     }
 
     /// A year written near the top (title, first lines), for dates without one.
