@@ -1,8 +1,9 @@
 //! Backlinks: an incident that names another one (its id, as in "same as INC-2024-007",
 //! or a link to its page) references it, and the page of the one named lists who did.
-//! A link to an incident that does not exist is reported.
+//! A link to an incident that does not exist is reported, and so is a word shaped like
+//! the archive's ids ("INC-2024-099" in an archive of `INC-<year>-<n>`) that names none.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::LazyLock;
 
 use rayon::prelude::*;
@@ -17,6 +18,27 @@ static WORD: LazyLock<Regex> =
 /// A link to an incident page: `incidents/<id>/` (relative or absolute).
 static PAGE_LINK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\bincidents/([a-z0-9][a-z0-9-]*)/").unwrap());
+
+/// A tracker-style id: two or more letters, then digit groups ("INC-2024-017", "pm2023-004").
+static TRACKER_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([a-z]{2,})[-_]?([0-9]+(?:[-_][0-9]+)*)$").unwrap());
+
+/// The shape of a tracker-style id: its letter prefix and how many digit groups follow.
+/// `INC-2024-017` and `inc-2025-3` share a shape; `JIRA-1234` and `INC-2024` do not.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct IdShape {
+    prefix: String,
+    digit_groups: usize,
+}
+
+/// The shape of `word` (already lower case) when it is a tracker-style id.
+fn id_shape(word: &str) -> Option<IdShape> {
+    let parts = TRACKER_ID.captures(word)?;
+    Some(IdShape {
+        prefix: parts[1].to_string(),
+        digit_groups: parts[2].split(['-', '_']).count(),
+    })
+}
 
 /// Who references whom, by position in the archive; both lists sorted, no duplicates.
 #[derive(Debug, Default, Clone)]
@@ -38,6 +60,9 @@ pub fn find_mentions(archive: &Archive, diagnostics: &mut Vec<Diagnostic>) -> Me
         .enumerate()
         .map(|(position, incident)| (incident.id.as_str(), position))
         .collect();
+    // Only shapes this archive uses can flag a word: an archive of date-slug ids learns
+    // none, so no word in it is ever taken for a missing incident.
+    let shapes: HashSet<IdShape> = ids.keys().filter_map(|id| id_shape(id)).collect();
     let found: Vec<(BTreeSet<usize>, Vec<Diagnostic>)> = archive
         .incidents
         .par_iter()
@@ -45,6 +70,7 @@ pub fn find_mentions(archive: &Archive, diagnostics: &mut Vec<Diagnostic>) -> Me
         .map(|(position, incident)| {
             let mut targets = BTreeSet::new();
             let mut problems = Vec::new();
+            let mut unknown = HashSet::new();
             for (index, line) in incident.source_text.lines().enumerate() {
                 let links = if line.contains("incidents/") {
                     Some(PAGE_LINK.captures_iter(line))
@@ -75,6 +101,17 @@ pub fn find_mentions(archive: &Archive, diagnostics: &mut Vec<Diagnostic>) -> Me
                     let word = word.to_ascii_lowercase();
                     if let Some(&target) = ids.get(word.as_str()) {
                         targets.insert(target);
+                    } else if id_shape(&word).is_some_and(|shape| shapes.contains(&shape))
+                        && unknown.insert((index, word.clone()))
+                    {
+                        problems.push(Diagnostic::warning(
+                            &incident.source,
+                            index + 1,
+                            "unknown-incident",
+                            format!(
+                                "mentions `{word}`, which looks like an incident id but no incident has it"
+                            ),
+                        ));
                     }
                 }
             }
@@ -120,6 +157,40 @@ mod tests {
                 diagnostics[0].code
             ),
             ("b.md", 6, "unknown-incident")
+        );
+    }
+
+    #[test]
+    fn words_shaped_like_the_archive_ids_warn_when_no_incident_has_them() {
+        let text = "---\nid: INC-2024-001\ntitle: A\ndate: 2024-01-02\n---\n\
+            A repeat of INC-2024-099 and inc-2023-7, twice: INC-2024-099.\n\
+            Not ids: JIRA-1234, INC-2024, v1-2-3, inc-2024-001-notes, release 2024-06-01, INCX-2024-5.\n";
+        let archive = Archive::new(vec![parse_incident("a.md", text, &ParseOptions::default())]);
+        let mut diagnostics = Vec::new();
+        find_mentions(&archive, &mut diagnostics);
+        let found: Vec<(usize, &str)> = diagnostics
+            .iter()
+            .map(|d| (d.line, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (6, "mentions `inc-2024-099`, which looks like an incident id but no incident has it"),
+                (6, "mentions `inc-2023-7`, which looks like an incident id but no incident has it"),
+            ]
+        );
+    }
+
+    #[test]
+    fn archives_of_date_slug_ids_learn_no_shape() {
+        assert_eq!(id_shape("2024-06-07-db-outage"), None);
+        assert_eq!(id_shape("v1-2"), None);
+        assert_eq!(
+            id_shape("pm2023-004"),
+            Some(IdShape {
+                prefix: "pm".into(),
+                digit_groups: 2
+            })
         );
     }
 

@@ -165,7 +165,7 @@ fn mentions_link_and_the_named_incident_lists_who_referenced_it() {
     );
     archive.write(
         "b.md",
-        "---\nid: inc-2024-002\ntitle: Second outage\ndate: 2024-02-01\n---\n# Second\n\n## Summary\n\nA repeat of INC-2024-001; see also [the old one](../incidents/nope-999/).\n",
+        "---\nid: inc-2024-002\ntitle: Second outage\ndate: 2024-02-01\n---\n# Second\n\n## Summary\n\nA repeat of INC-2024-001; see also [the old one](../incidents/nope-999/).\n\nLike INC-2023-017, fixed in JIRA-4411 and v2-3-1.\n",
     );
     let run = archive.build(&[]);
     run.assert_code(0);
@@ -173,6 +173,19 @@ fn mentions_link_and_the_named_incident_lists_who_referenced_it() {
         run.stderr.contains(
             "b.md:10:1: warning: links to incident `nope-999`, which is not in the archive"
         ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "b.md:12:1: warning: mentions `inc-2023-017`, which looks like an incident id but no incident has it"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.stderr.matches(": warning: ").count(),
+        2,
         "{}",
         run.stderr
     );
