@@ -46,6 +46,28 @@ pub struct Config {
     pub paginate: usize,
     /// Root-cause tag inference and spelling.
     pub tags: TagsConfig,
+    /// The task dashboard: what counts as due soon, and implied due dates.
+    pub tasks: TasksConfig,
+}
+
+/// `[tasks]`: the open-task dashboard.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TasksConfig {
+    /// Open tasks due within this many days of the build's date are "due soon".
+    pub due_soon_days: u32,
+    /// Severity -> days after the incident: the implied due date of a task with none
+    /// written. `default` covers the severities not listed. Empty: no implied dates.
+    pub due_after: BTreeMap<String, u32>,
+}
+
+impl Default for TasksConfig {
+    fn default() -> Self {
+        TasksConfig {
+            due_soon_days: 14,
+            due_after: BTreeMap::new(),
+        }
+    }
 }
 
 /// `[tags]`: extra rules for inferring root-cause tags, or a replacement for the default
@@ -81,6 +103,7 @@ impl Default for Config {
             date_formats: Vec::new(),
             paginate: 50,
             tags: TagsConfig::default(),
+            tasks: TasksConfig::default(),
         }
     }
 }
@@ -156,6 +179,12 @@ impl Config {
                     format!("`{format}` is not a valid date format (see chrono's strftime)"),
                 ));
             }
+        }
+        if let Some((severity, _)) = config.tasks.due_after.iter().find(|(_, &d)| d > 36_500) {
+            return Err(config_error(
+                key_offset(severity),
+                format!("`{severity}`: a due date more than 100 years after the incident is a typo"),
+            ));
         }
         if let Err(e) = crate::walk::IgnoreList::new(&config.ignore) {
             return Err(config_error(key_offset("ignore"), e));

@@ -22,4 +22,4 @@ pub mod write;
 pub use config::Config;
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::{Error, Result};
-pub use pipeline::{build, build_in_memory, BuildOptions, BuildReport};
+pub use pipeline::{build, build_in_memory, load_archive, BuildOptions, BuildReport};

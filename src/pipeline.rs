@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostic::{sort_diagnostics, Diagnostic};
 use crate::error::{Error, Result};
+use crate::model::due_policy::DuePolicy;
 use crate::model::{Archive, Incident};
 use crate::parse::{parse_incident, ParseOptions};
 use crate::render::theme::Theme;
@@ -64,16 +65,35 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 
 /// Everything `build` does except writing: the rendered files and the report.
 pub fn build_in_memory(options: &BuildOptions) -> Result<(RenderedSite, BuildReport)> {
-    let pool = {
-        let mut builder = rayon::ThreadPoolBuilder::new();
-        if let Some(jobs) = options.jobs {
-            builder = builder.num_threads(jobs.max(1));
+    thread_pool(options.jobs)?.install(|| run_steps(options))
+}
+
+/// Reads the content folder into the model, with no site: what `pmsite tasks` and other
+/// reports need. The report holds the diagnostics and the task counts.
+pub fn load_archive(options: &BuildOptions) -> Result<(Archive, BuildReport)> {
+    let pool = thread_pool(options.jobs)?;
+    pool.install(|| {
+        let config = &options.config;
+        if !config.content_dir.is_dir() {
+            return Err(Error::NoContent(config.content_dir.clone()));
         }
-        builder
-            .build()
-            .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?
-    };
-    pool.install(|| run_steps(options))
+        let ignore = IgnoreList::new(&config.ignore).map_err(Error::Usage)?;
+        let mut report = BuildReport::default();
+        let mut step = Timer(Some(Instant::now()));
+        let archive = read_archive(options, &ignore, &mut report, &mut step);
+        sort_diagnostics(&mut report.diagnostics);
+        Ok((archive, report))
+    })
+}
+
+fn thread_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(jobs) = jobs {
+        builder = builder.num_threads(jobs.max(1));
+    }
+    builder
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))
 }
 
 fn run_steps(options: &BuildOptions) -> Result<(RenderedSite, BuildReport)> {
@@ -86,9 +106,43 @@ fn run_steps(options: &BuildOptions) -> Result<(RenderedSite, BuildReport)> {
     let ignore = IgnoreList::new(&config.ignore).map_err(Error::Usage)?;
     step.done("load", &mut report);
 
-    let found = walk(&config.content_dir, &ignore, Some(&config.output_dir));
+    let archive = read_archive(options, &ignore, &mut report, &mut step);
+
+    let index = crate::index::index_archive(
+        &archive,
+        options.today,
+        config.tasks.due_soon_days,
+        &mut report.diagnostics,
+    );
+    step.done("index", &mut report);
+
+    let settings = RenderSettings {
+        title: config.title.clone(),
+        description: config.description.clone(),
+        links: link_style(&config.base_url),
+        today: options.today,
+        source_url: config.source_url.clone(),
+        page_size: config.paginate,
+    };
+    let site = render_site(&archive, &index, &settings, &theme)?;
+    report.pages = site.page_count();
+    step.done("render", &mut report);
+
+    sort_diagnostics(&mut report.diagnostics);
+    Ok((site, report))
+}
+
+/// walk → parse → model: the content folder as an archive, each step timed.
+fn read_archive(
+    options: &BuildOptions,
+    ignore: &IgnoreList,
+    report: &mut BuildReport,
+    step: &mut Timer,
+) -> Archive {
+    let config = &options.config;
+    let found = walk(&config.content_dir, ignore, Some(&config.output_dir));
     report.diagnostics.extend(found.diagnostics);
-    step.done("walk", &mut report);
+    step.done("walk", report);
 
     let parse_options = ParseOptions::from_config(config);
     let parsed: Vec<(Option<Incident>, Vec<Diagnostic>)> = found
@@ -101,10 +155,11 @@ fn run_steps(options: &BuildOptions) -> Result<(RenderedSite, BuildReport)> {
         report.diagnostics.extend(diagnostics);
         incidents.extend(incident);
     }
-    step.done("parse", &mut report);
+    step.done("parse", report);
 
     let incidents = drop_duplicate_ids(incidents, &mut report.diagnostics);
-    let archive = Archive::new(incidents);
+    let mut archive = Archive::new(incidents);
+    DuePolicy::new(&config.tasks.due_after).apply(&mut archive);
     report.incidents = archive.incidents.len();
     report.open_tasks = archive.incidents.iter().map(Incident::open_tasks).sum();
     report.overdue_tasks = archive
@@ -112,36 +167,8 @@ fn run_steps(options: &BuildOptions) -> Result<(RenderedSite, BuildReport)> {
         .iter()
         .map(|i| i.overdue_tasks(options.today))
         .sum();
-    step.done("model", &mut report);
-
-    let taxonomies = crate::index::build_taxonomies(&archive, &mut report.diagnostics);
-    let related = crate::index::related::related_incidents(&archive);
-    let mentions = crate::index::mentions::find_mentions(&archive, &mut report.diagnostics);
-    let insights = crate::index::insights::compute(&archive, options.today);
-    step.done("index", &mut report);
-
-    let settings = RenderSettings {
-        title: config.title.clone(),
-        description: config.description.clone(),
-        links: link_style(&config.base_url),
-        today: options.today,
-        source_url: config.source_url.clone(),
-        page_size: config.paginate,
-    };
-    let site = render_site(
-        &archive,
-        &taxonomies,
-        &related,
-        &mentions,
-        &insights,
-        &settings,
-        &theme,
-    )?;
-    report.pages = site.page_count();
-    step.done("render", &mut report);
-
-    sort_diagnostics(&mut report.diagnostics);
-    Ok((site, report))
+    step.done("model", report);
+    archive
 }
 
 /// Reads one file and parses it; its diagnostics travel with it.

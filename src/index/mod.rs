@@ -5,6 +5,7 @@
 pub mod insights;
 pub mod mentions;
 pub mod related;
+pub mod tasks;
 
 use std::collections::BTreeMap;
 
@@ -13,6 +14,33 @@ use chrono::{Datelike, NaiveDate};
 use crate::diagnostic::Diagnostic;
 use crate::model::slug::slugify;
 use crate::model::Archive;
+
+/// Everything the index step finds across incidents, for the pages.
+#[derive(Debug, Clone)]
+pub struct ArchiveIndex {
+    pub taxonomies: Vec<Taxonomy>,
+    /// Per incident, the positions of its related incidents, best first.
+    pub related: Vec<Vec<usize>>,
+    pub mentions: mentions::Mentions,
+    pub insights: insights::Insights,
+    pub tasks: tasks::TaskBoard,
+}
+
+/// Builds every cross-incident view of the archive; problems found go to `diagnostics`.
+pub fn index_archive(
+    archive: &Archive,
+    today: NaiveDate,
+    due_soon_days: u32,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> ArchiveIndex {
+    ArchiveIndex {
+        taxonomies: build_taxonomies(archive, diagnostics),
+        related: related::related_incidents(archive),
+        mentions: mentions::find_mentions(archive, diagnostics),
+        insights: insights::compute(archive, today),
+        tasks: tasks::TaskBoard::new(archive, today, due_soon_days),
+    }
+}
 
 /// One way of grouping incidents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,6 +1,7 @@
 //! The postmortem world: incidents with their facts, timeline and tasks, and the archive
 //! of all of them.
 
+pub mod due_policy;
 pub mod slug;
 
 use chrono::{FixedOffset, NaiveDate};
@@ -115,7 +116,10 @@ pub struct Task {
     /// Markdown, without the owner, due date and status markers.
     pub text: String,
     pub owner: Option<String>,
+    /// The due date as written.
     pub due: Option<NaiveDate>,
+    /// With no due date written, the one the site's policy gives (`[tasks.due_after]`).
+    pub implied_due: Option<NaiveDate>,
     pub status: TaskStatus,
     /// URLs and tracker references (`ABC-123`, `#123`).
     pub links: Vec<String>,
@@ -141,9 +145,14 @@ impl TaskStatus {
 }
 
 impl Task {
-    /// Open with a due date before `today`.
+    /// The due date written, else the implied one.
+    pub fn due_date(&self) -> Option<NaiveDate> {
+        self.due.or(self.implied_due)
+    }
+
+    /// Open with a due date (written or implied) before `today`.
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
-        self.status == TaskStatus::Open && self.due.is_some_and(|due| due < today)
+        self.status == TaskStatus::Open && self.due_date().is_some_and(|due| due < today)
     }
 }
 

@@ -435,6 +435,7 @@ pub fn task_from_text(text: &str, line: usize, context: DateContext) -> Option<T
         text,
         owner,
         due,
+        implied_due: None,
         status,
         links,
         line,

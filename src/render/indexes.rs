@@ -106,7 +106,7 @@ struct PageLink {
 
 /// Stands for `root` in rows rendered once for many pages; a private-use character
 /// never produced by escaping.
-const ROOT: &str = "\u{E000}root\u{E000}";
+pub(crate) const ROOT: &str = "\u{E000}root\u{E000}";
 
 /// `tags/database/` for page 1, `tags/database/page/2/` after: page 1 keeps the term's
 /// permalink whatever the page size.

@@ -6,6 +6,8 @@ pub mod indexes;
 pub mod insights;
 pub mod json;
 pub mod markdown;
+pub mod task_exports;
+pub mod tasks;
 pub mod theme;
 pub mod views;
 
@@ -21,8 +23,8 @@ use self::views::{
     incident_folder, IncidentSummaryView, IncidentView, LinkStyle, NavLink, RelatedView, SiteView,
 };
 use crate::error::Result;
-use crate::index::mentions::{is_distinctive, Mentions};
-use crate::index::Taxonomy;
+use crate::index::mentions::is_distinctive;
+use crate::index::ArchiveIndex;
 use crate::model::Archive;
 
 /// Site-wide settings the pages need.
@@ -92,6 +94,8 @@ struct Stats {
     open_tasks: usize,
     overdue_tasks: usize,
     total_minutes: i64,
+    /// Site-relative link to the task dashboard.
+    tasks_path: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -106,14 +110,18 @@ struct PageInfo<'a> {
 /// Renders every page of the archive.
 pub fn render_site(
     archive: &Archive,
-    taxonomies: &[Taxonomy],
-    related: &[Vec<usize>],
-    mentions: &Mentions,
-    insights: &crate::index::insights::Insights,
+    index: &ArchiveIndex,
     settings: &RenderSettings,
     theme: &Theme,
 ) -> Result<RenderedSite> {
     let links = &settings.links;
+    let ArchiveIndex {
+        taxonomies,
+        related,
+        mentions,
+        insights,
+        tasks: task_board,
+    } = index;
     let site = SiteView {
         title: settings.title.clone(),
         description: settings.description.clone(),
@@ -143,11 +151,18 @@ pub fn render_site(
                     kind: kind.folder(),
                 }),
         )
-        .chain(std::iter::once(NavLink {
-            title: "Insights",
-            path: links.page("insights/"),
-            kind: "insights",
-        }))
+        .chain([
+            NavLink {
+                title: "Tasks",
+                path: links.page("tasks/"),
+                kind: "tasks",
+            },
+            NavLink {
+                title: "Insights",
+                path: links.page("insights/"),
+                kind: "insights",
+            },
+        ])
         .collect(),
     };
     let base_context = |depth: usize, page: PageInfo| {
@@ -235,6 +250,7 @@ pub fn render_site(
                     .iter()
                     .filter_map(|i| i.duration_minutes)
                     .fold(0i64, i64::saturating_add),
+                tasks_path: links.page("tasks/"),
             };
             let mut home = base_context(
                 0,
@@ -259,6 +275,14 @@ pub fn render_site(
                 "tags.json".to_string(),
                 FileContent::Bytes(indexes::tags_json(archive, taxonomies)),
             ));
+            index_pages.extend(tasks::render_tasks(
+                archive,
+                task_board,
+                links,
+                &settings.title,
+                theme,
+                &page_context,
+            )?);
             let insights_context = page_context(1, "insights", "Insights", links.page("insights/"));
             let insights_page = insights::render_insights(insights, theme, insights_context)?;
             index_pages.push((

@@ -50,13 +50,35 @@ const TEMPLATES: &[(&str, &str)] = &[
         "insights.html",
         include_str!("../../themes/default/templates/insights.html"),
     ),
+    (
+        "task-row.html",
+        include_str!("../../themes/default/templates/task-row.html"),
+    ),
+    (
+        "tasks.html",
+        include_str!("../../themes/default/templates/tasks.html"),
+    ),
+    (
+        "task-owners.html",
+        include_str!("../../themes/default/templates/task-owners.html"),
+    ),
+    (
+        "owner-list.html",
+        include_str!("../../themes/default/templates/owner-list.html"),
+    ),
 ];
 
 /// The default theme's static files, copied to `static/` in the site.
-const STATIC_FILES: &[(&str, &[u8])] = &[(
-    "style.css",
-    include_bytes!("../../themes/default/static/style.css"),
-)];
+const STATIC_FILES: &[(&str, &[u8])] = &[
+    (
+        "style.css",
+        include_bytes!("../../themes/default/static/style.css"),
+    ),
+    (
+        "tasks.js",
+        include_bytes!("../../themes/default/static/tasks.js"),
+    ),
+];
 
 /// Compiled templates plus the static files to copy.
 pub struct Theme {

@@ -186,7 +186,7 @@ pub fn incident_folder(id: &str) -> String {
     format!("incidents/{id}/")
 }
 
-fn tag_views(incident: &Incident, links: &LinkStyle) -> Vec<TagView> {
+pub(crate) fn tag_views(incident: &Incident, links: &LinkStyle) -> Vec<TagView> {
     incident
         .tags
         .iter()
@@ -198,7 +198,7 @@ fn tag_views(incident: &Incident, links: &LinkStyle) -> Vec<TagView> {
         .collect()
 }
 
-fn service_links(incident: &Incident, links: &LinkStyle) -> Vec<TermLink> {
+pub(crate) fn service_links(incident: &Incident, links: &LinkStyle) -> Vec<TermLink> {
     incident
         .services
         .iter()
@@ -309,7 +309,10 @@ pub struct TaskView {
     pub number: usize,
     pub html: String,
     pub owner: Option<String>,
+    /// The due date written, else the implied one, `YYYY-MM-DD`.
     pub due: Option<String>,
+    /// True when `due` comes from the site's due-date policy, not from the file.
+    pub due_implied: bool,
     /// `open`, `done` or `wont_do`.
     pub status: TaskStatus,
     pub status_label: &'static str,
@@ -492,7 +495,7 @@ fn timeline_views(
 fn task_view(incident_id: &str, task: &Task, today: NaiveDate, mention: &Linker) -> TaskView {
     let overdue = task.is_overdue(today);
     let days = task
-        .due
+        .due_date()
         .filter(|_| task.status == TaskStatus::Open)
         .map(|due| (today - due).num_days().abs());
     TaskView {
@@ -501,7 +504,8 @@ fn task_view(incident_id: &str, task: &Task, today: NaiveDate, mention: &Linker)
         number: task.number,
         html: render_inline_linking(&task.text, mention),
         owner: task.owner.clone(),
-        due: task.due.map(crate::parse::dates::iso_date),
+        due: task.due_date().map(crate::parse::dates::iso_date),
+        due_implied: task.due.is_none() && task.implied_due.is_some(),
         status: task.status,
         status_label: task.status.label(),
         overdue,
