@@ -183,7 +183,9 @@ impl Config {
         if let Some((severity, _)) = config.tasks.due_after.iter().find(|(_, &d)| d > 36_500) {
             return Err(config_error(
                 key_offset(severity),
-                format!("`{severity}`: a due date more than 100 years after the incident is a typo"),
+                format!(
+                    "`{severity}`: a due date more than 100 years after the incident is a typo"
+                ),
             ));
         }
         if let Err(e) = crate::walk::IgnoreList::new(&config.ignore) {

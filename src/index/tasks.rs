@@ -126,7 +126,11 @@ impl TaskBoard {
             .iter()
             .enumerate()
             .flat_map(|(incident_position, incident)| {
-                incident.tasks.iter().enumerate().map(move |(i, task)| (incident_position, i, task))
+                incident
+                    .tasks
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, task)| (incident_position, i, task))
             })
             .map(|(incident, position, task)| {
                 let group = TaskGroup::of(task, today, due_soon_days);
@@ -190,7 +194,12 @@ fn collect_owners(archive: &Archive, today: NaiveDate) -> Vec<Owner> {
         let Some(slug) = owner_slug(task) else {
             continue;
         };
-        let spelling = task.owner.as_deref().unwrap_or_default().trim().trim_start_matches('@');
+        let spelling = task
+            .owner
+            .as_deref()
+            .unwrap_or_default()
+            .trim()
+            .trim_start_matches('@');
         let (spellings, owner) = seen.entry(slug.clone()).or_insert_with(|| {
             (
                 BTreeMap::new(),

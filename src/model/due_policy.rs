@@ -74,7 +74,11 @@ mod tests {
         let text = format!(
             "---\ntitle: T\ndate: 2024-03-01\nseverity: {severity}\n---\n## Action items\n\n- Add alert. Due: 2024-03-05\n- Fix the index.\n"
         );
-        Archive::new(vec![parse_incident("a.md", &text, &ParseOptions::default())])
+        Archive::new(vec![parse_incident(
+            "a.md",
+            &text,
+            &ParseOptions::default(),
+        )])
     }
 
     fn policy(pairs: &[(&str, u32)]) -> DuePolicy {
@@ -87,7 +91,10 @@ mod tests {
         policy(&[("SEV-1", 15), ("sev2", 30)]).apply(&mut archive);
         let tasks = &archive.incidents[0].tasks;
         assert_eq!(tasks[0].due, NaiveDate::from_ymd_opt(2024, 3, 5));
-        assert_eq!(tasks[0].implied_due, None, "a written date is never replaced");
+        assert_eq!(
+            tasks[0].implied_due, None,
+            "a written date is never replaced"
+        );
         assert_eq!(tasks[1].due, None);
         assert_eq!(tasks[1].implied_due, NaiveDate::from_ymd_opt(2024, 3, 16));
         assert_eq!(tasks[1].due_date(), NaiveDate::from_ymd_opt(2024, 3, 16));

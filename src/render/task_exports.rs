@@ -155,8 +155,8 @@ pub fn tasks_csv(records: &[TaskRecord]) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    let rows = std::iter::once(CSV_HEADER.map(String::from).to_vec()).chain(records.iter().map(
-        |r| {
+    let rows =
+        std::iter::once(CSV_HEADER.map(String::from).to_vec()).chain(records.iter().map(|r| {
             vec![
                 r.id.clone(),
                 r.incident.to_string(),
@@ -176,8 +176,7 @@ pub fn tasks_csv(records: &[TaskRecord]) -> Vec<u8> {
                 r.source.to_string(),
                 r.line.to_string(),
             ]
-        },
-    ));
+        }));
     for row in rows {
         writer.write_record(&row).expect("writing to memory");
     }
@@ -227,7 +226,10 @@ pub fn tasks_ics(records: &[TaskRecord], site: &CalendarSite, today: NaiveDate) 
         &format!("PRODID:-//pmsite//pmsite {}//EN", env!("CARGO_PKG_VERSION")),
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        &format!("X-WR-CALNAME:{}", escape_text(&format!("{}: task due dates", site.title))),
+        &format!(
+            "X-WR-CALNAME:{}",
+            escape_text(&format!("{}: task due dates", site.title))
+        ),
     ] {
         push_folded(&mut out, line);
     }
@@ -253,9 +255,15 @@ pub fn tasks_ics(records: &[TaskRecord], site: &CalendarSite, today: NaiveDate) 
         push_folded(&mut out, "BEGIN:VEVENT");
         push_folded(&mut out, &format!("UID:{}@{uid_domain}", record.id));
         push_folded(&mut out, &format!("DTSTAMP:{stamp}"));
-        push_folded(&mut out, &format!("DTSTART;VALUE=DATE:{}", compact_date(due)));
+        push_folded(
+            &mut out,
+            &format!("DTSTART;VALUE=DATE:{}", compact_date(due)),
+        );
         let next_day = due.checked_add_days(Days::new(1)).unwrap_or(due);
-        push_folded(&mut out, &format!("DTEND;VALUE=DATE:{}", compact_date(next_day)));
+        push_folded(
+            &mut out,
+            &format!("DTEND;VALUE=DATE:{}", compact_date(next_day)),
+        );
         push_folded(&mut out, &format!("SUMMARY:{}", escape_text(&record.text)));
         push_folded(
             &mut out,
@@ -322,7 +330,11 @@ mod tests {
         let line = format!("SUMMARY:{}", "é".repeat(60));
         push_folded(&mut out, &line);
         for physical in out.split("\r\n").filter(|l| !l.is_empty()) {
-            assert!(physical.len() <= 75, "{} octets: {physical}", physical.len());
+            assert!(
+                physical.len() <= 75,
+                "{} octets: {physical}",
+                physical.len()
+            );
         }
         assert_eq!(out.replace("\r\n ", ""), format!("{line}\r\n"));
     }

@@ -161,12 +161,9 @@ pub fn render_tasks(
     board_page("tasks/".to_string(), "Tasks", None, &|_| true)?;
     for (position, owner) in board.owners.iter().enumerate() {
         let title = format!("Tasks owned by {}", owner.name);
-        board_page(
-            owner_folder(&owner.slug),
-            &title,
-            Some(position),
-            &|t| t.owner == Some(position),
-        )?;
+        board_page(owner_folder(&owner.slug), &title, Some(position), &|t| {
+            t.owner == Some(position)
+        })?;
     }
 
     let mut owners_context = page_context(2, "tasks", "Task owners", links.page("tasks/owners/"));
@@ -174,7 +171,11 @@ pub fn render_tasks(
     owners_context.insert("dashboard_path", &links.page("tasks/"));
     files.push((
         "tasks/owners/index.html".to_string(),
-        FileContent::Bytes(theme.render("task-owners.html", &owners_context)?.into_bytes()),
+        FileContent::Bytes(
+            theme
+                .render("task-owners.html", &owners_context)?
+                .into_bytes(),
+        ),
     ));
 
     let records: Vec<TaskRecord> = task_exports::task_records(archive, board, |_| true);
