@@ -17,6 +17,67 @@ pub enum Command {
     Build(BuildArgs),
     /// Show what pmsite understood in postmortems: each fact with its line, and what it could not read.
     Inspect(InspectArgs),
+    /// List the follow-up tasks of every postmortem: who owns them, when they are due, what is overdue.
+    Tasks(TasksArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TasksArgs {
+    /// Folder of postmortems [default: content, or content_dir in the config]
+    #[arg(long, value_name = "DIR")]
+    pub content: Option<PathBuf>,
+
+    /// Site config file, for its due-date policy, aliases and time zone [default: pmsite.toml if present]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// The date overdue tasks are judged against [default: $SOURCE_DATE_EPOCH, else the current date]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+
+    /// Which tasks to list
+    #[arg(long, value_enum, default_value_t = TaskFilter::Open)]
+    pub status: TaskFilter,
+
+    /// Only this owner's tasks (`@alice`, `Alice` and `alice` are one owner)
+    #[arg(long, value_name = "NAME")]
+    pub owner: Option<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = TaskFormat::Table)]
+    pub format: TaskFormat,
+
+    /// Exit with 1 when any task (of --owner, if given) is overdue, whatever --status lists
+    #[arg(long)]
+    pub fail_on_overdue: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TaskFilter {
+    /// Not done and not dropped
+    Open,
+    /// Open, with a due date before today
+    Overdue,
+    /// Open, due within the due-soon window (14 days unless configured)
+    DueSoon,
+    /// Done
+    Done,
+    /// Marked won't do
+    WontDo,
+    /// Done or won't do
+    Closed,
+    /// Every task
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TaskFormat {
+    /// Aligned columns; colour on a terminal unless NO_COLOR is set
+    Table,
+    /// The shape of the site's tasks.json
+    Json,
+    /// The columns of the site's tasks.csv (RFC 4180)
+    Csv,
 }
 
 #[derive(Debug, Args)]

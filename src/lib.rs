@@ -16,6 +16,7 @@ pub mod pipeline;
 pub mod read;
 pub mod render;
 pub mod synthetic;
+pub mod task_table;
 pub mod walk;
 pub mod write;
 

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::Parser;
 
-use cli::{BuildArgs, Cli, Command, Format, InspectArgs};
+use cli::{BuildArgs, Cli, Command, Format, InspectArgs, TaskFilter, TaskFormat, TasksArgs};
 use pmsite::config::{Config, CONFIG_FILE};
 use pmsite::{BuildOptions, Error};
 
@@ -18,6 +18,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build(args) => build(args),
         Command::Inspect(args) => inspect(args),
+        Command::Tasks(args) => tasks(args),
     };
     match result {
         Ok(code) => code,
@@ -130,6 +131,102 @@ fn inspect(args: InspectArgs) -> Result<ExitCode, Error> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn tasks(args: TasksArgs) -> Result<ExitCode, Error> {
+    use pmsite::index::tasks::{TaskBoard, TaskGroup};
+    use pmsite::render::task_exports;
+
+    let mut config = load_config(args.config.as_deref())?;
+    if let Some(content) = args.content {
+        config.content_dir = content;
+    }
+    let (today, today_source) = resolve_today(args.today.as_deref())?;
+    let due_soon_days = config.tasks.due_soon_days;
+    let options = BuildOptions {
+        config,
+        today,
+        jobs: None,
+        force: false,
+    };
+    let (archive, report) = pmsite::load_archive(&options)?;
+    // Warnings belong to `build` and `inspect`; an error means tasks may be missing.
+    for diagnostic in report.diagnostics.iter().filter(|d| d.is_error()) {
+        eprintln!("{diagnostic}");
+    }
+    let board = TaskBoard::new(&archive, today, due_soon_days);
+    let owner = match &args.owner {
+        Some(name) => Some(board.find_owner(name).ok_or_else(|| {
+            let known: Vec<&str> = board.owners.iter().map(|o| o.name.as_str()).collect();
+            Error::Usage(format!(
+                "no task is owned by `{name}`; owners: {}",
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            ))
+        })?),
+        None => None,
+    };
+    let of_owner = |t: &pmsite::index::tasks::BoardTask| owner.is_none() || t.owner == owner;
+    let wanted = |group: TaskGroup| match args.status {
+        TaskFilter::Open => group.is_open(),
+        TaskFilter::Overdue => group == TaskGroup::Overdue,
+        TaskFilter::DueSoon => group == TaskGroup::DueSoon,
+        TaskFilter::Done => group == TaskGroup::Done,
+        TaskFilter::WontDo => group == TaskGroup::WontDo,
+        TaskFilter::Closed => !group.is_open(),
+        TaskFilter::All => true,
+    };
+    let records = task_exports::task_records(&archive, &board, |t| of_owner(t) && wanted(t.group));
+    let mut out = anstream::stdout();
+    let written = match args.format {
+        TaskFormat::Table => {
+            let table = pmsite::task_table::task_table(&records);
+            std::io::Write::write_all(&mut out, table.as_bytes())
+        }
+        TaskFormat::Json => std::io::Write::write_all(
+            &mut out,
+            &task_exports::tasks_json(&records, today, due_soon_days),
+        ),
+        TaskFormat::Csv => std::io::Write::write_all(&mut out, &task_exports::tasks_csv(&records)),
+    };
+    if let Err(error) = written {
+        // A closed pipe (`pmsite tasks | head`) is not a failure.
+        if error.kind() != std::io::ErrorKind::BrokenPipe {
+            return Err(Error::Usage(format!("cannot write the list: {error}")));
+        }
+    }
+    let overdue = board
+        .tasks
+        .iter()
+        .filter(|t| of_owner(t) && t.group == TaskGroup::Overdue)
+        .count();
+    if args.format == TaskFormat::Table {
+        eprintln!(
+            "pmsite: {} task{} listed; {overdue} overdue{}; today is {today} ({today_source}){}",
+            records.len(),
+            if records.len() == 1 { "" } else { "s" },
+            if owner.is_some() {
+                " for this owner"
+            } else {
+                ""
+            },
+            if records.iter().any(|r| r.due_implied) {
+                "; * marks a due date implied by the site's policy"
+            } else {
+                ""
+            },
+        );
+    }
+    Ok(
+        if report.errors() > 0 || (args.fail_on_overdue && overdue > 0) {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        },
+    )
 }
 
 /// `--config FILE`, else `pmsite.toml` in the current folder, else the defaults.

@@ -29,7 +29,7 @@ static DUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)[\s(\[,;–—-]*[*_]{0,2}\b(?:due(?:\s+date)?|deadline|eta|target(?:\s+date)?|by)[*_]{0,2}\s*(?:[:=]|\bon\b|\bby\b)?[*_]{0,2}\s*(?P<date>[^()\[\];|]{3,40}?)\s*[)\]]?\s*(?:[;.](?:\s|$)|$|\s[–—-]\s|\s\()").unwrap()
 });
 static OWNER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)[\s(\[,;–—-]*[*_]{0,2}\b(?:owner|owners|assignee|assigned\s+to|responsible|poc|dri)[*_]{0,2}\s*[:=]?[*_]{0,2}\s*(?P<who>@?[\p{L}][\p{L}\d_.' -]{0,40}?)\s*[)\]]?\s*(?:[,;.]|$|\s[–—-]\s|\s\(|\s+due\b)").unwrap()
+    Regex::new(r"(?i)[\s(\[,;–—-]*[*_]{0,2}\b(?P<keyword>owner|owners|assignee|assigned\s+to|responsible|poc|dri)[*_]{0,2}\s*(?P<separator>[:=])?[*_]{0,2}\s*(?P<who>@?[\p{L}][\p{L}\d_.' -]{0,40}?)\s*[)\]]?\s*(?:[,;.]|$|\s[–—-]\s|\s\(|\s+due\b)").unwrap()
 });
 static HANDLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[\s(\[,])@(?P<who>[A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9_])").unwrap()
@@ -388,7 +388,13 @@ pub fn task_from_text(text: &str, line: usize, context: DateContext) -> Option<T
     }
     let mut owner = None;
     let owner_clause = if mentions(&["owner", "assign", "responsible", "poc", "dri"]) {
-        OWNER.captures(&text)
+        // "Page the owner on call" is prose: without `:` the clause must read as one
+        // ("assigned to Bob", "owner @alice").
+        OWNER.captures_iter(&text).find(|c| {
+            c.name("separator").is_some()
+                || c["who"].starts_with('@')
+                || c["keyword"].to_ascii_lowercase().starts_with("assign")
+        })
     } else {
         None
     };
@@ -533,6 +539,15 @@ mod tests {
         assert_eq!(got[2].status, TaskStatus::WontDo);
         assert_eq!(got[3].owner.as_deref(), Some("Database team"));
         assert_eq!(got[3].text, "Fix the runbook");
+    }
+
+    #[test]
+    fn the_word_owner_in_prose_is_not_an_owner_clause() {
+        let got = tasks("## Action items\n\n- Page the owner on config pushes. Owner: Alice.\n- Notify the owner of the service\n- Add alerts, assigned to Bob Smith\n");
+        assert_eq!(got[0].owner.as_deref(), Some("Alice"));
+        assert_eq!(got[0].text, "Page the owner on config pushes.");
+        assert_eq!(got[1].owner, None);
+        assert_eq!(got[2].owner.as_deref(), Some("Bob Smith"));
     }
 
     #[test]

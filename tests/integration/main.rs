@@ -16,3 +16,4 @@ mod links;
 mod seeds;
 mod site;
 mod snapshots_of_pages;
+mod tasks;
