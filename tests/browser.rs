@@ -122,3 +122,111 @@ fn screenshot_of_an_incident_page_is_not_blank() {
         "screenshot only {size} bytes: the page looks blank"
     );
 }
+
+/// A browser driven over the DevTools protocol, for tests that click and type.
+fn driven_browser(path: &Path) -> headless_chrome::Browser {
+    let options = headless_chrome::LaunchOptions::default_builder()
+        .path(Some(path.to_path_buf()))
+        .headless(true)
+        .sandbox(false)
+        .window_size(Some((1200, 900)))
+        .idle_browser_timeout(std::time::Duration::from_secs(120))
+        .build()
+        .expect("launch options");
+    headless_chrome::Browser::new(options).expect("start chromium")
+}
+
+/// The value of a JavaScript expression in the tab, as JSON.
+fn eval(tab: &headless_chrome::Tab, expression: &str) -> serde_json::Value {
+    tab.evaluate(expression, false)
+        .unwrap_or_else(|e| panic!("{expression}: {e}"))
+        .value
+        .unwrap_or(serde_json::Value::Null)
+}
+
+const VISIBLE_ROWS: &str = "Array.from(document.querySelectorAll('tr[data-group]:not([hidden])')).map(r => r.id).join(' ')";
+
+#[test]
+fn task_filters_hide_rows_update_counts_and_live_in_the_address() {
+    let Some(path) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let public = build_sample(dir.path());
+    let browser = driven_browser(&path);
+    let tab = browser.new_tab().unwrap();
+    let dashboard = file_url(&public.join("tasks/index.html"));
+    tab.navigate_to(&dashboard).unwrap();
+    tab.wait_until_navigated().unwrap();
+    tab.wait_for_element("form[data-task-filters]:not([hidden])")
+        .expect("the filters appear when JavaScript runs");
+    let all = eval(&tab, "document.querySelectorAll('tr[data-group]').length");
+    assert!(all.as_u64().unwrap() > 20, "every task listed: {all}");
+
+    // Choose an owner as a user would: the change event drives the filter.
+    eval(
+        &tab,
+        "(() => { const s = document.querySelector('select[name=owner]'); s.value = 'alice'; s.dispatchEvent(new Event('change', {bubbles: true})); })()",
+    );
+    let visible = eval(&tab, VISIBLE_ROWS);
+    let visible = visible.as_str().unwrap();
+    assert!(!visible.is_empty(), "alice owns tasks");
+    let owners = eval(
+        &tab,
+        "Array.from(document.querySelectorAll('tr[data-group]:not([hidden])')).every(r => r.dataset.owner === 'alice')",
+    );
+    assert_eq!(owners, serde_json::Value::Bool(true));
+    let count = eval(
+        &tab,
+        "document.querySelector('[data-filter-count]').textContent",
+    );
+    let shown = visible.split(' ').count();
+    assert_eq!(count, format!("{shown} of {all} tasks match").as_str());
+    let overdue_count = eval(
+        &tab,
+        "document.querySelector('#overdue [data-group-count]').textContent",
+    );
+    let overdue_rows = eval(
+        &tab,
+        "document.querySelectorAll('#overdue tr[data-group]:not([hidden])').length",
+    );
+    assert_eq!(
+        overdue_count.as_str().unwrap(),
+        overdue_rows.to_string(),
+        "group counts follow the filter"
+    );
+    assert_eq!(eval(&tab, "location.search"), "?owner=alice");
+
+    // A pasted address applies its filters on load, and asking for done tasks unfolds them.
+    tab.navigate_to(&format!("{dashboard}?status=done"))
+        .unwrap();
+    tab.wait_until_navigated().unwrap();
+    tab.wait_for_element("form[data-task-filters]:not([hidden])")
+        .unwrap();
+    assert_eq!(
+        eval(&tab, "document.querySelector('select[name=status]').value"),
+        "done"
+    );
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelector('[data-group-fold=done]').open"
+        ),
+        true
+    );
+    let groups = eval(
+        &tab,
+        "Array.from(document.querySelectorAll('tr[data-group]:not([hidden])')).every(r => r.dataset.group === 'done')",
+    );
+    assert_eq!(groups, serde_json::Value::Bool(true));
+
+    // Clear brings every row back.
+    eval(
+        &tab,
+        "document.querySelector('.task-filters button[type=reset]').click()",
+    );
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let after_reset = eval(
+        &tab,
+        "document.querySelectorAll('tr[data-group]:not([hidden])').length",
+    );
+    assert_eq!(after_reset, all);
+}

@@ -54,8 +54,8 @@
     });
     var active = names.some(function (name) { return filters[name] !== ""; });
     counter.textContent = active
-      ? shown + " of " + rows.length + " tasks match"
-      : rows.length + " tasks";
+      ? shown + " of " + rows.length + (rows.length === 1 ? " task matches" : " tasks match")
+      : rows.length + (rows.length === 1 ? " task" : " tasks");
     if (rememberInAddress) {
       var query = names
         .filter(function (name) { return filters[name] !== ""; })
