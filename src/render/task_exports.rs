@@ -345,6 +345,44 @@ mod tests {
     }
 
     #[test]
+    fn csv_quotes_commas_quotes_and_line_breaks_and_reads_back() {
+        let record = TaskRecord {
+            id: "inc-1/task-1".to_string(),
+            incident: "inc-1",
+            incident_title: "Title, with \"quotes\"\nand a second line",
+            incident_date: None,
+            anchor: "task-1".to_string(),
+            url: "incidents/inc-1/#task-1".to_string(),
+            text: "Fix it, \"properly\"".to_string(),
+            owner: Some("Ann"),
+            owner_slug: Some("ann"),
+            due: None,
+            due_implied: false,
+            status: TaskStatus::Open,
+            group: TaskGroup::NoDueDate,
+            days_left: None,
+            tags: vec!["config", "dns"],
+            services: &[],
+            links: &[],
+            source: "a.md",
+            line: 3,
+        };
+        let bytes = tasks_csv(std::slice::from_ref(&record));
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(
+            text.contains("\"Title, with \"\"quotes\"\"\nand a second line\""),
+            "{text}"
+        );
+        assert!(text.ends_with("a.md,3\r\n"), "{text}");
+        let mut reader = csv::Reader::from_reader(&bytes[..]);
+        let row = reader.records().next().unwrap().unwrap();
+        assert_eq!(&row[2], record.incident_title);
+        assert_eq!(&row[4], "Fix it, \"properly\"");
+        assert_eq!(&row[11], "config; dns");
+        assert_eq!(row.len(), CSV_HEADER.len());
+    }
+
+    #[test]
     fn formulas_are_defused_for_spreadsheets() {
         assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         assert_eq!(spreadsheet_safe("Add an alert"), "Add an alert");

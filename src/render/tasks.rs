@@ -137,34 +137,45 @@ pub fn render_tasks(
         .map(|owner| owner_view(owner, links))
         .collect();
 
-    let mut files = Vec::new();
-    let mut board_page = |folder: String,
-                          title: &str,
-                          owner: Option<usize>,
-                          keep: &dyn Fn(&BoardTask) -> bool|
-     -> Result<()> {
+    // Each task sits on the dashboard and on at most one owner's page: one pass sorts
+    // them out, so owner pages cost what their tasks do, however many owners there are.
+    let everyone: Vec<usize> = (0..board.tasks.len()).collect();
+    let mut by_owner: Vec<Vec<usize>> = vec![Vec::new(); board.owners.len()];
+    for (position, task) in board.tasks.iter().enumerate() {
+        if let Some(owner) = task.owner {
+            by_owner[owner].push(position);
+        }
+    }
+    let board_page = |folder: String,
+                      title: &str,
+                      owner: Option<usize>,
+                      positions: &[usize]|
+     -> Result<(String, FileContent)> {
         let depth = folder.matches('/').count();
-        let positions: Vec<usize> = (0..board.tasks.len())
-            .filter(|&i| keep(&board.tasks[i]))
-            .collect();
-        let view = board_view(archive, board, &positions, &rows, links, depth, owner);
+        let view = board_view(archive, board, positions, &rows, links, depth, owner);
         let mut context = page_context(depth, "tasks", title, links.page(&folder));
         context.insert("board", &view);
         context.insert("dashboard_path", &links.page("tasks/"));
         context.insert("owners_path", &links.page("tasks/owners/"));
-        files.push((
+        let html = theme.render("tasks.html", &context)?;
+        Ok((
             format!("{folder}index.html"),
-            FileContent::Bytes(theme.render("tasks.html", &context)?.into_bytes()),
-        ));
-        Ok(())
+            FileContent::Bytes(html.into_bytes()),
+        ))
     };
-    board_page("tasks/".to_string(), "Tasks", None, &|_| true)?;
-    for (position, owner) in board.owners.iter().enumerate() {
-        let title = format!("Tasks owned by {}", owner.name);
-        board_page(owner_folder(&owner.slug), &title, Some(position), &|t| {
-            t.owner == Some(position)
-        })?;
-    }
+    let mut files = vec![board_page("tasks/".to_string(), "Tasks", None, &everyone)?];
+    let owner_pages: Vec<(String, FileContent)> = board
+        .owners
+        .par_iter()
+        .zip(&by_owner)
+        .enumerate()
+        .map(|(position, (owner, positions))| {
+            let title = format!("Tasks owned by {}", owner.name);
+            board_page(owner_folder(&owner.slug), &title, Some(position), positions)
+        })
+        .collect::<Result<_>>()?;
+    files.extend(owner_pages);
+    drop(rows);
 
     let mut owners_context = page_context(2, "tasks", "Task owners", links.page("tasks/owners/"));
     owners_context.insert("owners", &owner_views);
