@@ -5,6 +5,7 @@
 pub mod insights;
 pub mod mentions;
 pub mod related;
+pub mod search;
 pub mod tasks;
 
 use std::collections::BTreeMap;
@@ -24,6 +25,7 @@ pub struct ArchiveIndex {
     pub mentions: mentions::Mentions,
     pub insights: insights::Insights,
     pub tasks: tasks::TaskBoard,
+    pub search: search::SearchIndex,
 }
 
 /// Builds every cross-incident view of the archive; problems found go to `diagnostics`.
@@ -33,8 +35,10 @@ pub fn index_archive(
     due_soon_days: u32,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> ArchiveIndex {
+    let taxonomies = build_taxonomies(archive, diagnostics);
     ArchiveIndex {
-        taxonomies: build_taxonomies(archive, diagnostics),
+        search: search::build_search_index(archive, &taxonomies),
+        taxonomies,
         related: related::related_incidents(archive),
         mentions: mentions::find_mentions(archive, diagnostics),
         insights: insights::compute(archive, today),

@@ -53,6 +53,20 @@ pub struct Incident {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Ids the incident page gives its own parts; sections never take them.
+const PAGE_ANCHORS: [&str; 10] = [
+    "referenced-by",
+    "referenced-by-title",
+    "related",
+    "related-title",
+    "facts",
+    "timeline",
+    "tasks",
+    "summary-facts",
+    "diagnostics",
+    "top",
+];
+
 /// A value and the 1-based file line it was read from.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Fact<T> {
@@ -171,6 +185,19 @@ impl Incident {
     /// The date used to sort and group incidents.
     pub fn date(&self) -> Option<NaiveDate> {
         self.start.as_ref().and_then(|f| f.value.date)
+    }
+
+    /// The anchor of each section on the incident page, in order: its title as a slug,
+    /// made unique, never one of the ids the page uses itself.
+    pub fn section_anchors(&self) -> Vec<String> {
+        let mut anchors = slug::AnchorSet::default();
+        for reserved in PAGE_ANCHORS {
+            anchors.reserve(reserved);
+        }
+        self.sections
+            .iter()
+            .map(|s| anchors.unique(s.title.as_deref().unwrap_or("introduction")))
+            .collect()
     }
 
     pub fn has_errors(&self) -> bool {

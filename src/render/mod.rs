@@ -6,6 +6,7 @@ pub mod indexes;
 pub mod insights;
 pub mod json;
 pub mod markdown;
+pub mod search;
 pub mod task_exports;
 pub mod tasks;
 pub mod theme;
@@ -121,7 +122,9 @@ pub fn render_site(
         mentions,
         insights,
         tasks: task_board,
+        search,
     } = index;
+    let search_files = search::search_files(search);
     let site = SiteView {
         title: settings.title.clone(),
         description: settings.description.clone(),
@@ -133,6 +136,8 @@ pub fn render_site(
         version: env!("CARGO_PKG_VERSION"),
         home: links.page(""),
         stylesheet: "static/style.css".to_string(),
+        search_manifest: search_files.manifest.clone(),
+        search_page: links.page("search/"),
         nav: std::iter::once(NavLink {
             title: "Incidents",
             path: links.page(""),
@@ -283,6 +288,11 @@ pub fn render_site(
                 theme,
                 &page_context,
             )?);
+            let search_context = page_context(1, "search", "Search", links.page("search/"));
+            index_pages.push((
+                "search/index.html".to_string(),
+                FileContent::Bytes(theme.render("search.html", &search_context)?.into_bytes()),
+            ));
             let insights_context = page_context(1, "insights", "Insights", links.page("insights/"));
             let insights_page = insights::render_insights(insights, theme, insights_context)?;
             index_pages.push((
@@ -328,6 +338,7 @@ pub fn render_site(
     );
     let mut files: BTreeMap<String, FileContent> = pages?.into_iter().flatten().collect();
     files.extend(shared?);
+    files.extend(search_files.files);
     for (name, bytes) in &theme.static_files {
         files.insert(format!("static/{name}"), FileContent::Bytes(bytes.clone()));
     }

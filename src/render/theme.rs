@@ -66,6 +66,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "owner-list.html",
         include_str!("../../themes/default/templates/owner-list.html"),
     ),
+    (
+        "search.html",
+        include_str!("../../themes/default/templates/search.html"),
+    ),
 ];
 
 /// The default theme's static files, copied to `static/` in the site.
@@ -77,6 +81,10 @@ const STATIC_FILES: &[(&str, &[u8])] = &[
     (
         "tasks.js",
         include_bytes!("../../themes/default/static/tasks.js"),
+    ),
+    (
+        "search.js",
+        include_bytes!("../../themes/default/static/search.js"),
     ),
 ];
 

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::markdown::{render_block_linking, render_inline_linking, Linker};
 use crate::diagnostic::Diagnostic;
 use crate::index::{normalize_severity, TaxonomyKind};
-use crate::model::slug::{slugify, AnchorSet};
+use crate::model::slug::slugify;
 use crate::model::{Fact, Incident, Task, TaskStatus, TimelineEntry};
 use crate::parse::dates::{offset_name, Moment};
 use crate::parse::duration::format_minutes;
@@ -51,6 +51,10 @@ pub struct SiteView {
     /// Link to the home page, site-relative.
     pub home: String,
     pub stylesheet: String,
+    /// The search index's manifest, site-relative; loaded when the search box is used.
+    pub search_manifest: String,
+    /// Link to the search page.
+    pub search_page: String,
     /// The site's sections for the header: Incidents, Tags, Services, Severity, Years.
     pub nav: Vec<NavLink>,
 }
@@ -523,21 +527,7 @@ fn task_view(incident_id: &str, task: &Task, today: NaiveDate, mention: &Linker)
 }
 
 fn section_views(incident: &Incident, mention: &Linker) -> Vec<SectionView> {
-    let mut anchors = AnchorSet::default();
-    for reserved in [
-        "referenced-by",
-        "referenced-by-title",
-        "related",
-        "related-title",
-        "facts",
-        "timeline",
-        "tasks",
-        "summary-facts",
-        "diagnostics",
-        "top",
-    ] {
-        anchors.reserve(reserved);
-    }
+    let anchors = incident.section_anchors();
     // A section's lines run to the next section's heading; the extracted lists are shown
     // at the first section that fed them, and only such sections fold their text away.
     let ends: Vec<usize> = incident
@@ -553,9 +543,9 @@ fn section_views(incident: &Incident, mention: &Linker) -> Vec<SectionView> {
         .sections
         .iter()
         .zip(ends)
-        .map(|(section, end)| {
+        .zip(anchors)
+        .map(|((section, end), anchor)| {
             let title = section.title.clone();
-            let anchor = anchors.unique(title.as_deref().unwrap_or("introduction"));
             let within = |line: usize| (section.line..end).contains(&line);
             let has_entries = incident.timeline.iter().any(|e| within(e.line));
             let has_tasks = incident.tasks.iter().any(|t| within(t.line));

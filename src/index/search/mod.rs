@@ -1,0 +1,569 @@
+//! The search index, built from the model (never from HTML): documents are incidents,
+//! with weighted fields (title and root cause highest). Scores are BM25F, computed here
+//! once per (term, incident) and stored as a byte, so the browser only adds numbers.
+//! `render::search` writes the index as small files the browser loads on demand.
+
+pub mod tokens;
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+
+use self::tokens::tokenize;
+use super::{Taxonomy, TaxonomyKind};
+use crate::model::{Archive, Incident};
+use crate::parse::sections::SectionKind;
+use crate::parse::text::plain_text;
+
+/// The parts of an incident a match can be in, and how much a match there counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Field {
+    Title,
+    RootCause,
+    /// Root-cause tags, services and severity.
+    Labels,
+    Summary,
+    Impact,
+    Timeline,
+    Tasks,
+    /// Every other section.
+    Body,
+}
+
+impl Field {
+    pub const ALL: [Field; 8] = [
+        Field::Title,
+        Field::RootCause,
+        Field::Labels,
+        Field::Summary,
+        Field::Impact,
+        Field::Timeline,
+        Field::Tasks,
+        Field::Body,
+    ];
+
+    pub fn weight(self) -> f32 {
+        match self {
+            Field::Title => 6.0,
+            Field::RootCause => 4.0,
+            Field::Labels => 3.0,
+            Field::Summary => 2.0,
+            Field::Impact => 1.5,
+            Field::Timeline | Field::Tasks => 1.0,
+            Field::Body => 0.6,
+        }
+    }
+
+    /// How much a long field's matches are discounted (BM25's `b`): none for the short
+    /// title and labels.
+    fn length_discount(self) -> f32 {
+        match self {
+            Field::Title | Field::Labels => 0.0,
+            _ => 0.75,
+        }
+    }
+
+    /// The name the browser uses for the field of a snippet.
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::Title => "title",
+            Field::RootCause => "root_cause",
+            Field::Labels => "labels",
+            Field::Summary => "summary",
+            Field::Impact => "impact",
+            Field::Timeline => "timeline",
+            Field::Tasks => "tasks",
+            Field::Body => "body",
+        }
+    }
+}
+
+/// BM25's saturation constant: the fifth mention of a word adds little.
+const K1: f32 = 1.2;
+/// A snippet is at most this many characters.
+const PASSAGE_CHARS: usize = 200;
+/// At most this many passages per incident in the document store.
+const MAX_PASSAGES: usize = 40;
+
+/// A match of a term in an incident, with its precomputed score (1-255).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Posting {
+    pub doc: u32,
+    pub score: u8,
+}
+
+/// A word as it appears in the archive, and the term its postings are under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Surface {
+    pub term: String,
+    /// How many incidents use this spelling: prefix matches offer the common ones first.
+    pub docs: u32,
+}
+
+/// What a result shows: its facts and the passages a snippet and deep link come from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchDoc {
+    pub id: String,
+    pub title: String,
+    pub date: Option<String>,
+    pub duration: Option<String>,
+    pub tags: Vec<String>,
+    pub passages: Vec<Passage>,
+}
+
+/// A piece of an incident page: its anchor (empty for the top of the page), the field it
+/// belongs to, and its text, shortened.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Passage {
+    pub anchor: String,
+    pub field: Field,
+    pub text: String,
+}
+
+/// One facet: its values (display names, in order) and each incident's values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Facet {
+    /// `tag`, `service`, `severity`, `year`, `open`: also the URL parameter.
+    pub key: &'static str,
+    pub label: &'static str,
+    pub values: Vec<FacetValue>,
+    /// Per incident, positions in `values`.
+    pub docs: Vec<Vec<u16>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FacetValue {
+    /// URL-safe, as in `?tag=database`.
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchIndex {
+    /// In archive order: newest first. A document's number is its position.
+    pub docs: Vec<SearchDoc>,
+    /// Term -> postings, by document number.
+    pub terms: BTreeMap<String, Vec<Posting>>,
+    pub surfaces: BTreeMap<String, Surface>,
+    /// The words offered as corrections of a typo: those of titles, tags and services,
+    /// and the archive's common words.
+    pub vocabulary: Vec<String>,
+    pub facets: Vec<Facet>,
+}
+
+/// How many common words join the titles', tags' and services' in the typo vocabulary.
+const COMMON_WORDS: usize = 3000;
+
+/// Builds the index of every incident in the archive.
+pub fn build_search_index(archive: &Archive, taxonomies: &[Taxonomy]) -> SearchIndex {
+    let analysed: Vec<AnalysedDoc> = archive.incidents.par_iter().map(analyse).collect();
+
+    let mut average = [0f32; 8];
+    for doc in &analysed {
+        for (total, length) in average.iter_mut().zip(doc.lengths) {
+            *total += length as f32;
+        }
+    }
+    let count = analysed.len().max(1) as f32;
+    for total in &mut average {
+        *total = (*total / count).max(1.0);
+    }
+
+    // term -> (doc, weighted and length-normalised frequency)
+    let mut frequencies: HashMap<&str, Vec<(u32, f32)>> = HashMap::new();
+    let mut surfaces: HashMap<&str, (&str, u32)> = HashMap::new();
+    for (number, doc) in analysed.iter().enumerate() {
+        for (term, counts) in &doc.counts {
+            let weighted: f32 = Field::ALL
+                .iter()
+                .zip(counts)
+                .filter(|(_, &n)| n > 0)
+                .map(|(&field, &n)| {
+                    let i = field as usize;
+                    let norm = 1.0 - field.length_discount()
+                        + field.length_discount() * doc.lengths[i] as f32 / average[i];
+                    field.weight() * f32::from(n) / norm
+                })
+                .sum();
+            frequencies
+                .entry(term.as_str())
+                .or_default()
+                .push((number as u32, weighted));
+        }
+        for (surface, term) in &doc.surfaces {
+            let entry = surfaces
+                .entry(surface.as_str())
+                .or_insert((term.as_str(), 0));
+            entry.1 += 1;
+        }
+    }
+
+    let total_docs = analysed.len() as f32;
+    let mut scored: Vec<(&str, Vec<(u32, f32)>)> = frequencies
+        .into_iter()
+        .map(|(term, docs)| {
+            let df = docs.len() as f32;
+            let idf = (1.0 + (total_docs - df + 0.5) / (df + 0.5)).ln();
+            let scores = docs
+                .into_iter()
+                .map(|(doc, tf)| (doc, idf * tf * (K1 + 1.0) / (tf + K1)))
+                .collect();
+            (term, scores)
+        })
+        .collect();
+    scored.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let highest = scored
+        .iter()
+        .flat_map(|(_, docs)| docs.iter().map(|d| d.1))
+        .fold(f32::MIN_POSITIVE, f32::max);
+    let terms: BTreeMap<String, Vec<Posting>> = scored
+        .into_iter()
+        .map(|(term, docs)| {
+            let postings = docs
+                .into_iter()
+                .map(|(doc, score)| Posting {
+                    doc,
+                    score: ((score / highest * 255.0).ceil() as u8).max(1),
+                })
+                .collect();
+            (term.to_string(), postings)
+        })
+        .collect();
+
+    let surfaces: BTreeMap<String, Surface> = surfaces
+        .into_iter()
+        .map(|(surface, (term, docs))| {
+            (
+                surface.to_string(),
+                Surface {
+                    term: term.to_string(),
+                    docs,
+                },
+            )
+        })
+        .collect();
+    let vocabulary = typo_vocabulary(archive, &surfaces);
+    SearchIndex {
+        docs: analysed.into_iter().map(|d| d.doc).collect(),
+        terms,
+        surfaces,
+        vocabulary,
+        facets: facets(archive, taxonomies),
+    }
+}
+
+/// One incident read for the index.
+struct AnalysedDoc {
+    doc: SearchDoc,
+    /// Term -> occurrences per field.
+    counts: BTreeMap<String, [u16; 8]>,
+    /// Tokens per field.
+    lengths: [u32; 8],
+    /// Surface -> term, for the surfaces this incident uses.
+    surfaces: BTreeMap<String, String>,
+}
+
+fn analyse(incident: &Incident) -> AnalysedDoc {
+    // Deep links use the anchors the incident page gives its sections.
+    let anchors = incident.section_anchors();
+    let mut analysed = AnalysedDoc {
+        doc: SearchDoc {
+            id: incident.id.clone(),
+            title: incident.title.clone(),
+            date: incident.date().map(crate::parse::dates::iso_date),
+            duration: incident
+                .duration_minutes
+                .map(crate::parse::duration::format_minutes),
+            tags: incident.tags.iter().map(|t| t.name.clone()).collect(),
+            passages: Vec::new(),
+        },
+        counts: BTreeMap::new(),
+        lengths: [0; 8],
+        surfaces: BTreeMap::new(),
+    };
+    let anchor_of = |kind: SectionKind| {
+        incident
+            .sections
+            .iter()
+            .zip(&anchors)
+            .find(|(section, _)| section.kind == kind)
+            .map(|(_, anchor)| anchor.clone())
+            .unwrap_or_default()
+    };
+    let mut add = |field: Field, text: &str, anchor: Option<String>| {
+        let i = field as usize;
+        tokenize(text, |token| {
+            analysed.lengths[i] += 1;
+            let counts = analysed.counts.entry(token.term.clone()).or_insert([0; 8]);
+            counts[i] = counts[i].saturating_add(1);
+            analysed.surfaces.insert(token.surface, token.term);
+        });
+        if let Some(anchor) = anchor {
+            if analysed.doc.passages.len() < MAX_PASSAGES && !text.trim().is_empty() {
+                analysed.doc.passages.push(Passage {
+                    anchor,
+                    field,
+                    text: shorten(text),
+                });
+            }
+        }
+    };
+
+    add(
+        Field::Title,
+        &format!("{} {}", incident.title, incident.id),
+        None,
+    );
+    let labels: Vec<&str> = incident
+        .tags
+        .iter()
+        .map(|t| t.name.as_str())
+        .chain(incident.services.iter().map(String::as_str))
+        .chain(incident.severity.as_deref())
+        .collect();
+    add(Field::Labels, &labels.join(" "), None);
+    if let Some(summary) = &incident.summary {
+        add(
+            Field::Summary,
+            summary,
+            Some(anchor_of(SectionKind::Summary)),
+        );
+    }
+    if let Some(root_cause) = &incident.root_cause {
+        add(
+            Field::RootCause,
+            &plain_text(&root_cause.text),
+            Some(anchor_of(SectionKind::RootCause)),
+        );
+    }
+    if let Some(trigger) = &incident.trigger {
+        add(
+            Field::RootCause,
+            &plain_text(trigger),
+            Some(anchor_of(SectionKind::Trigger)),
+        );
+    }
+    if let Some(impact) = &incident.impact {
+        add(
+            Field::Impact,
+            &impact.text,
+            Some(anchor_of(SectionKind::Impact)),
+        );
+    }
+    for (i, entry) in incident.timeline.iter().enumerate() {
+        add(
+            Field::Timeline,
+            &plain_text(&entry.text),
+            Some(format!("t-{}", i + 1)),
+        );
+    }
+    for task in &incident.tasks {
+        add(
+            Field::Tasks,
+            &plain_text(&task.text),
+            Some(format!("task-{}", task.number)),
+        );
+    }
+    // What the fields above do not hold: resolution, lessons and any other section.
+    let covered = [
+        SectionKind::Summary,
+        SectionKind::Impact,
+        SectionKind::RootCause,
+        SectionKind::Trigger,
+        SectionKind::Timeline,
+        SectionKind::Tasks,
+        SectionKind::Duration,
+    ];
+    for (section, anchor) in incident.sections.iter().zip(&anchors) {
+        if covered.contains(&section.kind) {
+            continue;
+        }
+        let text = plain_text(&section.body);
+        let heading = section.title.as_deref().unwrap_or_default();
+        add(
+            Field::Body,
+            &format!("{heading} {text}"),
+            Some(anchor.clone()),
+        );
+    }
+    analysed
+}
+
+/// The first `PASSAGE_CHARS` characters, on one line, cut at a word.
+fn shorten(text: &str) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= PASSAGE_CHARS {
+        return flat;
+    }
+    let cut: String = flat.chars().take(PASSAGE_CHARS).collect();
+    let at_word = cut
+        .rfind(' ')
+        .filter(|&i| i > PASSAGE_CHARS / 2)
+        .unwrap_or(cut.len());
+    format!("{}…", &cut[..at_word])
+}
+
+fn typo_vocabulary(archive: &Archive, surfaces: &BTreeMap<String, Surface>) -> Vec<String> {
+    let mut words: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    for incident in &archive.incidents {
+        let labels = incident
+            .tags
+            .iter()
+            .map(|t| t.name.as_str())
+            .chain(incident.services.iter().map(String::as_str));
+        for text in std::iter::once(incident.title.as_str()).chain(labels) {
+            tokenize(text, |token| {
+                words.insert(token.surface);
+            });
+        }
+    }
+    let mut common: Vec<(&String, &Surface)> = surfaces.iter().collect();
+    common.sort_by(|a, b| b.1.docs.cmp(&a.1.docs).then_with(|| a.0.cmp(b.0)));
+    words.extend(
+        common
+            .into_iter()
+            .take(COMMON_WORDS)
+            .map(|(s, _)| s.clone()),
+    );
+    // A typo of a short word is usually another word; numbers are not misspelled.
+    words
+        .into_iter()
+        .filter(|w| w.chars().count() >= 4 && w.chars().any(char::is_alphabetic))
+        .collect()
+}
+
+fn facets(archive: &Archive, taxonomies: &[Taxonomy]) -> Vec<Facet> {
+    let count = archive.incidents.len();
+    let mut facets: Vec<Facet> = [
+        (TaxonomyKind::Tags, "tag", "Root cause"),
+        (TaxonomyKind::Services, "service", "Service"),
+        (TaxonomyKind::Severity, "severity", "Severity"),
+        (TaxonomyKind::Years, "year", "Year"),
+    ]
+    .into_iter()
+    .filter_map(|(kind, key, label)| {
+        let taxonomy = taxonomies.iter().find(|t| t.kind == kind)?;
+        let mut terms: Vec<&super::Term> = taxonomy.terms.iter().collect();
+        // Years newest first; the rest as the taxonomy orders them (most incidents first).
+        if kind == TaxonomyKind::Years {
+            terms.sort_by(|a, b| b.name.cmp(&a.name));
+        }
+        let mut docs = vec![Vec::new(); count];
+        for (value, term) in terms.iter().enumerate() {
+            for &incident in &term.incidents {
+                docs[incident].push(value as u16);
+            }
+        }
+        Some(Facet {
+            key,
+            label,
+            values: terms
+                .iter()
+                .map(|t| FacetValue {
+                    slug: t.slug.clone(),
+                    name: t.name.clone(),
+                })
+                .collect(),
+            docs,
+        })
+    })
+    .collect();
+    facets.push(Facet {
+        key: "open",
+        label: "Tasks",
+        values: vec![FacetValue {
+            slug: "yes".to_string(),
+            name: "Has open tasks".to_string(),
+        }],
+        docs: archive
+            .incidents
+            .iter()
+            .map(|i| if i.open_tasks() > 0 { vec![0] } else { vec![] })
+            .collect(),
+    });
+    facets
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{parse_incident, ParseOptions};
+
+    fn index(files: &[(&str, &str)]) -> SearchIndex {
+        let incidents = files
+            .iter()
+            .map(|(path, text)| parse_incident(path, text, &ParseOptions::default()))
+            .collect();
+        let archive = Archive::new(incidents);
+        let mut diagnostics = Vec::new();
+        let taxonomies = crate::index::build_taxonomies(&archive, &mut diagnostics);
+        build_search_index(&archive, &taxonomies)
+    }
+
+    fn best(index: &SearchIndex, term: &str) -> Vec<String> {
+        let mut postings = index.terms[term].clone();
+        postings.sort_by(|a, b| b.score.cmp(&a.score).then(a.doc.cmp(&b.doc)));
+        postings
+            .iter()
+            .map(|p| index.docs[p.doc as usize].id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_title_match_outranks_a_passing_mention() {
+        let index = index(&[
+            ("a.md", "---\nid: a\ntitle: Missing index on orders\ndate: 2024-01-01\n---\n## Summary\n\nOrders were slow.\n"),
+            ("b.md", "---\nid: b\ntitle: Disk full\ndate: 2024-02-01\n---\n## Summary\n\nThe disk filled up. We also looked at the indexes.\n"),
+        ]);
+        assert_eq!(best(&index, "index"), ["a", "b"]);
+        assert_eq!(
+            index.surfaces["indexes"].term,
+            "index",
+            "{:?}",
+            index.surfaces.keys()
+        );
+    }
+
+    #[test]
+    fn passages_carry_the_anchors_of_the_page() {
+        let index = index(&[(
+            "a.md",
+            "---\nid: a\ntitle: T\ndate: 2024-01-01\n---\n## Timeline\n\n- 10:00 Alert fired\n- 10:05 Rolled back\n\n## Action items\n\n- [ ] Add an index\n\n## Lessons learned\n\nIndexes matter.\n",
+        )]);
+        let passages: Vec<(&str, Field)> = index.docs[0]
+            .passages
+            .iter()
+            .map(|p| (p.anchor.as_str(), p.field))
+            .collect();
+        assert!(passages.contains(&("t-2", Field::Timeline)), "{passages:?}");
+        assert!(passages.contains(&("task-1", Field::Tasks)), "{passages:?}");
+        assert!(
+            passages.contains(&("lessons-learned", Field::Body)),
+            "{passages:?}"
+        );
+    }
+
+    #[test]
+    fn facets_list_each_incident_values() {
+        let index = index(&[
+            ("a.md", "---\nid: a\ntitle: A\ndate: 2024-01-01\ntags: [database]\nseverity: SEV-1\n---\n## Action items\n\n- [ ] Fix\n"),
+            ("b.md", "---\nid: b\ntitle: B\ndate: 2023-01-01\ntags: [database, config]\n---\n# B\n"),
+        ]);
+        let tag = index.facets.iter().find(|f| f.key == "tag").unwrap();
+        let names: Vec<&str> = tag.values.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names, ["database", "config"]);
+        assert_eq!(tag.docs, [vec![0], vec![0, 1]]);
+        let year = index.facets.iter().find(|f| f.key == "year").unwrap();
+        assert_eq!(year.values[0].name, "2024");
+        let open = index.facets.iter().find(|f| f.key == "open").unwrap();
+        assert_eq!(open.docs, [vec![0], vec![]]);
+    }
+
+    #[test]
+    fn long_passages_are_cut_at_a_word() {
+        let text = "word ".repeat(100);
+        let short = shorten(&text);
+        assert!(short.chars().count() <= PASSAGE_CHARS + 1);
+        assert!(short.ends_with("word…"));
+    }
+}

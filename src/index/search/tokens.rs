@@ -1,0 +1,147 @@
+//! Words for the search index. Prose words are lower-cased and stemmed (Snowball English:
+//! "indexes" and "indexing" both become `index`); identifiers are kept whole *and* split
+//! into their parts, so `ERR_CONN_RESET`, `db-primary-03`, `checkout.api`, `INC-2024-017`,
+//! `10.0.0.12` and `v2.3.1` match as written and by any part. The browser's query parser
+//! (`search.js`) splits text by the same rule; a test keeps the two in step.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use rust_stemmers::{Algorithm, Stemmer};
+
+/// A run of letters and digits, possibly joined by `.`, `_` or `-` into an identifier.
+/// The same pattern is in `search.js`.
+pub const TOKEN_PATTERN: &str = r"[\p{L}\p{N}]+(?:[._\-][\p{L}\p{N}]+)*";
+
+static TOKEN: LazyLock<Regex> = LazyLock::new(|| Regex::new(TOKEN_PATTERN).unwrap());
+static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
+
+/// Words too common to help a search; left out of the index and out of queries. The same
+/// list is in the manifest the browser loads.
+pub const STOP_WORDS: [&str; 33] = [
+    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "had", "has",
+    "have", "in", "into", "is", "it", "its", "of", "on", "or", "that", "the", "their", "this",
+    "to", "was", "were", "which", "will", "with",
+];
+
+/// Longer words are cut: a base64 blob or a hash is not something people type.
+const MAX_WORD: usize = 40;
+
+/// One indexed word: `term` is what postings are keyed by (a stem, or an identifier or
+/// number as written, lower-cased); `surface` is the word as it appeared, lower-cased.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub term: String,
+    pub surface: String,
+}
+
+/// Calls `emit` for every token of `text`, in order: an identifier first whole, then
+/// its parts.
+pub fn tokenize(text: &str, mut emit: impl FnMut(Token)) {
+    for found in TOKEN.find_iter(text) {
+        let raw = found.as_str();
+        if raw.chars().count() > MAX_WORD {
+            continue;
+        }
+        let lower = raw.to_lowercase();
+        if lower.contains(['.', '_', '-']) {
+            emit(Token {
+                term: lower.clone(),
+                surface: lower.clone(),
+            });
+            for part in lower.split(['.', '_', '-']) {
+                word(part, &mut emit);
+            }
+        } else {
+            word(&lower, &mut emit);
+        }
+    }
+}
+
+/// The tokens of `text` as a list (tests and small texts).
+pub fn tokens(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    tokenize(text, |t| out.push(t));
+    out
+}
+
+fn word(lower: &str, emit: &mut impl FnMut(Token)) {
+    if lower.is_empty() || STOP_WORDS.contains(&lower) {
+        return;
+    }
+    let term = if lower.chars().all(char::is_alphabetic) && lower.chars().count() > 2 {
+        STEMMER.stem(lower).into_owned()
+    } else {
+        lower.to_string()
+    };
+    emit(Token {
+        term,
+        surface: lower.to_string(),
+    });
+}
+
+/// Index files are grouped by the start of their terms: the first two characters, or
+/// more when a group is large. A key becomes part of a file name, so anything but ASCII
+/// letters and digits is written as `_` and its code point in hex (`é` -> `_e9`).
+pub fn file_key(prefix: &str) -> String {
+    let mut key = String::with_capacity(prefix.len());
+    for c in prefix.chars() {
+        if c.is_ascii_alphanumeric() {
+            key.push(c);
+        } else {
+            key.push_str(&format!("_{:x}", c as u32));
+        }
+    }
+    key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(text: &str) -> Vec<String> {
+        tokens(text).into_iter().map(|t| t.term).collect()
+    }
+
+    #[test]
+    fn prose_is_stemmed_and_stop_words_dropped() {
+        assert_eq!(
+            terms("The missing indexes were indexing slowly"),
+            ["miss", "index", "index", "slowli"]
+        );
+        let surfaces: Vec<String> = tokens("Indexes").into_iter().map(|t| t.surface).collect();
+        assert_eq!(surfaces, ["indexes"]);
+    }
+
+    #[test]
+    fn identifiers_match_whole_and_in_parts() {
+        assert_eq!(
+            terms("ERR_CONN_RESET"),
+            ["err_conn_reset", "err", "conn", "reset"]
+        );
+        assert_eq!(
+            terms("db-primary-03"),
+            ["db-primary-03", "db", "primari", "03"]
+        );
+        assert_eq!(terms("checkout.api."), ["checkout.api", "checkout", "api"]);
+        assert_eq!(
+            terms("INC-2024-017"),
+            ["inc-2024-017", "inc", "2024", "017"]
+        );
+        assert_eq!(terms("10.0.0.12"), ["10.0.0.12", "10", "0", "0", "12"]);
+        assert_eq!(terms("v2.3.1"), ["v2.3.1", "v2", "3", "1"]);
+    }
+
+    #[test]
+    fn punctuation_separates_and_accents_stay() {
+        assert_eq!(terms("(disk), full; café!"), ["disk", "full", "café"]);
+        assert_eq!(terms("x".repeat(41).as_str()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn file_keys_are_safe_in_file_names() {
+        assert_eq!(file_key("in"), "in");
+        assert_eq!(file_key("ré"), "r_e9");
+        assert_eq!(file_key("a-"), "a_2d");
+    }
+}
