@@ -48,6 +48,8 @@ pub struct Config {
     pub tags: TagsConfig,
     /// The task dashboard: what counts as due soon, and implied due dates.
     pub tasks: TasksConfig,
+    /// Build the search index, the search box and the search page.
+    pub search: bool,
 }
 
 /// `[tasks]`: the open-task dashboard.
@@ -104,6 +106,7 @@ impl Default for Config {
             paginate: 50,
             tags: TagsConfig::default(),
             tasks: TasksConfig::default(),
+            search: true,
         }
     }
 }

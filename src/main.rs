@@ -3,6 +3,11 @@
 
 mod cli;
 
+// A build makes millions of small strings on every core; glibc's allocator spent more
+// time on them than the parsing did (measured with perf on 10,000 postmortems).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::Path;
 use std::process::ExitCode;
 

@@ -112,6 +112,7 @@ fn run_steps(options: &BuildOptions) -> Result<(RenderedSite, BuildReport)> {
         &archive,
         options.today,
         config.tasks.due_soon_days,
+        config.search,
         &mut report.diagnostics,
     );
     step.done("index", &mut report);

@@ -230,3 +230,317 @@ fn task_filters_hide_rows_update_counts_and_live_in_the_address() {
     );
     assert_eq!(after_reset, all);
 }
+
+/// Serves `root` over http on 127.0.0.1 for as long as the test runs: GET only, folders
+/// answer with their index.html. Enough to check the site works served as well as from disk.
+fn serve(root: PathBuf) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = format!("http://{}/", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let root = root.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(&stream);
+                let mut request = String::new();
+                if reader.read_line(&mut request).is_err() {
+                    return;
+                }
+                let mut header = String::new();
+                while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                    header.clear();
+                }
+                let target = request.split_whitespace().nth(1).unwrap_or("/");
+                let path = target.split(['?', '#']).next().unwrap_or("/");
+                let mut file = root.join(path.trim_start_matches('/'));
+                if file.is_dir() {
+                    file = file.join("index.html");
+                }
+                let (status, body) = match std::fs::read(&file) {
+                    Ok(body) if !path.contains("..") => ("200 OK", body),
+                    _ => ("404 Not Found", b"not found".to_vec()),
+                };
+                let kind = match file.extension().and_then(|e| e.to_str()) {
+                    Some("html") => "text/html; charset=utf-8",
+                    Some("js") => "text/javascript; charset=utf-8",
+                    Some("css") => "text/css; charset=utf-8",
+                    _ => "application/octet-stream",
+                };
+                let mut stream = &stream;
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(&body);
+            });
+        }
+    });
+    address
+}
+
+/// Waits until the page has rendered search results `after` times, and returns them.
+fn wait_for_render(tab: &headless_chrome::Tab, after: u64) -> u64 {
+    for _ in 0..200 {
+        let renders = eval(
+            tab,
+            "(window.pmsiteSearch && window.pmsiteSearch.renders) || 0",
+        );
+        let renders = renders.as_u64().unwrap_or(0);
+        if renders > after {
+            return renders;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    panic!("no search results rendered");
+}
+
+fn renders(tab: &headless_chrome::Tab) -> u64 {
+    eval(
+        tab,
+        "(window.pmsiteSearch && window.pmsiteSearch.renders) || 0",
+    )
+    .as_u64()
+    .unwrap_or(0)
+}
+
+/// Types into the focused element, one key at a time, as a user would.
+fn type_text(tab: &headless_chrome::Tab, text: &str) {
+    tab.type_str(text).expect("type");
+}
+
+const RESULT_TITLES: &str = "Array.from(document.querySelectorAll('[data-results] .search-result-title')).map(e => e.textContent).join('\\n')";
+
+fn search_page_checks(tab: &headless_chrome::Tab, base: &str, suffix: &str) {
+    // A pasted address runs its query, and keeps its filter.
+    tab.navigate_to(&format!("{base}search/{suffix}?q=certificate"))
+        .unwrap();
+    tab.wait_until_navigated().unwrap();
+    wait_for_render(tab, 0);
+    let titles = eval(tab, RESULT_TITLES);
+    let first = titles
+        .as_str()
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        first.contains("certificate"),
+        "expected the certificate outage first: {titles}"
+    );
+    let marks = eval(
+        tab,
+        "document.querySelectorAll('[data-results] mark').length",
+    );
+    assert!(marks.as_u64().unwrap() > 0, "matches are highlighted");
+
+    // Typing: stemming finds "expired" from "expiring", and the count is announced.
+    let input = tab.wait_for_element("#search-page-input").unwrap();
+    input.click().unwrap();
+    eval(tab, "document.querySelector('#search-page-input').select()");
+    let before = renders(tab);
+    type_text(tab, "expiring certificates");
+    wait_for_render(tab, before);
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    let status = eval(
+        tab,
+        "document.querySelector('[data-search-page] [data-search-status]').textContent",
+    );
+    assert!(status.as_str().unwrap().contains("match"), "{status}");
+    assert_eq!(
+        eval(tab, "document.querySelector('[data-search-page] [data-search-status]').getAttribute('aria-live')"),
+        "polite"
+    );
+    let titles = eval(tab, RESULT_TITLES);
+    assert!(
+        titles
+            .as_str()
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .contains("certificate"),
+        "{titles}"
+    );
+    assert_eq!(
+        eval(tab, "new URLSearchParams(location.search).get('q')"),
+        "expiring certificates",
+        "the query is in the address"
+    );
+
+    // A facet narrows the results and goes into the address.
+    let before = renders(tab);
+    eval(
+        tab,
+        "document.querySelector('.facet-value[data-facet=year]').click()",
+    );
+    wait_for_render(tab, before);
+    let year = eval(tab, "new URLSearchParams(location.search).get('year')");
+    assert!(year.as_str().is_some_and(|y| y.starts_with("20")), "{year}");
+    eval(tab, "document.querySelector('.facet-value.on').click()");
+
+    // Keyboard: ArrowDown selects the first result, Enter follows its deep link.
+    let before = renders(tab);
+    eval(tab, "document.querySelector('#search-page-input').select()");
+    type_text(tab, "whdb.corp.internal");
+    wait_for_render(tab, before);
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    let titles = eval(tab, RESULT_TITLES);
+    assert!(
+        titles
+            .as_str()
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .contains("DNS"),
+        "an identifier matches whole: {titles}"
+    );
+    let href = eval(
+        tab,
+        "document.querySelector('[data-results] .search-result-link').getAttribute('href')",
+    );
+    let href = href.as_str().unwrap().to_string();
+    assert!(
+        href.contains("incidents/ops-inc-0447/") && href.contains('#'),
+        "a deep link: {href}"
+    );
+    tab.press_key("ArrowDown").unwrap();
+    assert_eq!(
+        eval(
+            tab,
+            "document.querySelector('#search-page-input').getAttribute('aria-activedescendant')"
+        ),
+        "search-result-0"
+    );
+    tab.press_key("Enter").unwrap();
+    tab.wait_until_navigated().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let url = tab.get_url();
+    assert!(
+        url.contains("incidents/ops-inc-0447/") && url.contains('#'),
+        "followed the deep link: {url}"
+    );
+    let anchor = url.split('#').nth(1).unwrap().to_string();
+    assert_eq!(
+        eval(
+            tab,
+            &format!("document.getElementById({anchor:?}) !== null")
+        ),
+        true,
+        "the anchor {anchor} exists on the page"
+    );
+}
+
+#[test]
+fn search_finds_ranks_filters_and_deep_links_from_disk_and_over_http() {
+    let Some(path) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let public = build_sample(dir.path());
+    let browser = driven_browser(&path);
+    let tab = browser.new_tab().unwrap();
+    search_page_checks(&tab, &format!("{}/", file_url(&public)), "index.html");
+
+    let base = serve(public.clone());
+    search_page_checks(&tab, &base, "");
+}
+
+#[test]
+fn the_header_box_searches_as_you_type_with_typos_and_keys() {
+    let Some(path) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let public = build_sample(dir.path());
+    let browser = driven_browser(&path);
+    let tab = browser.new_tab().unwrap();
+    tab.navigate_to(&file_url(&public.join("index.html")))
+        .unwrap();
+    tab.wait_until_navigated().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert_eq!(
+        eval(
+            &tab,
+            "performance.getEntriesByType('resource').some(r => r.name.includes('/search/'))"
+        ),
+        false,
+        "nothing of the index loads before the box is used"
+    );
+    // "/" focuses the box.
+    tab.press_key("/").unwrap();
+    assert_eq!(eval(&tab, "document.activeElement.id"), "site-search-input");
+    // A typo of a word in a title still finds it.
+    type_text(&tab, "kafak");
+    wait_for_render(&tab, 0);
+    let titles = eval(&tab, "Array.from(document.querySelectorAll('#site-search-list .search-result-title')).map(e => e.textContent).join('\\n')");
+    assert!(
+        titles.as_str().unwrap().to_lowercase().contains("kafka"),
+        "typo tolerance: {titles}"
+    );
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelector('#site-search-input').getAttribute('aria-expanded')"
+        ),
+        "true"
+    );
+    tab.press_key("ArrowDown").unwrap();
+    tab.press_key("ArrowDown").unwrap();
+    tab.press_key("ArrowUp").unwrap();
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelector('#site-search-input').getAttribute('aria-activedescendant')"
+        ),
+        "search-box-0"
+    );
+    tab.press_key("Escape").unwrap();
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelector('[data-search-results]').hidden"
+        ),
+        true
+    );
+    // Enter with nothing selected goes to the search page with the query.
+    tab.press_key("Enter").unwrap();
+    tab.wait_until_navigated().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let url = tab.get_url();
+    assert!(url.contains("search/index.html?q=kafak"), "{url}");
+}
+
+#[test]
+fn the_browser_splits_words_as_the_index_does() {
+    let Some(path) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let public = build_sample(dir.path());
+    let browser = driven_browser(&path);
+    let tab = browser.new_tab().unwrap();
+    tab.navigate_to(&file_url(&public.join("index.html")))
+        .unwrap();
+    tab.wait_until_navigated().unwrap();
+    tab.wait_for_element("#site-search-input").unwrap();
+    for text in [
+        "The missing Indexes were rebuilt",
+        "ERR_CONN_RESET from db-primary-03 via checkout.api",
+        "INC-2024-017, 10.0.0.12 and v2.3.1!",
+        "Café: naïve résumé — ÉTÉ",
+        "x_ _y -z- a.b. 42",
+    ] {
+        let mut expected = Vec::new();
+        pmsite::index::search::tokens::surfaces(text, |w| expected.push(w.to_string()));
+        let found = tab
+            .evaluate(
+                &format!(
+                    "window.pmsiteSearch.words({}).then(w => JSON.stringify(w))",
+                    serde_json::to_string(text).unwrap()
+                ),
+                true,
+            )
+            .unwrap()
+            .value
+            .unwrap();
+        let found: Vec<String> = serde_json::from_str(found.as_str().unwrap()).unwrap();
+        assert_eq!(found, expected, "{text}");
+    }
+}

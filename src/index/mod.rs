@@ -25,7 +25,8 @@ pub struct ArchiveIndex {
     pub mentions: mentions::Mentions,
     pub insights: insights::Insights,
     pub tasks: tasks::TaskBoard,
-    pub search: search::SearchIndex,
+    /// `None` when the config turns search off.
+    pub search: Option<search::SearchIndex>,
 }
 
 /// Builds every cross-incident view of the archive; problems found go to `diagnostics`.
@@ -33,11 +34,12 @@ pub fn index_archive(
     archive: &Archive,
     today: NaiveDate,
     due_soon_days: u32,
+    with_search: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> ArchiveIndex {
     let taxonomies = build_taxonomies(archive, diagnostics);
     ArchiveIndex {
-        search: search::build_search_index(archive, &taxonomies),
+        search: with_search.then(|| search::build_search_index(archive, &taxonomies)),
         taxonomies,
         related: related::related_incidents(archive),
         mentions: mentions::find_mentions(archive, diagnostics),

@@ -124,7 +124,10 @@ pub fn render_site(
         tasks: task_board,
         search,
     } = index;
-    let search_files = search::search_files(search);
+    let search_files = search
+        .as_ref()
+        .map(search::search_files)
+        .unwrap_or_default();
     let site = SiteView {
         title: settings.title.clone(),
         description: settings.description.clone(),
@@ -288,11 +291,13 @@ pub fn render_site(
                 theme,
                 &page_context,
             )?);
-            let search_context = page_context(1, "search", "Search", links.page("search/"));
-            index_pages.push((
-                "search/index.html".to_string(),
-                FileContent::Bytes(theme.render("search.html", &search_context)?.into_bytes()),
-            ));
+            if search.is_some() {
+                let search_context = page_context(1, "search", "Search", links.page("search/"));
+                index_pages.push((
+                    "search/index.html".to_string(),
+                    FileContent::Bytes(theme.render("search.html", &search_context)?.into_bytes()),
+                ));
+            }
             let insights_context = page_context(1, "insights", "Insights", links.page("insights/"));
             let insights_page = insights::render_insights(insights, theme, insights_context)?;
             index_pages.push((

@@ -17,7 +17,8 @@ use sha2::{Digest, Sha256};
 
 use super::FileContent;
 use crate::index::search::tokens::{file_key, STOP_WORDS};
-use crate::index::search::{Field, SearchIndex};
+use crate::index::search::{Field, Posting, SearchIndex, Surface};
+use rayon::prelude::*;
 
 /// Bumped when the files change shape; the engine refuses a manifest it does not know.
 pub const SEARCH_FORMAT: u32 = 1;
@@ -34,26 +35,25 @@ pub struct SearchFiles {
 }
 
 pub fn search_files(index: &SearchIndex) -> SearchFiles {
-    let mut files = Vec::new();
-    let mut put = |folder: &str, name: &str, key: &str, data: &Value| -> String {
-        let body = format!(
-            "pmsiteSearch.receive({},{});\n",
-            serde_json::to_string(key).expect("a key serializes"),
-            serde_json::to_string(data).expect("index data serializes")
-        );
-        let hash = short_hash(body.as_bytes());
-        files.push((
-            format!("search/{folder}{name}.{hash}.js"),
-            FileContent::Bytes(body.into_bytes()),
-        ));
-        hash
-    };
-
+    let mut files: Vec<(String, FileContent)> = Vec::new();
+    let term_files: Vec<(String, HashedFile)> = term_shards(index)
+        .into_par_iter()
+        .map(|(prefix, json)| {
+            let file = script("terms/", &file_key(&prefix), &format!("t:{prefix}"), &json);
+            (prefix, file)
+        })
+        .collect();
     let mut shards = BTreeMap::new();
-    for (prefix, shard) in term_shards(index) {
-        let hash = put("terms/", &file_key(&prefix), &format!("t:{prefix}"), &shard);
-        shards.insert(prefix, hash);
+    for (prefix, file) in term_files {
+        shards.insert(prefix, file.hash);
+        files.push((file.path, file.content));
     }
+    let mut put = |folder: &str, name: &str, key: &str, data: &Value| -> String {
+        let json = serde_json::to_string(data).expect("index data serializes");
+        let file = script(folder, name, key, &json);
+        files.push((file.path, file.content));
+        file.hash
+    };
     let chunks: Vec<String> = index
         .docs
         .chunks(DOCS_PER_FILE)
@@ -119,17 +119,37 @@ struct ManifestData<'a> {
     fields: [&'static str; 8],
 }
 
-/// The first ten hex digits of the contents' SHA-256.
+struct HashedFile {
+    hash: String,
+    path: String,
+    content: FileContent,
+}
+
+/// A file that hands `json` to the engine under `key`, named with its hash.
+fn script(folder: &str, name: &str, key: &str, json: &str) -> HashedFile {
+    let body = format!(
+        "pmsiteSearch.receive({},{json});\n",
+        serde_json::to_string(key).expect("a key serializes")
+    );
+    let hash = short_hash(body.as_bytes());
+    HashedFile {
+        path: format!("search/{folder}{name}.{hash}.js"),
+        hash,
+        content: FileContent::Bytes(body.into_bytes()),
+    }
+}
+
+/// The first six hex digits of the contents' SHA-256: enough to tell two versions of
+/// one file apart, and short, since the manifest lists a hash per file.
 fn short_hash(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
-    digest[..5].iter().map(|b| format!("{b:02x}")).collect()
+    digest[..3].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Groups words by prefix: two characters, longer for prefixes with many words, so
-/// each file stays small. Returns prefix -> `{w: [[surface, term or "", incidents]], p:
-/// {term: [doc gap, score, doc gap, score, ...]}}`.
-fn term_shards(index: &SearchIndex) -> BTreeMap<String, Value> {
-    // (word, estimated bytes, is a term)
+/// each file stays small. Returns prefix -> the file's data, written directly as JSON:
+/// `{"w": [[surface, term or "", incidents], ...], "p": {term: [doc gap, score, ...]}}`.
+fn term_shards(index: &SearchIndex) -> Vec<(String, String)> {
     let mut words: Vec<(&str, usize)> = index
         .terms
         .iter()
@@ -147,51 +167,68 @@ fn term_shards(index: &SearchIndex) -> BTreeMap<String, Value> {
     prefixes.sort();
     prefixes.dedup();
 
-    let shard_of = |word: &str| -> String {
-        // The longest prefix that starts the word; there is always one of its first two
-        // characters (or of the whole word when shorter).
-        let chars: Vec<char> = word.chars().collect();
-        (1..=chars.len())
+    // The longest prefix that starts the word; there is always one: its first two
+    // characters, or the whole word when shorter.
+    let shard_of = |word: &str| -> usize {
+        let ends: Vec<usize> = word.char_indices().map(|(i, c)| i + c.len_utf8()).collect();
+        ends.iter()
             .rev()
-            .map(|n| chars[..n].iter().collect::<String>())
-            .find(|p| prefixes.binary_search(p).is_ok())
+            .find_map(|&end| {
+                prefixes
+                    .binary_search_by(|p| p.as_str().cmp(&word[..end]))
+                    .ok()
+            })
             .expect("every word has a prefix file")
     };
-    let mut shards: BTreeMap<String, (Vec<Value>, serde_json::Map<String, Value>)> = prefixes
-        .iter()
-        .map(|p| (p.clone(), Default::default()))
-        .collect();
+    type Shard<'a> = (Vec<(&'a str, &'a Surface)>, Vec<(&'a str, &'a [Posting])>);
+    let mut shards: Vec<Shard> = vec![(Vec::new(), Vec::new()); prefixes.len()];
     for (surface, s) in &index.surfaces {
+        shards[shard_of(surface)].0.push((surface, s));
+    }
+    for (term, postings) in &index.terms {
+        shards[shard_of(term)].1.push((term, postings));
+    }
+    prefixes
+        .into_par_iter()
+        .zip(shards)
+        .filter(|(_, (w, p))| !w.is_empty() || !p.is_empty())
+        .map(|(prefix, (surfaces, terms))| (prefix, shard_json(&surfaces, &terms)))
+        .collect()
+}
+
+fn shard_json(surfaces: &[(&str, &Surface)], terms: &[(&str, &[Posting])]) -> String {
+    use std::fmt::Write;
+    let quoted = |text: &str| serde_json::to_string(text).expect("strings serialize");
+    let mut out = String::from("{\"w\":[");
+    for (i, (surface, s)) in surfaces.iter().enumerate() {
         let term = if s.term == *surface {
             ""
         } else {
             s.term.as_str()
         };
-        shards
-            .get_mut(&shard_of(surface))
-            .expect("a shard per prefix")
-            .0
-            .push(json!([surface, term, s.docs]));
+        let comma = if i == 0 { "" } else { "," };
+        let _ = write!(
+            out,
+            "{comma}[{},{},{}]",
+            quoted(surface),
+            quoted(term),
+            s.docs
+        );
     }
-    for (term, postings) in &index.terms {
-        let mut flat = Vec::with_capacity(postings.len() * 2);
+    out.push_str("],\"p\":{");
+    for (i, (term, postings)) in terms.iter().enumerate() {
+        let comma = if i == 0 { "" } else { "," };
+        let _ = write!(out, "{comma}{}:[", quoted(term));
         let mut previous = 0;
-        for posting in postings {
-            flat.push(posting.doc - previous);
-            flat.push(u32::from(posting.score));
+        for (j, posting) in postings.iter().enumerate() {
+            let comma = if j == 0 { "" } else { "," };
+            let _ = write!(out, "{comma}{},{}", posting.doc - previous, posting.score);
             previous = posting.doc;
         }
-        shards
-            .get_mut(&shard_of(term))
-            .expect("a shard per prefix")
-            .1
-            .insert(term.clone(), json!(flat));
+        out.push(']');
     }
-    shards
-        .into_iter()
-        .filter(|(_, (w, p))| !w.is_empty() || !p.is_empty())
-        .map(|(prefix, (w, p))| (prefix, json!({ "w": w, "p": p })))
-        .collect()
+    out.push_str("}}");
+    out
 }
 
 /// Adds the prefixes of length `depth` (or shorter words whole) that group `words`,
@@ -307,7 +344,7 @@ mod tests {
     #[test]
     fn hashes_are_short_and_stable() {
         assert_eq!(short_hash(b"pmsite"), short_hash(b"pmsite"));
-        assert_eq!(short_hash(b"pmsite").len(), 10);
+        assert_eq!(short_hash(b"pmsite").len(), 6);
         assert_ne!(short_hash(b"a"), short_hash(b"b"));
     }
 }

@@ -52,6 +52,7 @@ pub struct SiteView {
     pub home: String,
     pub stylesheet: String,
     /// The search index's manifest, site-relative; loaded when the search box is used.
+    /// Empty when search is off.
     pub search_manifest: String,
     /// Link to the search page.
     pub search_page: String,

@@ -11,15 +11,24 @@ fn archive() -> Archive {
     archive
 }
 
+/// A page with the search manifest's hash blanked: the index has its own tests, and
+/// every change to it would otherwise show up in every page snapshot.
+fn page(archive: &Archive, path: &str) -> String {
+    let html = archive.read(path);
+    let start = html.find("search/manifest.").expect("the search manifest") + 16;
+    let end = start + html[start..].find(".js").unwrap();
+    format!("{}HASH{}", &html[..start], &html[end..])
+}
+
 #[test]
 fn tag_list_term_and_insights_pages() {
     let archive = archive();
     archive.build(&[]).assert_code(0);
-    insta::assert_snapshot!("tags_list", archive.read("tags/index.html"));
-    insta::assert_snapshot!("tag_database", archive.read("tags/database/index.html"));
-    insta::assert_snapshot!("insights", archive.read("insights/index.html"));
+    insta::assert_snapshot!("tags_list", page(&archive, "tags/index.html"));
+    insta::assert_snapshot!("tag_database", page(&archive, "tags/database/index.html"));
+    insta::assert_snapshot!("insights", page(&archive, "insights/index.html"));
     insta::assert_snapshot!(
         "incident_with_backlink",
-        archive.read("incidents/inc-2022-003/index.html")
+        page(&archive, "incidents/inc-2022-003/index.html")
     );
 }

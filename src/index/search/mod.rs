@@ -5,11 +5,13 @@
 
 pub mod tokens;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use rayon::prelude::*;
 
-use self::tokens::tokenize;
+use self::tokens::{surfaces, term_of};
 use super::{Taxonomy, TaxonomyKind};
 use crate::model::{Archive, Incident};
 use crate::parse::sections::SectionKind;
@@ -170,8 +172,8 @@ pub fn build_search_index(archive: &Archive, taxonomies: &[Taxonomy]) -> SearchI
     }
 
     // term -> (doc, weighted and length-normalised frequency)
-    let mut frequencies: HashMap<&str, Vec<(u32, f32)>> = HashMap::new();
-    let mut surfaces: HashMap<&str, (&str, u32)> = HashMap::new();
+    let mut frequencies: FxHashMap<&str, Vec<(u32, f32)>> = FxHashMap::default();
+    let mut surfaces: FxHashMap<&str, (&str, u32)> = FxHashMap::default();
     for (number, doc) in analysed.iter().enumerate() {
         for (term, counts) in &doc.counts {
             let weighted: f32 = Field::ALL
@@ -256,11 +258,11 @@ pub fn build_search_index(archive: &Archive, taxonomies: &[Taxonomy]) -> SearchI
 struct AnalysedDoc {
     doc: SearchDoc,
     /// Term -> occurrences per field.
-    counts: BTreeMap<String, [u16; 8]>,
+    counts: FxHashMap<String, [u16; 8]>,
     /// Tokens per field.
     lengths: [u32; 8],
-    /// Surface -> term, for the surfaces this incident uses.
-    surfaces: BTreeMap<String, String>,
+    /// (surface, term) for the surfaces this incident uses.
+    surfaces: Vec<(String, String)>,
 }
 
 fn analyse(incident: &Incident) -> AnalysedDoc {
@@ -277,9 +279,9 @@ fn analyse(incident: &Incident) -> AnalysedDoc {
             tags: incident.tags.iter().map(|t| t.name.clone()).collect(),
             passages: Vec::new(),
         },
-        counts: BTreeMap::new(),
+        counts: FxHashMap::default(),
         lengths: [0; 8],
-        surfaces: BTreeMap::new(),
+        surfaces: Vec::new(),
     };
     let anchor_of = |kind: SectionKind| {
         incident
@@ -290,13 +292,17 @@ fn analyse(incident: &Incident) -> AnalysedDoc {
             .map(|(_, anchor)| anchor.clone())
             .unwrap_or_default()
     };
+    // Counted by surface first, so each distinct word is stemmed once per incident.
+    let mut by_surface: FxHashMap<String, [u16; 8]> = FxHashMap::default();
     let mut add = |field: Field, text: &str, anchor: Option<String>| {
         let i = field as usize;
-        tokenize(text, |token| {
+        surfaces(text, |surface| {
             analysed.lengths[i] += 1;
-            let counts = analysed.counts.entry(token.term.clone()).or_insert([0; 8]);
+            let counts = match by_surface.get_mut(surface) {
+                Some(counts) => counts,
+                None => by_surface.entry(surface.to_string()).or_insert([0; 8]),
+            };
             counts[i] = counts[i].saturating_add(1);
-            analysed.surfaces.insert(token.surface, token.term);
         });
         if let Some(anchor) = anchor {
             if analysed.doc.passages.len() < MAX_PASSAGES && !text.trim().is_empty() {
@@ -353,14 +359,14 @@ fn analyse(incident: &Incident) -> AnalysedDoc {
     for (i, entry) in incident.timeline.iter().enumerate() {
         add(
             Field::Timeline,
-            &plain_text(&entry.text),
+            &inline_plain(&entry.text),
             Some(format!("t-{}", i + 1)),
         );
     }
     for task in &incident.tasks {
         add(
             Field::Tasks,
-            &plain_text(&task.text),
+            &inline_plain(&task.text),
             Some(format!("task-{}", task.number)),
         );
     }
@@ -386,7 +392,32 @@ fn analyse(incident: &Incident) -> AnalysedDoc {
             Some(anchor.clone()),
         );
     }
+    for (surface, field_counts) in by_surface {
+        let term = term_of(&surface);
+        let counts = analysed.counts.entry(term.clone()).or_insert([0; 8]);
+        for (total, n) in counts.iter_mut().zip(field_counts) {
+            *total = total.saturating_add(n);
+        }
+        analysed.surfaces.push((surface, term));
+    }
     analysed
+}
+
+/// One line of inline markdown as text, cheaply: link targets, emphasis and code marks
+/// go (a full markdown parse per timeline entry would cost more than the rest of the
+/// indexing).
+fn inline_plain(markdown: &str) -> String {
+    static LINK_TARGET: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"\]\([^)\s]*\)").unwrap());
+    let without_targets = if markdown.contains("](") {
+        LINK_TARGET.replace_all(markdown, "]")
+    } else {
+        std::borrow::Cow::Borrowed(markdown)
+    };
+    without_targets
+        .chars()
+        .filter(|c| !matches!(c, '*' | '`' | '[' | ']' | '~'))
+        .collect()
 }
 
 /// The first `PASSAGE_CHARS` characters, on one line, cut at a word.
@@ -403,7 +434,7 @@ fn shorten(text: &str) -> String {
     format!("{}…", &cut[..at_word])
 }
 
-fn typo_vocabulary(archive: &Archive, surfaces: &BTreeMap<String, Surface>) -> Vec<String> {
+fn typo_vocabulary(archive: &Archive, known: &BTreeMap<String, Surface>) -> Vec<String> {
     let mut words: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for incident in &archive.incidents {
         let labels = incident
@@ -412,12 +443,14 @@ fn typo_vocabulary(archive: &Archive, surfaces: &BTreeMap<String, Surface>) -> V
             .map(|t| t.name.as_str())
             .chain(incident.services.iter().map(String::as_str));
         for text in std::iter::once(incident.title.as_str()).chain(labels) {
-            tokenize(text, |token| {
-                words.insert(token.surface);
+            surfaces(text, |surface: &str| {
+                if !words.contains(surface) {
+                    words.insert(surface.to_string());
+                }
             });
         }
     }
-    let mut common: Vec<(&String, &Surface)> = surfaces.iter().collect();
+    let mut common: Vec<(&String, &Surface)> = known.iter().collect();
     common.sort_by(|a, b| b.1.docs.cmp(&a.1.docs).then_with(|| a.0.cmp(b.0)));
     words.extend(
         common

@@ -35,49 +35,68 @@ pub struct Token {
     pub surface: String,
 }
 
-/// Calls `emit` for every token of `text`, in order: an identifier first whole, then
-/// its parts.
-pub fn tokenize(text: &str, mut emit: impl FnMut(Token)) {
+/// Calls `emit` with every word of `text` as it will be looked up, lower-cased and in
+/// order: an identifier first whole, then its parts; stop words left out.
+pub fn surfaces(text: &str, mut emit: impl FnMut(&str)) {
+    let mut lower = String::new();
     for found in TOKEN.find_iter(text) {
         let raw = found.as_str();
-        if raw.chars().count() > MAX_WORD {
+        if raw.len() > MAX_WORD * 4 || raw.chars().count() > MAX_WORD {
             continue;
         }
-        let lower = raw.to_lowercase();
+        lower.clear();
+        lower.extend(raw.chars().flat_map(char::to_lowercase));
         if lower.contains(['.', '_', '-']) {
-            emit(Token {
-                term: lower.clone(),
-                surface: lower.clone(),
-            });
+            emit(&lower);
             for part in lower.split(['.', '_', '-']) {
-                word(part, &mut emit);
+                if !part.is_empty() && !STOP_WORDS.contains(&part) {
+                    emit(part);
+                }
             }
-        } else {
-            word(&lower, &mut emit);
+        } else if !STOP_WORDS.contains(&lower.as_str()) {
+            emit(&lower);
         }
     }
 }
 
-/// The tokens of `text` as a list (tests and small texts).
+/// The term a surface word is indexed under: its stem when it is a word of letters, else
+/// itself. Stems are remembered per thread: an archive uses few distinct words.
+pub fn term_of(surface: &str) -> String {
+    let stemmable = surface.chars().count() > 2
+        && surface.chars().all(char::is_alphabetic)
+        && !surface.contains(['.', '_', '-']);
+    if !stemmable {
+        return surface.to_string();
+    }
+    thread_local! {
+        static STEMS: std::cell::RefCell<rustc_hash::FxHashMap<String, String>> =
+            std::cell::RefCell::new(rustc_hash::FxHashMap::default());
+    }
+    STEMS.with(|stems| {
+        if let Some(stem) = stems.borrow().get(surface) {
+            return stem.clone();
+        }
+        let stem = STEMMER.stem(surface).into_owned();
+        stems.borrow_mut().insert(surface.to_string(), stem.clone());
+        stem
+    })
+}
+
+/// Calls `emit` for every token of `text`, in order (tests and small texts).
+pub fn tokenize(text: &str, mut emit: impl FnMut(Token)) {
+    surfaces(text, |surface| {
+        emit(Token {
+            term: term_of(surface),
+            surface: surface.to_string(),
+        })
+    });
+}
+
+/// The tokens of `text` as a list.
 pub fn tokens(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
     tokenize(text, |t| out.push(t));
     out
-}
-
-fn word(lower: &str, emit: &mut impl FnMut(Token)) {
-    if lower.is_empty() || STOP_WORDS.contains(&lower) {
-        return;
-    }
-    let term = if lower.chars().all(char::is_alphabetic) && lower.chars().count() > 2 {
-        STEMMER.stem(lower).into_owned()
-    } else {
-        lower.to_string()
-    };
-    emit(Token {
-        term,
-        surface: lower.to_string(),
-    });
 }
 
 /// Index files are grouped by the start of their terms: the first two characters, or

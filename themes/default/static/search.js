@@ -147,18 +147,22 @@
     return tokens;
   }
 
-  // Levenshtein distance, giving up as soon as it must exceed `limit`.
+  // Edit distance counting a swap of neighbours as one edit ("kafak" is one from
+  // "kafka"), giving up as soon as it must exceed `limit`.
   function editDistanceAtMost(a, b, limit) {
     if (Math.abs(a.length - b.length) > limit) return false;
-    var previous = [];
+    var before = null, previous = [];
     for (var j = 0; j <= b.length; j++) previous[j] = j;
     for (var i = 1; i <= a.length; i++) {
       var current = [i], best = i;
       for (j = 1; j <= b.length; j++) {
-        current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        if (current[j] < best) best = current[j];
+        var d = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (before && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2] + 1);
+        current[j] = d;
+        if (d < best) best = d;
       }
       if (best > limit) return false;
+      before = previous;
       previous = current;
     }
     return previous[b.length] <= limit;
@@ -256,11 +260,10 @@
 
   // Runs a query: every token must match (if none does, any may), filtered by facets.
   // Resolves to {docs: [[doc, score]...] best first, highlight, counts}.
-  function search(query, filters) {
+  function search(query, filters, withFacets) {
     return loadManifest().then(function () {
       var tokens = parse(query);
-      var wantFacets = Object.keys(filters).length > 0 || tokens.length > 0;
-      return Promise.all([Promise.all(tokens.map(tokenScores)), wantFacets ? loadFacets() : null]);
+      return Promise.all([Promise.all(tokens.map(tokenScores)), withFacets ? loadFacets() : null]);
     }).then(function (results) {
       var perToken = results[0];
       var highlight = [];
@@ -268,7 +271,7 @@
       var matched;
       if (perToken.length === 0) {
         matched = new Map();
-        if (Object.keys(filters).length > 0) for (var d = 0; d < manifest.docs; d++) matched.set(d, 0);
+        if (facets && Object.keys(filters).length > 0) for (var d = 0; d < manifest.docs; d++) matched.set(d, 0);
       } else {
         matched = perToken.map(function (t) { return t.scores; }).reduce(intersect);
         if (matched.size === 0 && perToken.length > 1) {
@@ -301,6 +304,18 @@
       return { docs: docs, highlight: highlight, counts: counts };
     });
   }
+
+  // The words of a text as the index has them (a test compares this with tokens.rs).
+  window.pmsiteSearch.words = function (text) {
+    return loadManifest().then(function () {
+      var out = [];
+      parse(text).forEach(function (t) {
+        out.push(t.text);
+        if (t.parts) out = out.concat(t.parts);
+      });
+      return out;
+    });
+  };
 
   // ---- Showing results --------------------------------------------------------------
   function pageOf(id, anchor) {
@@ -431,6 +446,12 @@
     };
   }
 
+  // Tests and the benchmark read how long the last search took, keystroke to results.
+  function rendered(started) {
+    window.pmsiteSearch.lastRender = performance.now() - started;
+    window.pmsiteSearch.renders = (window.pmsiteSearch.renders || 0) + 1;
+  }
+
   // ---- The header box ---------------------------------------------------------------
   var input = form.querySelector("input[type=search]");
   var box = form.querySelector("[data-search-results]");
@@ -438,7 +459,7 @@
   var boxStatus = box.querySelector("[data-search-status]");
   var onSearchPage = document.querySelector("[data-search-page]") !== null;
   var boxSearch = latest(function (query) {
-    return search(query, {});
+    return search(query, {}, false);
   });
 
   function closeBox() {
@@ -461,7 +482,7 @@
           box.hidden = false;
           input.setAttribute("aria-expanded", "true");
           boxList.reset();
-          window.pmsiteSearch.lastRender = performance.now() - started;
+          rendered(started);
         });
       }).catch(function (error) { boxStatus.textContent = "Search is unavailable: " + error.message; box.hidden = false; });
     });
@@ -470,10 +491,17 @@
       else if (event.key === "ArrowUp") { event.preventDefault(); boxList.move(-1); }
       else if (event.key === "Enter" && boxList.open()) { event.preventDefault(); }
       else if (event.key === "Escape") {
-        if (!box.hidden) closeBox(); else { input.value = ""; input.blur(); }
+        // First Escape closes the results (and keeps the query); the next clears it.
+        if (!box.hidden) { event.preventDefault(); closeBox(); } else { input.value = ""; input.blur(); }
       }
     });
     document.addEventListener("click", function (event) { if (!form.contains(event.target)) closeBox(); });
+    // Submitting opens the search page with the query (done here because browsers drop
+    // the query of a form sent to a file:// address).
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      location.href = form.getAttribute("action") + (input.value.trim() ? "?q=" + encodeURIComponent(input.value.trim()) : "");
+    });
   }
 
   // "/" focuses the search box, as on GitHub and MDN.
@@ -494,7 +522,7 @@
   var status = page.querySelector("[data-search-status]");
   var facetBox = page.querySelector("[data-facets]");
   var filters = {};
-  var pageSearch = latest(function (query) { return search(query, filters); });
+  var pageSearch = latest(function (query) { return search(query, filters, true); });
   var PAGE_SIZE = 20;
   var shown = PAGE_SIZE;
   var more = page.querySelector("[data-more]");
@@ -559,6 +587,7 @@
         pageList.list.textContent = "";
         status.textContent = "Type to search " + manifest.docs + " incidents.";
         more.hidden = true;
+        rendered(started);
         return;
       }
       return render(pageList.list, result.docs, result.highlight, shown, "search-result-").then(function () {
@@ -566,7 +595,7 @@
         status.textContent = n === 0 ? "No incident matches." : n + (n === 1 ? " incident matches." : " incidents match.");
         more.hidden = n <= shown;
         pageList.reset();
-        window.pmsiteSearch.lastRender = performance.now() - started;
+        rendered(started);
       });
     }).catch(function (error) { status.textContent = "Search is unavailable: " + error.message; });
   }
