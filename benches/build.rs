@@ -10,6 +10,10 @@ use std::time::Instant;
 use pmsite::config::Config;
 use pmsite::BuildOptions;
 
+// The allocator the `pmsite` binary uses, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const RUNS: usize = 3;
 
 fn main() {

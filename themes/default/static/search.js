@@ -6,7 +6,7 @@
   "use strict";
 
   // The same rule as src/index/search/tokens.rs: letters and digits, joined by . _ -
-  var TOKEN = /[\p{L}\p{N}]+(?:[._\-][\p{L}\p{N}]+)*/gu;
+  var TOKEN = /[\p{Alphabetic}\p{N}]+(?:[._\-][\p{Alphabetic}\p{N}]+)*/gu;
   var SEPARATOR = /[._\-]/;
   var FIELD_WEIGHT = [6, 4, 3, 2, 1.5, 1, 1, 0.6];
   var PREFIX_WEIGHT = 0.8, TYPO_WEIGHT = 0.5, WHOLE_WEIGHT = 1.5, MAX_EXPANSIONS = 12;
@@ -20,6 +20,8 @@
   // ---- Loading ----------------------------------------------------------------------
   var received = {}, waiting = {};
   window.pmsiteSearch = {
+    // Index files asked for, site-relative: the benchmark adds up their sizes.
+    files: [],
     receive: function (key, data) {
       received[key] = data;
       (waiting[key] || []).forEach(function (w) { w.resolve(data); });
@@ -34,6 +36,7 @@
       waiting[key] = [{ resolve: resolve, reject: reject }];
       var script = document.createElement("script");
       script.src = root + path;
+      window.pmsiteSearch.files.push(path);
       script.async = true;
       script.onerror = function () {
         (waiting[key] || []).forEach(function (w) { w.reject(new Error("cannot load " + path)); });
