@@ -23,7 +23,7 @@ use rayon::prelude::*;
 /// Bumped when the files change shape; the engine refuses a manifest it does not know.
 pub const SEARCH_FORMAT: u32 = 1;
 /// Incidents per document file: results load the files of the incidents they show.
-pub const DOCS_PER_FILE: usize = 8;
+pub const DOCS_PER_FILE: usize = 4;
 /// A term file above this many bytes is split by the next character of its words.
 const TERM_FILE_BYTES: usize = 12_000;
 

@@ -526,7 +526,7 @@
   var facetBox = page.querySelector("[data-facets]");
   var filters = {};
   var pageSearch = latest(function (query) { return search(query, filters, true); });
-  var PAGE_SIZE = 20;
+  var PAGE_SIZE = 10;
   var shown = PAGE_SIZE;
   var more = page.querySelector("[data-more]");
 
