@@ -483,6 +483,28 @@ fn the_header_box_searches_as_you_type_with_typos_and_keys() {
         ),
         "true"
     );
+    // Two edits are forgiven in a long word ("certficat" for "certificate"), one in a short.
+    for (typo, expected) in [("certficat", "certificate"), ("databse", "database")] {
+        let before = renders(&tab);
+        eval(
+            &tab,
+            "document.querySelector('#site-search-input').select()",
+        );
+        type_text(&tab, typo);
+        wait_for_render(&tab, before);
+        std::thread::sleep(std::time::Duration::from_millis(150));
+        let text = eval(
+            &tab,
+            "document.querySelector('#site-search-list').textContent.toLowerCase()",
+        );
+        assert!(text.as_str().unwrap().contains(expected), "{typo}: {text}");
+    }
+    eval(
+        &tab,
+        "document.querySelector('#site-search-input').select()",
+    );
+    type_text(&tab, "kafak");
+    std::thread::sleep(std::time::Duration::from_millis(300));
     tab.press_key("ArrowDown").unwrap();
     tab.press_key("ArrowDown").unwrap();
     tab.press_key("ArrowUp").unwrap();

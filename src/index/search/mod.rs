@@ -384,11 +384,15 @@ fn analyse(incident: &Incident) -> AnalysedDoc {
         if covered.contains(&section.kind) {
             continue;
         }
-        let text = plain_text(&section.body);
-        let heading = section.title.as_deref().unwrap_or_default();
+        // The heading is searched; the snippet is the text under it.
         add(
             Field::Body,
-            &format!("{heading} {text}"),
+            section.title.as_deref().unwrap_or_default(),
+            None,
+        );
+        add(
+            Field::Body,
+            &plain_text(&section.body),
             Some(anchor.clone()),
         );
     }
