@@ -2,6 +2,7 @@
 //! or a year. Built in one pass over the archive (postings, never all pairs), in a
 //! deterministic order.
 
+pub mod aliases;
 pub mod insights;
 pub mod mentions;
 pub mod related;
@@ -25,6 +26,8 @@ pub struct ArchiveIndex {
     pub mentions: mentions::Mentions,
     pub insights: insights::Insights,
     pub tasks: tasks::TaskBoard,
+    /// Pages at incidents' old addresses, sorted by address.
+    pub redirects: Vec<aliases::Redirect>,
     /// `None` when the config turns search off.
     pub search: Option<search::SearchIndex>,
 }
@@ -40,6 +43,7 @@ pub fn index_archive(
     let taxonomies = build_taxonomies(archive, diagnostics);
     ArchiveIndex {
         search: with_search.then(|| search::build_search_index(archive, &taxonomies)),
+        redirects: aliases::redirects(archive, diagnostics),
         taxonomies,
         related: related::related_incidents(archive),
         mentions: mentions::find_mentions(archive, diagnostics),

@@ -50,6 +50,9 @@ pub struct Incident {
     pub timeline: Vec<TimelineEntry>,
     pub tasks: Vec<Task>,
     pub sections: Vec<Section>,
+    /// Earlier addresses of the incident (frontmatter `aliases`), as site folders such as
+    /// `incidents/old-id/`: each gets a page that redirects here.
+    pub aliases: Vec<Fact<String>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 

@@ -264,6 +264,21 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         .map(|(t, _)| first_sentences(&t, 2));
     let tasks = tasks::extract_tasks(&sections, year);
     let severity = facts.severity(&mut diagnostics);
+    let alias_keys = ["aliases", "alias", "redirect_from"];
+    let alias_line = alias_keys
+        .iter()
+        .map(|k| front.line_of(k))
+        .find(|&l| l > 1) // line 1 is the opening `---`: `line_of` says 1 for a missing key
+        .unwrap_or(1);
+    let aliases = front
+        .list(&alias_keys)
+        .iter()
+        .filter_map(|alias| alias_folder(alias))
+        .map(|value| Fact {
+            value,
+            line: alias_line,
+        })
+        .collect();
     let services = front.list(&[
         "services",
         "service",
@@ -389,8 +404,29 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         timeline,
         tasks,
         sections,
+        aliases,
         diagnostics,
     }
+}
+
+/// An alias as a site folder: a bare id (`INC-7`) is an old incident id,
+/// `incidents/inc-7/`; anything with a `/` is a path from the site root. Every part is
+/// made a slug, so an alias can never point outside the site.
+fn alias_folder(alias: &str) -> Option<String> {
+    let alias = alias.trim();
+    if alias.is_empty() {
+        return None;
+    }
+    if !alias.contains('/') {
+        return Some(format!("incidents/{}/", slugify(alias)));
+    }
+    let parts: Vec<String> = alias
+        .split('/')
+        .map(|p| p.trim_end_matches(".html").trim_end_matches(".htm"))
+        .filter(|p| !p.is_empty() && *p != "index")
+        .map(slugify)
+        .collect();
+    (!parts.is_empty()).then(|| format!("{}/", parts.join("/")))
 }
 
 /// One warning for each line that still holds a template placeholder, unless a more

@@ -2,6 +2,7 @@
 //! here writes to disk; `write` does that.
 
 pub mod charts;
+pub mod feeds;
 pub mod indexes;
 pub mod insights;
 pub mod json;
@@ -123,6 +124,7 @@ pub fn render_site(
         insights,
         tasks: task_board,
         search,
+        redirects,
     } = index;
     let search_files = search
         .as_ref()
@@ -344,6 +346,33 @@ pub fn render_site(
     let mut files: BTreeMap<String, FileContent> = pages?.into_iter().flatten().collect();
     files.extend(shared?);
     files.extend(search_files.files);
+    let feed_site = feeds::FeedSite {
+        title: &settings.title,
+        description: &settings.description,
+        links,
+    };
+    files.insert(
+        "atom.xml".to_string(),
+        FileContent::Bytes(feeds::atom(archive, &feed_site)),
+    );
+    files.insert(
+        "feed.json".to_string(),
+        FileContent::Bytes(feeds::json_feed(archive, &feed_site)),
+    );
+    if let LinkStyle::Absolute { base_url } = links {
+        // Every page but the 404 page; redirects are not written yet.
+        let pages = files
+            .keys()
+            .filter(|p| p.ends_with(".html") && p.as_str() != "404.html");
+        let sitemap = feeds::sitemap(base_url, pages.map(String::as_str));
+        files.insert("sitemap.xml".to_string(), FileContent::Bytes(sitemap));
+    }
+    for redirect in redirects {
+        files.insert(
+            format!("{}index.html", redirect.from),
+            FileContent::Bytes(feeds::redirect_page(redirect, archive, links).into_bytes()),
+        );
+    }
     for (name, bytes) in &theme.static_files {
         files.insert(format!("static/{name}"), FileContent::Bytes(bytes.clone()));
     }

@@ -218,6 +218,10 @@ pub struct IncidentView {
     pub title: String,
     /// The stable address to share: base URL + `incidents/<id>/`, or `/incidents/<id>/`.
     pub permalink: String,
+    /// One line for link previews and feeds: the impact, then the root cause.
+    pub description: String,
+    /// The start, RFC 3339 (`2024-06-07T10:30:00Z`), for `article:published_time`.
+    pub published: Option<String>,
     pub path: String,
     /// Path of the postmortem in the content folder.
     pub source: String,
@@ -392,6 +396,8 @@ impl IncidentView {
             id: incident.id.clone(),
             title: incident.title.clone(),
             permalink,
+            description: super::feeds::description(incident),
+            published: super::feeds::published(incident),
             path: links.page(&folder),
             source: incident.source.clone(),
             source_href,

@@ -8,6 +8,7 @@ mod cli;
 mod determinism;
 mod diagnostics;
 mod extraction;
+mod feeds;
 mod ids_and_anchors;
 mod incidents_json;
 mod indexes;
