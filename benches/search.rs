@@ -134,6 +134,7 @@ fn build(content: &Path, output: &Path, search: bool) -> f64 {
         today: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
         jobs: None,
         force: true,
+        strict: false,
     })
     .expect("build");
     started.elapsed().as_secs_f64()

@@ -17,8 +17,49 @@ pub enum Command {
     Build(BuildArgs),
     /// Show what pmsite understood in postmortems: each fact with its line, and what it could not read.
     Inspect(InspectArgs),
+    /// Check the archive as a build would, without writing anything: every problem, with its line.
+    Check(CheckArgs),
     /// List the follow-up tasks of every postmortem: who owns them, when they are due, what is overdue.
     Tasks(TasksArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Folder of postmortems [default: content, or content_dir in the config]
+    #[arg(long, value_name = "DIR")]
+    pub content: Option<PathBuf>,
+
+    /// Site config file [default: pmsite.toml if present]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// The date overdue tasks are judged against [default: $SOURCE_DATE_EPOCH, else the current date]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+
+    /// Theme folder, so its templates are checked too
+    #[arg(long, value_name = "DIR")]
+    pub theme: Option<PathBuf>,
+
+    /// Make every warning an error
+    #[arg(long)]
+    pub strict: bool,
+
+    /// How to print the problems
+    #[arg(long, value_enum, default_value_t = DiagnosticStyle::Human)]
+    pub format: DiagnosticStyle,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiagnosticStyle {
+    /// One line each: path:line:col: severity: message
+    Short,
+    /// As rustc prints them: the code, the source line and a caret
+    Human,
+    /// One JSON object per line, on stdout
+    Json,
+    /// GitHub Actions workflow commands (::error file=...), on stdout, to annotate a pull request
+    Github,
 }
 
 #[derive(Debug, Args)]
@@ -140,6 +181,14 @@ pub struct BuildArgs {
     /// Replace the output folder even if pmsite did not create it
     #[arg(long)]
     pub force: bool,
+
+    /// Make every warning an error
+    #[arg(long)]
+    pub strict: bool,
+
+    /// How to print problems
+    #[arg(long, value_enum, default_value_t = DiagnosticStyle::Short)]
+    pub format: DiagnosticStyle,
 
     /// Print only problems, not the summary line
     #[arg(long, short = 'q', conflicts_with = "verbose")]

@@ -50,6 +50,11 @@ pub struct Config {
     pub tasks: TasksConfig,
     /// Build the search index, the search box and the search page.
     pub search: bool,
+    /// Sections every postmortem must have (`summary`, `impact`, `root_cause`, ...):
+    /// a file without one gets a `missing-section` error.
+    pub required_sections: Vec<String>,
+    /// Diagnostic code -> `error`, `warning` or `off`.
+    pub rules: BTreeMap<String, String>,
 }
 
 /// `[tasks]`: the open-task dashboard.
@@ -107,6 +112,8 @@ impl Default for Config {
             tags: TagsConfig::default(),
             tasks: TasksConfig::default(),
             search: true,
+            required_sections: Vec::new(),
+            rules: BTreeMap::new(),
         }
     }
 }
@@ -191,10 +198,54 @@ impl Config {
                 ),
             ));
         }
+        for (code, level) in &config.rules {
+            if !crate::diagnostic::CODES.contains(&code.as_str()) {
+                return Err(config_error(
+                    key_offset(code),
+                    format!(
+                        "rule `{code}` is not a diagnostic code; known: {}",
+                        crate::diagnostic::CODES.join(", ")
+                    ),
+                ));
+            }
+            if crate::diagnostic::Level::parse(level).is_none() {
+                return Err(config_error(
+                    key_offset(code),
+                    format!(
+                        "rule `{code}` must be \"error\", \"warning\" or \"off\", not `{level}`"
+                    ),
+                ));
+            }
+        }
+        for section in &config.required_sections {
+            if crate::parse::sections::SectionKind::from_name(section).is_none() {
+                return Err(config_error(
+                    key_offset("required_sections"),
+                    format!(
+                        "required section `{section}` is not a section pmsite knows; known: {}",
+                        crate::parse::sections::SectionKind::NAMES.join(", ")
+                    ),
+                ));
+            }
+        }
         if let Err(e) = crate::walk::IgnoreList::new(&config.ignore) {
             return Err(config_error(key_offset("ignore"), e));
         }
         Ok(config)
+    }
+
+    /// The levels `[rules]` gives, with `strict` from the command line.
+    pub fn rules(&self, strict: bool) -> crate::diagnostic::Rules {
+        crate::diagnostic::Rules {
+            levels: self
+                .rules
+                .iter()
+                .filter_map(|(code, level)| {
+                    Some((code.clone(), crate::diagnostic::Level::parse(level)?))
+                })
+                .collect(),
+            strict,
+        }
     }
 
     /// The zone assumed for times written without one.

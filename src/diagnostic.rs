@@ -98,6 +98,74 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Every diagnostic code, as listed in the user guide; `[rules]` in the config takes
+/// these.
+pub const CODES: [&str; 18] = [
+    "alias-collision",
+    "binary-file",
+    "duplicate-id",
+    "duration-mismatch",
+    "end-before-start",
+    "frontmatter-invalid",
+    "frontmatter-type",
+    "frontmatter-unclosed",
+    "id-not-a-slug",
+    "missing-section",
+    "no-title",
+    "not-utf8",
+    "slug-collision",
+    "symlink-outside",
+    "template-leftover",
+    "unknown-incident",
+    "unreadable",
+    "unreadable-date",
+];
+
+/// What a site makes of a kind of problem (`[rules]` in the config).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Error,
+    Warning,
+    Off,
+}
+
+impl Level {
+    pub fn parse(text: &str) -> Option<Level> {
+        match text {
+            "error" => Some(Level::Error),
+            "warning" => Some(Level::Warning),
+            "off" => Some(Level::Off),
+            _ => None,
+        }
+    }
+}
+
+/// The site's levels per code, and `--strict`, which makes every warning an error.
+#[derive(Debug, Clone, Default)]
+pub struct Rules {
+    pub levels: std::collections::BTreeMap<String, Level>,
+    pub strict: bool,
+}
+
+impl Rules {
+    /// Re-grades `diagnostics` in place; those turned off go. Applying twice changes
+    /// nothing more.
+    pub fn apply(&self, diagnostics: &mut Vec<Diagnostic>) {
+        diagnostics.retain_mut(|d| {
+            match self.levels.get(d.code) {
+                Some(Level::Off) => return false,
+                Some(Level::Error) => d.severity = Severity::Error,
+                Some(Level::Warning) => d.severity = Severity::Warning,
+                None => {}
+            }
+            if self.strict {
+                d.severity = Severity::Error;
+            }
+            true
+        });
+    }
+}
+
 /// Sorts diagnostics into their printing order and drops exact repeats.
 pub fn sort_diagnostics(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -107,6 +175,50 @@ pub fn sort_diagnostics(diagnostics: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rules_regrade_drop_and_strict_raises() {
+        let rules = Rules {
+            levels: [
+                ("no-title".to_string(), Level::Off),
+                ("duplicate-id".to_string(), Level::Warning),
+            ]
+            .into_iter()
+            .collect(),
+            strict: false,
+        };
+        let mut found = vec![
+            Diagnostic::warning("a.md", 1, "no-title", "x"),
+            Diagnostic::error("a.md", 2, "duplicate-id", "y"),
+            Diagnostic::warning("a.md", 3, "template-leftover", "z"),
+        ];
+        rules.apply(&mut found);
+        let graded: Vec<(&str, Severity)> = found.iter().map(|d| (d.code, d.severity)).collect();
+        assert_eq!(
+            graded,
+            [
+                ("duplicate-id", Severity::Warning),
+                ("template-leftover", Severity::Warning)
+            ]
+        );
+        Rules {
+            strict: true,
+            ..rules
+        }
+        .apply(&mut found);
+        assert!(found.iter().all(Diagnostic::is_error));
+    }
+
+    #[test]
+    fn the_user_guide_lists_every_code() {
+        let guide = include_str!("../book/diagnostics.md");
+        for code in CODES {
+            assert!(
+                guide.contains(&format!("| `{code}` |")),
+                "{code} is not in book/diagnostics.md"
+            );
+        }
+    }
 
     #[test]
     fn displays_like_a_compiler() {

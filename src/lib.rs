@@ -15,6 +15,7 @@ pub mod parse;
 pub mod pipeline;
 pub mod read;
 pub mod render;
+pub mod report;
 pub mod synthetic;
 pub mod task_table;
 pub mod walk;

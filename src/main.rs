@@ -14,7 +14,10 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::Parser;
 
-use cli::{BuildArgs, Cli, Command, Format, InspectArgs, TaskFilter, TaskFormat, TasksArgs};
+use cli::{
+    BuildArgs, CheckArgs, Cli, Command, DiagnosticStyle, Format, InspectArgs, TaskFilter,
+    TaskFormat, TasksArgs,
+};
 use pmsite::config::{Config, CONFIG_FILE};
 use pmsite::{BuildOptions, Error};
 
@@ -23,6 +26,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build(args) => build(args),
         Command::Inspect(args) => inspect(args),
+        Command::Check(args) => check(args),
         Command::Tasks(args) => tasks(args),
     };
     match result {
@@ -54,13 +58,12 @@ fn build(args: BuildArgs) -> Result<ExitCode, Error> {
         today,
         jobs: args.jobs,
         force: args.force,
+        strict: args.strict,
     };
 
     let started = std::time::Instant::now();
     let report = pmsite::build(&options)?;
-    for diagnostic in &report.diagnostics {
-        eprintln!("{diagnostic}");
-    }
+    print_diagnostics(&report, &options.config, args.format);
     if args.verbose {
         for (step, took) in &report.timings {
             eprintln!("pmsite: {step:>7} {:>8.1} ms", took.as_secs_f64() * 1000.0);
@@ -79,6 +82,64 @@ fn build(args: BuildArgs) -> Result<ExitCode, Error> {
             options.config.output_dir.display(),
         );
     }
+    Ok(if report.errors() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Prints a report's diagnostics: for people on stderr, for tools (JSON, GitHub
+/// commands) on stdout.
+fn print_diagnostics(report: &pmsite::BuildReport, config: &Config, style: DiagnosticStyle) {
+    use pmsite::report::{format_diagnostics, DiagnosticFormat, Sources};
+    let format = match style {
+        DiagnosticStyle::Short => DiagnosticFormat::Short,
+        DiagnosticStyle::Human => DiagnosticFormat::Human,
+        DiagnosticStyle::Json => DiagnosticFormat::Json,
+        DiagnosticStyle::Github => DiagnosticFormat::Github,
+    };
+    let sources = Sources {
+        content_dir: &config.content_dir,
+        texts: &report.sources,
+    };
+    let text = format_diagnostics(&report.diagnostics, format, &sources);
+    match format {
+        DiagnosticFormat::Short | DiagnosticFormat::Human => eprint!("{text}"),
+        DiagnosticFormat::Json | DiagnosticFormat::Github => print!("{text}"),
+    }
+}
+
+/// `check`: a build in memory, nothing written; the problems and a verdict.
+fn check(args: CheckArgs) -> Result<ExitCode, Error> {
+    let mut config = load_config(args.config.as_deref())?;
+    if let Some(content) = args.content {
+        config.content_dir = content;
+    }
+    if let Some(theme) = args.theme {
+        config.theme = Some(theme);
+    }
+    let (today, _) = resolve_today(args.today.as_deref())?;
+    let options = BuildOptions {
+        config,
+        today,
+        jobs: None,
+        force: false,
+        strict: args.strict,
+    };
+    let (_, report) = pmsite::build_in_memory(&options)?;
+    print_diagnostics(&report, &options.config, args.format);
+    eprintln!(
+        "pmsite: checked {} incidents: {} errors, {} warnings{}",
+        report.incidents,
+        report.errors(),
+        report.warnings(),
+        if args.strict {
+            " (--strict: warnings count as errors)"
+        } else {
+            ""
+        }
+    );
     Ok(if report.errors() > 0 {
         ExitCode::from(1)
     } else {
@@ -153,6 +214,7 @@ fn tasks(args: TasksArgs) -> Result<ExitCode, Error> {
         today,
         jobs: None,
         force: false,
+        strict: false,
     };
     let (archive, report) = pmsite::load_archive(&options)?;
     // Warnings belong to `build` and `inspect`; an error means tasks may be missing.

@@ -29,6 +29,8 @@ pub struct BuildOptions {
     pub jobs: Option<usize>,
     /// Replace an output folder pmsite did not create.
     pub force: bool,
+    /// Make every warning an error (`--strict`).
+    pub strict: bool,
 }
 
 /// What a build did.
@@ -42,6 +44,8 @@ pub struct BuildReport {
     pub timings: Vec<(&'static str, Duration)>,
     pub open_tasks: usize,
     pub overdue_tasks: usize,
+    /// Each postmortem's text by its content path, for printing source lines.
+    pub sources: BTreeMap<String, std::sync::Arc<str>>,
 }
 
 impl BuildReport {
@@ -81,6 +85,7 @@ pub fn load_archive(options: &BuildOptions) -> Result<(Archive, BuildReport)> {
         let mut report = BuildReport::default();
         let mut step = Timer(Some(Instant::now()));
         let archive = read_archive(options, &ignore, &mut report, &mut step);
+        config.rules(options.strict).apply(&mut report.diagnostics);
         sort_diagnostics(&mut report.diagnostics);
         Ok((archive, report))
     })
@@ -129,6 +134,7 @@ fn run_steps(options: &BuildOptions) -> Result<(RenderedSite, BuildReport)> {
     report.pages = site.page_count();
     step.done("render", &mut report);
 
+    config.rules(options.strict).apply(&mut report.diagnostics);
     sort_diagnostics(&mut report.diagnostics);
     Ok((site, report))
 }
@@ -160,8 +166,21 @@ fn read_archive(
 
     let incidents = drop_duplicate_ids(incidents, &mut report.diagnostics);
     let mut archive = Archive::new(incidents);
+    let rules = config.rules(options.strict);
+    for incident in &mut archive.incidents {
+        let missing = missing_sections(incident, &config.required_sections);
+        report.diagnostics.extend(missing.iter().cloned());
+        incident.diagnostics.extend(missing);
+        // The page shows a file's problems as the site grades them.
+        rules.apply(&mut incident.diagnostics);
+    }
     DuePolicy::new(&config.tasks.due_after).apply(&mut archive);
     report.incidents = archive.incidents.len();
+    report.sources = archive
+        .incidents
+        .iter()
+        .map(|i| (i.source.clone(), i.source_text.clone()))
+        .collect();
     report.open_tasks = archive.incidents.iter().map(Incident::open_tasks).sum();
     report.overdue_tasks = archive
         .incidents
@@ -170,6 +189,38 @@ fn read_archive(
         .sum();
     step.done("model", report);
     archive
+}
+
+/// A `missing-section` error for each section of `required` (config names such as
+/// `root_cause`) the incident lacks: neither a section of that kind nor the fact it gives.
+fn missing_sections(incident: &Incident, required: &[String]) -> Vec<Diagnostic> {
+    use crate::parse::sections::SectionKind;
+    required
+        .iter()
+        .filter_map(|name| {
+            let kind = SectionKind::from_name(name)?;
+            let present = incident.sections.iter().any(|s| s.kind == kind)
+                || match kind {
+                    SectionKind::Summary => incident.summary.is_some(),
+                    SectionKind::Impact => incident.impact.is_some(),
+                    SectionKind::RootCause => incident.root_cause.is_some(),
+                    SectionKind::Trigger => incident.trigger.is_some(),
+                    SectionKind::Resolution => incident.resolution.is_some(),
+                    SectionKind::Timeline => !incident.timeline.is_empty(),
+                    SectionKind::Tasks => !incident.tasks.is_empty(),
+                    SectionKind::Duration => incident.duration_minutes.is_some(),
+                    _ => false,
+                };
+            (!present).then(|| {
+                Diagnostic::error(
+                    &incident.source,
+                    1,
+                    "missing-section",
+                    format!("no {} section, which this site requires (`required_sections` in pmsite.toml)", name.replace('_', " ")),
+                )
+            })
+        })
+        .collect()
 }
 
 /// Reads one file and parses it; its diagnostics travel with it.

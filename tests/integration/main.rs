@@ -4,6 +4,7 @@
 mod support;
 
 mod atomic_output;
+mod check;
 mod cli;
 mod determinism;
 mod diagnostics;
