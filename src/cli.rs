@@ -21,6 +21,12 @@ pub enum Command {
     Check(CheckArgs),
     /// List the follow-up tasks of every postmortem: who owns them, when they are due, what is overdue.
     Tasks(TasksArgs),
+    /// Print a shell completion script: `pmsite completions bash > ~/.local/share/bash-completion/completions/pmsite`
+    Completions {
+        /// The shell to complete in
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -27,6 +27,11 @@ fn main() -> ExitCode {
         Command::Build(args) => build(args),
         Command::Inspect(args) => inspect(args),
         Command::Check(args) => check(args),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "pmsite", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Tasks(args) => tasks(args),
     };
     match result {

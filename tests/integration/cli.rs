@@ -150,3 +150,27 @@ fn unknown_subcommand_and_version() {
         format!("pmsite {}", env!("CARGO_PKG_VERSION"))
     );
 }
+
+#[test]
+fn completions_cover_every_command_and_bash_accepts_them() {
+    let archive = Archive::new();
+    for shell in ["bash", "zsh", "fish"] {
+        let run = archive.run(&["completions", shell]);
+        run.assert_code(0);
+        for command in ["build", "check", "inspect", "tasks"] {
+            assert!(
+                run.stdout.contains(command),
+                "{shell} completions lack {command}"
+            );
+        }
+    }
+    let script = archive.path().join("pmsite.bash");
+    std::fs::write(&script, archive.run(&["completions", "bash"]).stdout).unwrap();
+    let syntax = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .status()
+        .unwrap();
+    assert!(syntax.success(), "bash rejects the completion script");
+    archive.run(&["completions", "tcsh-9"]).assert_code(2);
+}
