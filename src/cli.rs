@@ -21,12 +21,38 @@ pub enum Command {
     Check(CheckArgs),
     /// List the follow-up tasks of every postmortem: who owns them, when they are due, what is overdue.
     Tasks(TasksArgs),
+    /// Write a new postmortem from the template, with a fresh id and today's date
+    New(NewArgs),
+    /// Start a new archive: config with every option, content/ with an example, the template, .gitignore, a CI workflow
+    Init {
+        /// Folder to set up (created if missing); files already there are kept
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// Print a shell completion script: `pmsite completions bash > ~/.local/share/bash-completion/completions/pmsite`
     Completions {
         /// The shell to complete in
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The incident's title, e.g. "Checkout outage"
+    pub title: String,
+
+    /// Folder of postmortems [default: content, or content_dir in the config]
+    #[arg(long, value_name = "DIR")]
+    pub content: Option<PathBuf>,
+
+    /// Site config file [default: pmsite.toml if present]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// The date to write [default: $SOURCE_DATE_EPOCH, else the current date]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@ pub mod pipeline;
 pub mod read;
 pub mod render;
 pub mod report;
+pub mod scaffold;
 pub mod synthetic;
 pub mod task_table;
 pub mod walk;

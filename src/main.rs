@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use clap::Parser;
 
 use cli::{
-    BuildArgs, CheckArgs, Cli, Command, DiagnosticStyle, Format, InspectArgs, TaskFilter,
+    BuildArgs, CheckArgs, Cli, Command, DiagnosticStyle, Format, InspectArgs, NewArgs, TaskFilter,
     TaskFormat, TasksArgs,
 };
 use pmsite::config::{Config, CONFIG_FILE};
@@ -27,6 +27,8 @@ fn main() -> ExitCode {
         Command::Build(args) => build(args),
         Command::Inspect(args) => inspect(args),
         Command::Check(args) => check(args),
+        Command::New(args) => new(args),
+        Command::Init { dir } => init(&dir),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             clap_complete::generate(shell, &mut Cli::command(), "pmsite", &mut std::io::stdout());
@@ -113,6 +115,58 @@ fn print_diagnostics(report: &pmsite::BuildReport, config: &Config, style: Diagn
         DiagnosticFormat::Short | DiagnosticFormat::Human => eprint!("{text}"),
         DiagnosticFormat::Json | DiagnosticFormat::Github => print!("{text}"),
     }
+}
+
+/// `new`: a postmortem from the site's template (or the built-in one).
+fn new(args: NewArgs) -> Result<ExitCode, Error> {
+    use pmsite::scaffold;
+    let mut config = load_config(args.config.as_deref())?;
+    if let Some(content) = args.content {
+        config.content_dir = content;
+    }
+    let (today, _) = resolve_today(args.today.as_deref())?;
+    let site_template = config.content_dir.join(scaffold::TEMPLATE_FILE);
+    let template = match std::fs::read_to_string(&site_template) {
+        Ok(text) => text,
+        Err(_) => scaffold::DEFAULT_TEMPLATE.to_string(),
+    };
+    // The ids in use, so the new one follows them.
+    let ids: Vec<String> = if config.content_dir.is_dir() {
+        let options = BuildOptions {
+            config: config.clone(),
+            today,
+            jobs: None,
+            force: false,
+            strict: false,
+        };
+        pmsite::load_archive(&options)?
+            .0
+            .incidents
+            .into_iter()
+            .map(|i| i.id)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let id = scaffold::next_id(&ids, today);
+    let path = scaffold::new_postmortem(&config.content_dir, &args.title, &id, today, &template)?;
+    println!("{}", path.display());
+    eprintln!(
+        "pmsite: wrote {} ({id}); replace each TBD and HH:mm, then `pmsite check`",
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `init`: a new archive; files that exist are kept.
+fn init(dir: &Path) -> Result<ExitCode, Error> {
+    let (today, _) = resolve_today(None)?;
+    for (path, written) in pmsite::scaffold::init_archive(dir, today)? {
+        let verb = if written { "wrote" } else { "kept existing" };
+        eprintln!("pmsite: {verb} {}", path.display());
+    }
+    eprintln!("pmsite: next, `pmsite build` there and open public/index.html");
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `check`: a build in memory, nothing written; the problems and a verdict.

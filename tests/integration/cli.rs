@@ -174,3 +174,84 @@ fn completions_cover_every_command_and_bash_accepts_them() {
     assert!(syntax.success(), "bash rejects the completion script");
     archive.run(&["completions", "tcsh-9"]).assert_code(2);
 }
+
+#[test]
+fn init_then_new_then_build_and_nothing_is_ever_replaced() {
+    let archive = Archive::new();
+    let dir = archive.path().join("pm");
+    let init = archive.run(&["init", dir.to_str().unwrap()]);
+    init.assert_code(0);
+    assert!(init.stderr.contains("wrote"), "{}", init.stderr);
+    let again = archive.run(&["init", dir.to_str().unwrap()]);
+    again.assert_code(0);
+    assert_eq!(
+        again.stderr.matches("kept existing").count(),
+        5,
+        "{}",
+        again.stderr
+    );
+
+    let content = dir.join("content");
+    let content = content.to_str().unwrap();
+    let new = archive.run(&[
+        "new",
+        "Checkout outage",
+        "--content",
+        content,
+        "--today",
+        "2031-03-04",
+    ]);
+    new.assert_code(0);
+    let path = new.stdout.trim().to_string();
+    assert!(path.ends_with("2031-03-04-checkout-outage.md"), "{path}");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.starts_with("---\nid: inc-2031-001\ntitle: \"Checkout outage\"\ndate: 2031-03-04\n"),
+        "{text}"
+    );
+    let twice = archive.run(&[
+        "new",
+        "Checkout outage",
+        "--content",
+        content,
+        "--today",
+        "2031-03-04",
+    ]);
+    twice.assert_code(2);
+    assert!(twice
+        .stderr
+        .contains("already exists; pmsite never replaces a file"));
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        text,
+        "the first file is untouched"
+    );
+
+    // The site's own template is used when there is one.
+    std::fs::write(
+        dir.join("content/_template.md"),
+        "---\nid: {id}\ntitle: \"{title}\"\ndate: {date}\n---\n# {title}\n\nOur template.\n",
+    )
+    .unwrap();
+    let custom = archive.run(&[
+        "new",
+        "Disk full",
+        "--content",
+        content,
+        "--today",
+        "2031-03-05",
+    ]);
+    custom.assert_code(0);
+    let text = std::fs::read_to_string(custom.stdout.trim()).unwrap();
+    assert!(
+        text.contains("id: inc-2031-002") && text.contains("Our template."),
+        "{text}"
+    );
+
+    let check = archive.run(&["check", "--content", content, "--today", "2031-03-05"]);
+    check.assert_code(0);
+    assert!(
+        check.stderr.contains("warning[template-leftover]"),
+        "the new file's TBDs are reported"
+    );
+}
