@@ -100,7 +100,7 @@ impl fmt::Display for Diagnostic {
 
 /// Every diagnostic code, as listed in the user guide; `[rules]` in the config takes
 /// these.
-pub const CODES: [&str; 18] = [
+pub const CODES: [&str; 21] = [
     "alias-collision",
     "binary-file",
     "duplicate-id",
@@ -115,11 +115,18 @@ pub const CODES: [&str; 18] = [
     "not-utf8",
     "slug-collision",
     "symlink-outside",
+    "task-no-due",
+    "task-no-owner",
+    "task-overdue",
     "template-leftover",
     "unknown-incident",
     "unreadable",
     "unreadable-date",
 ];
+
+/// Codes that are off unless `[rules]` turns them on: useful as a CI gate for some
+/// teams, noise in most archives.
+pub const OPT_IN: [&str; 3] = ["task-no-due", "task-no-owner", "task-overdue"];
 
 /// What a site makes of a kind of problem (`[rules]` in the config).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,6 +163,7 @@ impl Rules {
                 Some(Level::Off) => return false,
                 Some(Level::Error) => d.severity = Severity::Error,
                 Some(Level::Warning) => d.severity = Severity::Warning,
+                None if OPT_IN.contains(&d.code) => return false,
                 None => {}
             }
             if self.strict {

@@ -41,6 +41,8 @@ pub fn index_archive(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> ArchiveIndex {
     let taxonomies = build_taxonomies(archive, diagnostics);
+    let task_board = tasks::TaskBoard::new(archive, today, due_soon_days);
+    diagnostics.extend(tasks::task_problems(archive, &task_board));
     ArchiveIndex {
         search: with_search.then(|| search::build_search_index(archive, &taxonomies)),
         redirects: aliases::redirects(archive, diagnostics),
@@ -48,7 +50,7 @@ pub fn index_archive(
         related: related::related_incidents(archive),
         mentions: mentions::find_mentions(archive, diagnostics),
         insights: insights::compute(archive, today),
-        tasks: tasks::TaskBoard::new(archive, today, due_soon_days),
+        tasks: task_board,
     }
 }
 

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::diagnostic::Diagnostic;
 use crate::model::slug::slugify;
 use crate::model::{Archive, Incident, Task, TaskStatus};
 
@@ -181,6 +182,45 @@ impl TaskBoard {
     }
 }
 
+/// Open tasks without an owner or a due date, and overdue ones, as diagnostics at the
+/// task's line. They are opt-in (`[rules]`): most archives have many.
+pub fn task_problems(archive: &Archive, board: &TaskBoard) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for entry in board.tasks.iter().filter(|t| t.group.is_open()) {
+        let (incident, task) = board.task(archive, entry);
+        let at =
+            |code, message: String| Diagnostic::warning(&incident.source, task.line, code, message);
+        if task.owner.is_none() {
+            found.push(at(
+                "task-no-owner",
+                format!("task {} has no owner", task.number),
+            ));
+        }
+        match (task.due_date(), entry.days_left) {
+            (None, _) => found.push(at(
+                "task-no-due",
+                format!("task {} has no due date", task.number),
+            )),
+            (Some(due), Some(days)) if days < 0 => found.push(at(
+                "task-overdue",
+                format!(
+                    "task {} was due {due}, {} day{} ago{}",
+                    task.number,
+                    -days,
+                    if days == -1 { "" } else { "s" },
+                    if task.due.is_none() {
+                        " (implied by the due-date policy)"
+                    } else {
+                        ""
+                    }
+                ),
+            )),
+            _ => {}
+        }
+    }
+    found
+}
+
 /// The task's owner as a slug, the identity that folds spellings together.
 fn owner_slug(task: &Task) -> Option<String> {
     let owner = task.owner.as_deref()?.trim().trim_start_matches('@');
@@ -310,6 +350,41 @@ mod tests {
         let today = NaiveDate::parse_from_str(today, "%Y-%m-%d").unwrap();
         let board = TaskBoard::new(&archive, today, soon_days);
         (archive, board)
+    }
+
+    #[test]
+    fn task_problems_name_the_task_and_its_line() {
+        let (archive, board) = board("2024-03-02");
+        let found: Vec<(String, usize, &str, String)> = task_problems(&archive, &board)
+            .into_iter()
+            .map(|d| (d.path, d.line, d.code, d.message))
+            .collect();
+        assert!(
+            found.contains(&(
+                "older.md".to_string(),
+                7,
+                "task-overdue",
+                "task 1 was due 2024-03-01, 1 day ago".to_string()
+            )),
+            "{found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|(_, _, code, m)| *code == "task-no-owner" && m == "task 2 has no owner"),
+            "{found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|(_, _, code, m)| *code == "task-no-due" && m == "task 3 has no due date"),
+            "{found:?}"
+        );
+        // Closed tasks are never reported.
+        assert!(
+            !found.iter().any(|(_, _, _, m)| m.contains("task 4 ")),
+            "{found:?}"
+        );
     }
 
     #[test]

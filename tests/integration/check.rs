@@ -117,3 +117,29 @@ fn bad_rules_in_the_config_are_usage_errors() {
     .unwrap();
     archive.run(&["check"]).assert_code(2);
 }
+
+#[test]
+fn task_rules_are_opt_in() {
+    let archive = Archive::new();
+    archive.write(
+        "a.md",
+        "---\nid: inc-1\ntitle: A\ndate: 2024-01-02\n---\n# A\n\n## Action items\n\n- [ ] Add an alert. Due: 2024-02-01\n- [ ] Fix it. Owner: @bo\n",
+    );
+    let quiet = archive.run(&["check", "--format", "short", "--today", "2024-09-10"]);
+    quiet.assert_code(0);
+    assert!(quiet.diagnostics().is_empty(), "{:?}", quiet.diagnostics());
+    std::fs::write(
+        archive.path().join("pmsite.toml"),
+        "[rules]\ntask-no-owner = \"error\"\ntask-overdue = \"warning\"\n",
+    )
+    .unwrap();
+    let gate = archive.run(&["check", "--format", "short", "--today", "2024-09-10"]);
+    gate.assert_code(1);
+    assert_eq!(
+        gate.diagnostics(),
+        [
+            "a.md:10:1: error: task 1 has no owner",
+            "a.md:10:1: warning: task 1 was due 2024-02-01, 222 days ago",
+        ]
+    );
+}
