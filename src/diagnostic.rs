@@ -100,9 +100,10 @@ impl fmt::Display for Diagnostic {
 
 /// Every diagnostic code, as listed in the user guide; `[rules]` in the config takes
 /// these.
-pub const CODES: [&str; 21] = [
+pub const CODES: [&str; 22] = [
     "alias-collision",
     "binary-file",
+    "broken-link",
     "duplicate-id",
     "duration-mismatch",
     "end-before-start",

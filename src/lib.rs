@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod error;
 pub mod index;
 pub mod inspect;
+pub mod links;
 pub mod model;
 pub mod parse;
 pub mod pipeline;

@@ -186,7 +186,14 @@ fn check(args: CheckArgs) -> Result<ExitCode, Error> {
         force: false,
         strict: args.strict,
     };
-    let (_, report) = pmsite::build_in_memory(&options)?;
+    let (site, mut report) = pmsite::build_in_memory(&options)?;
+    let broken = pmsite::pipeline::check_links(&site, &report, &options.config.base_url);
+    report.diagnostics.extend(broken);
+    options
+        .config
+        .rules(args.strict)
+        .apply(&mut report.diagnostics);
+    pmsite::diagnostic::sort_diagnostics(&mut report.diagnostics);
     print_diagnostics(&report, &options.config, args.format);
     eprintln!(
         "pmsite: checked {} incidents: {} errors, {} warnings{}",

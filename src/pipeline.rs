@@ -46,6 +46,8 @@ pub struct BuildReport {
     pub overdue_tasks: usize,
     /// Each postmortem's text by its content path, for printing source lines.
     pub sources: BTreeMap<String, std::sync::Arc<str>>,
+    /// Incident id -> its content path.
+    pub incident_sources: BTreeMap<String, String>,
 }
 
 impl BuildReport {
@@ -181,6 +183,11 @@ fn read_archive(
         .iter()
         .map(|i| (i.source.clone(), i.source_text.clone()))
         .collect();
+    report.incident_sources = archive
+        .incidents
+        .iter()
+        .map(|i| (i.id.clone(), i.source.clone()))
+        .collect();
     report.open_tasks = archive.incidents.iter().map(Incident::open_tasks).sum();
     report.overdue_tasks = archive
         .incidents
@@ -219,6 +226,64 @@ fn missing_sections(incident: &Incident, required: &[String]) -> Vec<Diagnostic>
                     format!("no {} section, which this site requires (`required_sections` in pmsite.toml)", name.replace('_', " ")),
                 )
             })
+        })
+        .collect()
+}
+
+/// Links on incident pages that lead nowhere in `site`, as `broken-link` warnings at the
+/// line of the postmortem that holds the link (links the theme makes are the theme's
+/// business, and tested with it).
+pub fn check_links(site: &RenderedSite, report: &BuildReport, base_url: &str) -> Vec<Diagnostic> {
+    let pages: BTreeMap<String, String> = site
+        .files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .map(|(path, content)| {
+            (
+                path.clone(),
+                String::from_utf8_lossy(&content.to_vec()).into_owned(),
+            )
+        })
+        .collect();
+    let base_url = Some(base_url.trim()).filter(|b| !b.is_empty()).map(|b| {
+        if b.ends_with('/') {
+            b.to_string()
+        } else {
+            format!("{b}/")
+        }
+    });
+    let broken = crate::links::broken_links(
+        &pages,
+        |file| site.files.contains_key(file),
+        base_url.as_deref(),
+    );
+    broken
+        .into_iter()
+        .filter_map(|link| {
+            let id = link
+                .page
+                .strip_prefix("incidents/")?
+                .strip_suffix("/index.html")?;
+            let source = report.incident_sources.get(id)?;
+            let target = link.href.split('#').next().unwrap_or_default();
+            let line = report
+                .sources
+                .get(source)
+                .and_then(|text| {
+                    let needle = if target.is_empty() {
+                        link.href.as_str()
+                    } else {
+                        target
+                    };
+                    text.lines().position(|l| l.contains(needle))
+                })
+                .map_or(1, |i| i + 1);
+            Some(Diagnostic::warning(
+                source,
+                line,
+                "broken-link",
+                format!("the link `{}` leads nowhere: {}", link.href, link.problem),
+            ))
         })
         .collect()
 }

@@ -143,3 +143,27 @@ fn task_rules_are_opt_in() {
         ]
     );
 }
+
+#[test]
+fn check_follows_the_links_in_postmortems() {
+    let archive = Archive::new();
+    archive.write(
+        "a.md",
+        "---\nid: inc-1\ntitle: A\ndate: 2024-01-02\n---\n# A\n\n## Summary\n\nSee [the runbook](../runbooks/db.md) and [the fix](#resolution).\n\n## Impact\n\nSee [B](../inc-2/index.html) and [the summary](#summary).\n",
+    );
+    archive.write(
+        "b.md",
+        "---\nid: inc-2\ntitle: B\ndate: 2024-01-01\n---\n# B\n",
+    );
+    let run = archive.run(&["check", "--format", "short", "--today", "2024-09-10"]);
+    run.assert_code(0);
+    assert_eq!(
+        run.diagnostics(),
+        [
+            "a.md:10:1: warning: the link `#resolution` leads nowhere: incidents/inc-1/index.html has no #resolution",
+            "a.md:10:1: warning: the link `../runbooks/db.md` leads nowhere: there is no incidents/runbooks/db.md",
+        ]
+    );
+    // A build does not spend the time.
+    assert!(archive.build(&[]).diagnostics().is_empty());
+}

@@ -1,13 +1,13 @@
 //! Every internal link and anchor in a built site resolves: relative links from disk and
 //! absolute ones under a base URL. The checker is a helper later page tests use too.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::support::{copy_tree, fixture, Archive};
 
-/// Returns the broken links as "page -> href" lines. `base_url` maps absolute links
-/// (`https://example.com/pm/...`) back onto the site folder; external links are skipped.
+/// Returns the broken links of a site on disk as "page -> href (why)" lines, using the
+/// library's checker. `base_url` maps absolute links back onto the site folder.
 pub fn broken_links(site: &Path, base_url: Option<&str>) -> Vec<String> {
     let pages: BTreeMap<String, String> = walkdir::WalkDir::new(site)
         .sort_by_file_name()
@@ -20,84 +20,15 @@ pub fn broken_links(site: &Path, base_url: Option<&str>) -> Vec<String> {
                     .strip_prefix(site)
                     .unwrap()
                     .to_string_lossy()
-                    .into_owned(),
+                    .replace('\\', "/"),
                 std::fs::read_to_string(e.path()).unwrap(),
             )
         })
         .collect();
-    let ids: BTreeMap<&str, BTreeSet<String>> = pages
-        .iter()
-        .map(|(path, html)| (path.as_str(), attribute_values(html, "id")))
-        .collect();
-    let mut broken = Vec::new();
-    for (page, html) in &pages {
-        if page == "404.html" {
-            continue; // links from the site root, checked under a server
-        }
-        for href in attribute_values(html, "href") {
-            let (target, fragment) = match href.split_once('#') {
-                Some((t, f)) => (t.to_string(), Some(f.to_string())),
-                None => (href.clone(), None),
-            };
-            let local = match base_url {
-                Some(base) if target.starts_with(base) => format!("/{}", &target[base.len()..]),
-                _ if target.contains("://") || target.starts_with("mailto:") => continue,
-                _ => target.clone(),
-            };
-            let resolved = if local.is_empty() {
-                page.clone()
-            } else if let Some(root_relative) = local.strip_prefix('/') {
-                root_relative.to_string()
-            } else {
-                let dir = Path::new(page).parent().unwrap_or(Path::new(""));
-                normalise(&dir.join(&local))
-            };
-            let file = if resolved.is_empty() || resolved.ends_with('/') {
-                format!("{resolved}index.html")
-            } else {
-                resolved
-            };
-            if !site.join(&file).is_file() {
-                broken.push(format!("{page} -> {href} (no {file})"));
-                continue;
-            }
-            if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
-                if !ids
-                    .get(file.as_str())
-                    .is_some_and(|set| set.contains(&fragment))
-                {
-                    broken.push(format!("{page} -> {href} (no #{fragment} in {file})"));
-                }
-            }
-        }
-    }
-    broken
-}
-
-/// Values of an attribute in the HTML, entities for `&` decoded.
-fn attribute_values(html: &str, name: &str) -> BTreeSet<String> {
-    let needle = format!(" {name}=\"");
-    html.match_indices(&needle)
-        .filter_map(|(at, _)| {
-            let rest = &html[at + needle.len()..];
-            rest.find('"').map(|end| rest[..end].replace("&amp;", "&"))
-        })
+    pmsite::links::broken_links(&pages, |file| site.join(file).is_file(), base_url)
+        .into_iter()
+        .map(|b| format!("{} -> {} ({})", b.page, b.href, b.problem))
         .collect()
-}
-
-/// `incidents/x/../../index.html` -> `index.html`.
-fn normalise(path: &Path) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::ParentDir => {
-                parts.pop();
-            }
-            std::path::Component::Normal(p) => parts.push(p.to_string_lossy().into_owned()),
-            _ => {}
-        }
-    }
-    parts.join("/")
 }
 
 fn sample_archive() -> Archive {
@@ -143,8 +74,8 @@ fn the_checker_finds_broken_links_and_anchors() {
     assert_eq!(
         broken,
         [
-            "index.html -> a/index.html#nowhere (no #nowhere in a/index.html)",
-            "index.html -> missing.html (no missing.html)"
+            "index.html -> a/index.html#nowhere (a/index.html has no #nowhere)",
+            "index.html -> missing.html (there is no missing.html)"
         ]
     );
 }
