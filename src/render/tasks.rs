@@ -12,7 +12,9 @@ use super::indexes::ROOT;
 use super::markdown::render_inline;
 use super::task_exports::{self, CalendarSite, TaskRecord};
 use super::theme::Theme;
-use super::views::{incident_folder, service_links, tag_views, LinkView, TagView, TermLink};
+use super::views::{
+    incident_folder, link_views, service_links, tag_views, LinkView, TagView, TermLink,
+};
 use super::{FileContent, LinkStyle};
 use crate::error::Result;
 use crate::index::tasks::{BoardTask, Owner, TaskBoard, TaskGroup};
@@ -271,14 +273,7 @@ fn row_view<'a>(
         filter_services: join_slugs(incident.services.iter().map(String::as_str)),
         tags,
         services,
-        links: task
-            .links
-            .iter()
-            .map(|link| LinkView {
-                text: link.clone(),
-                href: link.starts_with("http").then(|| link.clone()),
-            })
-            .collect(),
+        links: link_views(&task.links),
     }
 }
 

@@ -332,6 +332,17 @@ pub struct TaskView {
     pub line: usize,
 }
 
+/// A task's URLs and tracker keys: URLs become links, keys stay text.
+pub(crate) fn link_views(links: &[String]) -> Vec<LinkView> {
+    links
+        .iter()
+        .map(|link| LinkView {
+            text: link.clone(),
+            href: link.starts_with("http").then(|| link.clone()),
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct LinkView {
     pub text: String,
@@ -521,14 +532,7 @@ fn task_view(incident_id: &str, task: &Task, today: NaiveDate, mention: &Linker)
         status_label: task.status.label(),
         overdue,
         days,
-        links: task
-            .links
-            .iter()
-            .map(|link| LinkView {
-                text: link.clone(),
-                href: link.starts_with("http").then(|| link.clone()),
-            })
-            .collect(),
+        links: link_views(&task.links),
         line: task.line,
     }
 }
