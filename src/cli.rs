@@ -37,26 +37,10 @@ pub enum Command {
     },
 }
 
+/// Where the archive is and what day it is: the options every command that reads the
+/// archive shares.
 #[derive(Debug, Args)]
-pub struct NewArgs {
-    /// The incident's title, e.g. "Checkout outage"
-    pub title: String,
-
-    /// Folder of postmortems [default: content, or content_dir in the config]
-    #[arg(long, value_name = "DIR")]
-    pub content: Option<PathBuf>,
-
-    /// Site config file [default: pmsite.toml if present]
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-
-    /// The date to write [default: $SOURCE_DATE_EPOCH, else the current date]
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub today: Option<String>,
-}
-
-#[derive(Debug, Args)]
-pub struct CheckArgs {
+pub struct SiteArgs {
     /// Folder of postmortems [default: content, or content_dir in the config]
     #[arg(long, value_name = "DIR")]
     pub content: Option<PathBuf>,
@@ -68,6 +52,21 @@ pub struct CheckArgs {
     /// The date overdue tasks are judged against [default: $SOURCE_DATE_EPOCH, else the current date]
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The incident's title, e.g. "Checkout outage"
+    pub title: String,
+
+    #[command(flatten)]
+    pub site: SiteArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
 
     /// Theme folder, so its templates are checked too
     #[arg(long, value_name = "DIR")]
@@ -96,17 +95,8 @@ pub enum DiagnosticStyle {
 
 #[derive(Debug, Args)]
 pub struct TasksArgs {
-    /// Folder of postmortems [default: content, or content_dir in the config]
-    #[arg(long, value_name = "DIR")]
-    pub content: Option<PathBuf>,
-
-    /// Site config file, for its due-date policy, aliases and time zone [default: pmsite.toml if present]
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-
-    /// The date overdue tasks are judged against [default: $SOURCE_DATE_EPOCH, else the current date]
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub today: Option<String>,
+    #[command(flatten)]
+    pub site: SiteArgs,
 
     /// Which tasks to list
     #[arg(long, value_enum, default_value_t = TaskFilter::Open)]
@@ -182,9 +172,8 @@ pub enum Format {
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// Folder of postmortems [default: content, or content_dir in the config]
-    #[arg(long, value_name = "DIR")]
-    pub content: Option<PathBuf>,
+    #[command(flatten)]
+    pub site: SiteArgs,
 
     /// Folder to write the site to; replaced whole [default: public, or output_dir in the config]
     #[arg(long, value_name = "DIR")]
@@ -194,17 +183,9 @@ pub struct BuildArgs {
     #[arg(long, value_name = "URL", env = "PMSITE_BASE_URL")]
     pub base_url: Option<String>,
 
-    /// The date overdue tasks are judged against [default: $SOURCE_DATE_EPOCH, else the current date]
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub today: Option<String>,
-
     /// Number of worker threads [default: one per core]
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
-
-    /// Site config file [default: pmsite.toml if present]
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
 
     /// Theme folder whose templates and static files override the default theme's
     #[arg(long, value_name = "DIR")]

@@ -46,10 +46,7 @@ fn main() -> ExitCode {
 }
 
 fn build(args: BuildArgs) -> Result<ExitCode, Error> {
-    let mut config = load_config(args.config.as_deref())?;
-    if let Some(content) = args.content {
-        config.content_dir = content;
-    }
+    let (mut config, today, today_source) = load_site(&args.site)?;
     if let Some(output) = args.output {
         config.output_dir = output;
     }
@@ -59,7 +56,6 @@ fn build(args: BuildArgs) -> Result<ExitCode, Error> {
     if let Some(theme) = args.theme {
         config.theme = Some(theme);
     }
-    let (today, today_source) = resolve_today(args.today.as_deref())?;
     let options = BuildOptions {
         config,
         today,
@@ -120,11 +116,7 @@ fn print_diagnostics(report: &pmsite::BuildReport, config: &Config, style: Diagn
 /// `new`: a postmortem from the site's template (or the built-in one).
 fn new(args: NewArgs) -> Result<ExitCode, Error> {
     use pmsite::scaffold;
-    let mut config = load_config(args.config.as_deref())?;
-    if let Some(content) = args.content {
-        config.content_dir = content;
-    }
-    let (today, _) = resolve_today(args.today.as_deref())?;
+    let (config, today, _) = load_site(&args.site)?;
     let site_template = config.content_dir.join(scaffold::TEMPLATE_FILE);
     let template = match std::fs::read_to_string(&site_template) {
         Ok(text) => text,
@@ -171,14 +163,10 @@ fn init(dir: &Path) -> Result<ExitCode, Error> {
 
 /// `check`: a build in memory, nothing written; the problems and a verdict.
 fn check(args: CheckArgs) -> Result<ExitCode, Error> {
-    let mut config = load_config(args.config.as_deref())?;
-    if let Some(content) = args.content {
-        config.content_dir = content;
-    }
+    let (mut config, today, _) = load_site(&args.site)?;
     if let Some(theme) = args.theme {
         config.theme = Some(theme);
     }
-    let (today, _) = resolve_today(args.today.as_deref())?;
     let options = BuildOptions {
         config,
         today,
@@ -269,11 +257,7 @@ fn tasks(args: TasksArgs) -> Result<ExitCode, Error> {
     use pmsite::index::tasks::{TaskBoard, TaskGroup};
     use pmsite::render::task_exports;
 
-    let mut config = load_config(args.config.as_deref())?;
-    if let Some(content) = args.content {
-        config.content_dir = content;
-    }
-    let (today, today_source) = resolve_today(args.today.as_deref())?;
+    let (config, today, today_source) = load_site(&args.site)?;
     let due_soon_days = config.tasks.due_soon_days;
     let options = BuildOptions {
         config,
@@ -360,6 +344,17 @@ fn tasks(args: TasksArgs) -> Result<ExitCode, Error> {
             ExitCode::SUCCESS
         },
     )
+}
+
+/// The config (`--config`, else `pmsite.toml`, else defaults) with `--content` applied,
+/// and "today" with where it came from.
+fn load_site(args: &cli::SiteArgs) -> Result<(Config, NaiveDate, &'static str), Error> {
+    let mut config = load_config(args.config.as_deref())?;
+    if let Some(content) = &args.content {
+        config.content_dir = content.clone();
+    }
+    let (today, source) = resolve_today(args.today.as_deref())?;
+    Ok((config, today, source))
 }
 
 /// `--config FILE`, else `pmsite.toml` in the current folder, else the defaults.
