@@ -5,6 +5,7 @@
 //! pages and JSON in memory, and [`write`] puts them on disk atomically.
 //! [`pipeline::build`] runs them in order.
 
+pub mod cache;
 pub mod config;
 pub mod diagnostic;
 pub mod error;

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
+use crate::cache::BuildCache;
 use crate::config::Config;
 use crate::diagnostic::{sort_diagnostics, Diagnostic};
 use crate::error::{Error, Result};
@@ -16,7 +17,7 @@ use crate::model::{Archive, Incident};
 use crate::parse::{parse_incident, ParseOptions};
 use crate::render::theme::Theme;
 use crate::render::views::LinkStyle;
-use crate::render::{render_site, RenderSettings, RenderedSite};
+use crate::render::{RenderSettings, RenderedSite};
 use crate::walk::{walk, IgnoreList, SourceFile};
 
 /// Everything a build needs; the CLI fills it from flags, the config and the clock.
@@ -71,7 +72,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 
 /// Everything `build` does except writing: the rendered files and the report.
 pub fn build_in_memory(options: &BuildOptions) -> Result<(RenderedSite, BuildReport)> {
-    thread_pool(options.jobs)?.install(|| run_steps(options))
+    thread_pool(options.jobs)?.install(|| run_steps(options, None))
+}
+
+/// `build_in_memory` that reuses what `cache` kept from the last build (files whose
+/// bytes did not change are not parsed again; incident pages whose inputs did not change
+/// are not rendered again) and keeps this build's work for the next.
+pub fn rebuild_in_memory(
+    options: &BuildOptions,
+    cache: &mut BuildCache,
+) -> Result<(RenderedSite, BuildReport)> {
+    thread_pool(options.jobs)?.install(|| run_steps(options, Some(cache)))
 }
 
 /// Reads the content folder into the model, with no site: what `pmsite tasks` and other
@@ -86,7 +97,7 @@ pub fn load_archive(options: &BuildOptions) -> Result<(Archive, BuildReport)> {
         let ignore = IgnoreList::new(&config.ignore).map_err(Error::Usage)?;
         let mut report = BuildReport::default();
         let mut step = Timer(Some(Instant::now()));
-        let archive = read_archive(options, &ignore, &mut report, &mut step);
+        let archive = read_archive(options, &ignore, None, &mut report, &mut step);
         config.rules(options.strict).apply(&mut report.diagnostics);
         sort_diagnostics(&mut report.diagnostics);
         Ok((archive, report))
@@ -103,17 +114,31 @@ fn thread_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
         .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))
 }
 
-fn run_steps(options: &BuildOptions) -> Result<(RenderedSite, BuildReport)> {
+fn run_steps(
+    options: &BuildOptions,
+    mut cache: Option<&mut BuildCache>,
+) -> Result<(RenderedSite, BuildReport)> {
     let config = &options.config;
     let mut report = BuildReport::default();
     let mut step = Timer(Some(Instant::now()));
 
     check_folders(&config.content_dir, &config.output_dir)?;
-    let theme = Theme::load(config.theme.as_deref())?;
+    // The theme's templates are parsed once per cache: whoever changes the theme starts
+    // a new cache.
+    let theme = match cache.as_deref_mut().and_then(|c| c.theme.take()) {
+        Some(theme) => theme,
+        None => std::sync::Arc::new(Theme::load(config.theme.as_deref())?),
+    };
     let ignore = IgnoreList::new(&config.ignore).map_err(Error::Usage)?;
     step.done("load", &mut report);
 
-    let archive = read_archive(options, &ignore, &mut report, &mut step);
+    let archive = read_archive(
+        options,
+        &ignore,
+        cache.as_deref_mut(),
+        &mut report,
+        &mut step,
+    );
 
     let index = crate::index::index_archive(
         &archive,
@@ -132,10 +157,19 @@ fn run_steps(options: &BuildOptions) -> Result<(RenderedSite, BuildReport)> {
         source_url: config.source_url.clone(),
         page_size: config.paginate,
     };
-    let site = render_site(&archive, &index, &settings, &theme)?;
+    let site = crate::render::render_site_reusing(
+        &archive,
+        &index,
+        &settings,
+        &theme,
+        cache.as_deref_mut(),
+    )?;
     report.pages = site.page_count();
     step.done("render", &mut report);
 
+    if let Some(cache) = cache {
+        cache.theme = Some(theme);
+    }
     config.rules(options.strict).apply(&mut report.diagnostics);
     sort_diagnostics(&mut report.diagnostics);
     Ok((site, report))
@@ -145,6 +179,7 @@ fn run_steps(options: &BuildOptions) -> Result<(RenderedSite, BuildReport)> {
 fn read_archive(
     options: &BuildOptions,
     ignore: &IgnoreList,
+    cache: Option<&mut BuildCache>,
     report: &mut BuildReport,
     step: &mut Timer,
 ) -> Archive {
@@ -154,11 +189,14 @@ fn read_archive(
     step.done("walk", report);
 
     let parse_options = ParseOptions::from_config(config);
-    let parsed: Vec<(Option<Incident>, Vec<Diagnostic>)> = found
-        .files
-        .par_iter()
-        .map(|file| read_and_parse(file, &parse_options))
-        .collect();
+    let parsed: Vec<(Option<Incident>, Vec<Diagnostic>)> = match cache {
+        None => found
+            .files
+            .par_iter()
+            .map(|file| read_and_parse(file, &parse_options))
+            .collect(),
+        Some(cache) => reparse_changed(&found.files, &parse_options, cache),
+    };
     let mut incidents = Vec::with_capacity(parsed.len());
     for (incident, diagnostics) in parsed {
         report.diagnostics.extend(diagnostics);
@@ -293,8 +331,17 @@ pub(crate) fn read_and_parse(
     file: &SourceFile,
     options: &ParseOptions,
 ) -> (Option<Incident>, Vec<Diagnostic>) {
+    parse_bytes(file, std::fs::read(&file.absolute), options)
+}
+
+/// Decodes and parses a file's bytes (or reports why they could not be read).
+fn parse_bytes(
+    file: &SourceFile,
+    bytes: std::io::Result<Vec<u8>>,
+    options: &ParseOptions,
+) -> (Option<Incident>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let bytes = match std::fs::read(&file.absolute) {
+    let bytes = match bytes {
         Ok(bytes) => bytes,
         Err(error) => {
             diagnostics.push(Diagnostic::error(
@@ -314,6 +361,49 @@ pub(crate) fn read_and_parse(
     crate::diagnostic::sort_diagnostics(&mut diagnostics);
     incident.diagnostics = diagnostics.clone();
     (Some(incident), diagnostics)
+}
+
+/// Reads every file, but parses only those whose bytes differ from the last build's;
+/// the cache then holds this build's files.
+fn reparse_changed(
+    files: &[SourceFile],
+    options: &ParseOptions,
+    cache: &mut BuildCache,
+) -> Vec<(Option<Incident>, Vec<Diagnostic>)> {
+    let results: Vec<(u64, bool, Option<Incident>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|file| {
+            let bytes = std::fs::read(&file.absolute);
+            let digest = bytes
+                .as_ref()
+                .map_or(0, |b| crate::cache::digest(b.as_slice()));
+            match (bytes, cache.parsed(&file.relative, digest)) {
+                (Ok(_), Some((incident, diagnostics))) => (digest, true, incident, diagnostics),
+                (bytes, _) => {
+                    let (incident, diagnostics) = parse_bytes(file, bytes, options);
+                    (digest, false, incident, diagnostics)
+                }
+            }
+        })
+        .collect();
+    let reused = results.iter().filter(|r| r.1).count();
+    let kept: Vec<_> = results
+        .iter()
+        .zip(files)
+        .map(|((digest, _, incident, diagnostics), file)| {
+            (
+                file.relative.clone(),
+                *digest,
+                incident.clone(),
+                diagnostics.clone(),
+            )
+        })
+        .collect();
+    cache.keep_parsed(kept, reused);
+    results
+        .into_iter()
+        .map(|(_, _, incident, diagnostics)| (incident, diagnostics))
+        .collect()
 }
 
 /// Two files with one id would share a URL: the first (in path order) keeps it, the

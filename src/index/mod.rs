@@ -41,15 +41,30 @@ pub fn index_archive(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> ArchiveIndex {
     let taxonomies = build_taxonomies(archive, diagnostics);
-    let task_board = tasks::TaskBoard::new(archive, today, due_soon_days);
-    diagnostics.extend(tasks::task_problems(archive, &task_board));
+    // The search index is the largest part and needs only the taxonomies: it is built
+    // beside the rest.
+    let (search, (task_board, related, mentions, insights)) = rayon::join(
+        || with_search.then(|| search::build_search_index(archive, &taxonomies)),
+        || {
+            let task_board = tasks::TaskBoard::new(archive, today, due_soon_days);
+            diagnostics.extend(tasks::task_problems(archive, &task_board));
+            let related = related::related_incidents(archive);
+            let mentions = mentions::find_mentions(archive, diagnostics);
+            (
+                task_board,
+                related,
+                mentions,
+                insights::compute(archive, today),
+            )
+        },
+    );
     ArchiveIndex {
-        search: with_search.then(|| search::build_search_index(archive, &taxonomies)),
+        search,
         redirects: aliases::redirects(archive, diagnostics),
         taxonomies,
-        related: related::related_incidents(archive),
-        mentions: mentions::find_mentions(archive, diagnostics),
-        insights: insights::compute(archive, today),
+        related,
+        mentions,
+        insights,
         tasks: task_board,
     }
 }

@@ -24,6 +24,7 @@ use self::theme::Theme;
 use self::views::{
     incident_folder, IncidentSummaryView, IncidentView, LinkStyle, NavLink, RelatedView, SiteView,
 };
+use crate::cache::BuildCache;
 use crate::error::Result;
 use crate::index::mentions::is_distinctive;
 use crate::index::ArchiveIndex;
@@ -116,6 +117,18 @@ pub fn render_site(
     settings: &RenderSettings,
     theme: &Theme,
 ) -> Result<RenderedSite> {
+    render_site_reusing(archive, index, settings, theme, None)
+}
+
+/// `render_site` that takes incident pages from `cache` when nothing they show changed,
+/// and keeps this build's pages there for the next.
+pub fn render_site_reusing(
+    archive: &Archive,
+    index: &ArchiveIndex,
+    settings: &RenderSettings,
+    theme: &Theme,
+    cache: Option<&mut BuildCache>,
+) -> Result<RenderedSite> {
     let links = &settings.links;
     let ArchiveIndex {
         taxonomies,
@@ -187,6 +200,36 @@ pub fn render_site(
     let page_context = |depth: usize, kind: &str, title: &str, path: String| {
         base_context(depth, PageInfo { kind, title, path })
     };
+    // What an incident page shows: its own file, the files of the incidents it lists,
+    // which ids exist (mentions become links), and today (overdue tasks). The search
+    // manifest's name is on every page too; a reused page gets the new name put in.
+    let page_inputs: Option<(Vec<u64>, u64)> = cache.as_ref().map(|_| {
+        let sources = archive
+            .incidents
+            .par_iter()
+            .map(|i| crate::cache::digest(&(&i.source, &*i.source_text)))
+            .collect();
+        let ids: Vec<&str> = archive.incidents.iter().map(|i| i.id.as_str()).collect();
+        (sources, crate::cache::digest(&(ids, settings.today)))
+    });
+    let inputs_of = |position: usize| -> Option<u64> {
+        let (sources, shared) = page_inputs.as_ref()?;
+        let listed = |positions: Option<&Vec<usize>>| -> Vec<u64> {
+            positions
+                .into_iter()
+                .flatten()
+                .map(|&o| sources[o])
+                .collect()
+        };
+        Some(crate::cache::digest(&(
+            sources[position],
+            listed(related.get(position)),
+            listed(mentions.referenced_by.get(position)),
+            shared,
+        )))
+    };
+    let manifest = &search_files.manifest;
+    let reusable = cache.as_deref();
 
     // The home page and the JSON are serial work: they run beside the incident pages
     // so that no core waits.
@@ -197,6 +240,18 @@ pub fn render_site(
                 .par_iter()
                 .enumerate()
                 .map(|(position, incident)| {
+                    let folder = incident_folder(&incident.id);
+                    let page_path = format!("{folder}index.html");
+                    let source_copy = (
+                        format!("{folder}source.txt"),
+                        FileContent::Text(incident.source_text.clone()),
+                    );
+                    let inputs = inputs_of(position);
+                    if let Some(page) =
+                        inputs.and_then(|inputs| reusable?.page(&page_path, inputs, manifest))
+                    {
+                        return Ok(([(page_path, page), source_copy], inputs, true));
+                    }
                     // Other incidents named by id become links to their pages.
                     let mention = |word: &str| {
                         if !is_distinctive(word) {
@@ -223,7 +278,6 @@ pub fn render_site(
                     };
                     view.referenced_by = views_of(mentions.referenced_by.get(position));
                     view.related = views_of(related.get(position));
-                    let folder = incident_folder(&incident.id);
                     let page = PageInfo {
                         kind: "incident",
                         title: &incident.title,
@@ -232,16 +286,8 @@ pub fn render_site(
                     let mut context = base_context(2, page);
                     context.insert("incident", &view);
                     let html = theme.render("incident.html", &context)?;
-                    Ok([
-                        (
-                            format!("{folder}index.html"),
-                            FileContent::Bytes(html.into_bytes()),
-                        ),
-                        (
-                            format!("{folder}source.txt"),
-                            FileContent::Text(incident.source_text.clone()),
-                        ),
-                    ])
+                    let page = (page_path, FileContent::Bytes(html.into_bytes()));
+                    Ok(([page, source_copy], inputs, false))
                 })
                 .collect::<Result<Vec<_>>>()
         },
@@ -251,99 +297,129 @@ pub fn render_site(
                 .iter()
                 .map(|i| IncidentSummaryView::new(i, links, settings.today))
                 .collect();
-            let stats = Stats {
-                incidents: archive.incidents.len(),
-                open_tasks: summaries.iter().map(|s| s.open_tasks).sum(),
-                overdue_tasks: summaries.iter().map(|s| s.overdue_tasks).sum(),
-                total_minutes: archive
-                    .incidents
-                    .iter()
-                    .filter_map(|i| i.duration_minutes)
-                    .fold(0i64, i64::saturating_add),
-                tasks_path: links.page("tasks/"),
-            };
-            let mut home = base_context(
-                0,
-                PageInfo {
-                    kind: "home",
-                    title: &settings.title,
-                    path: links.page(""),
+            // Four independent groups of pages, so that a rebuild whose incident pages
+            // all come from the cache still uses every core.
+            let ((listings, task_pages), (home_pages, json)) = rayon::join(
+                || {
+                    rayon::join(
+                        || -> Result<Vec<(String, FileContent)>> {
+                            let mut pages = indexes::render_indexes(
+                                archive,
+                                taxonomies,
+                                &summaries,
+                                links,
+                                settings.page_size,
+                                theme,
+                                &page_context,
+                            )?;
+                            pages.push((
+                                "tags.json".to_string(),
+                                FileContent::Bytes(indexes::tags_json(archive, taxonomies)),
+                            ));
+                            Ok(pages)
+                        },
+                        || {
+                            tasks::render_tasks(
+                                archive,
+                                task_board,
+                                links,
+                                &settings.title,
+                                theme,
+                                &page_context,
+                            )
+                        },
+                    )
                 },
-            );
-            home.insert("incidents", &summaries);
-            home.insert("stats", &stats);
-            let mut index_pages = indexes::render_indexes(
-                archive,
-                taxonomies,
-                &summaries,
-                links,
-                settings.page_size,
-                theme,
-                &page_context,
-            )?;
-            index_pages.push((
-                "tags.json".to_string(),
-                FileContent::Bytes(indexes::tags_json(archive, taxonomies)),
-            ));
-            index_pages.extend(tasks::render_tasks(
-                archive,
-                task_board,
-                links,
-                &settings.title,
-                theme,
-                &page_context,
-            )?);
-            if search.is_some() {
-                let search_context = page_context(1, "search", "Search", links.page("search/"));
-                index_pages.push((
-                    "search/index.html".to_string(),
-                    FileContent::Bytes(theme.render("search.html", &search_context)?.into_bytes()),
-                ));
-            }
-            let insights_context = page_context(1, "insights", "Insights", links.page("insights/"));
-            let insights_page = insights::render_insights(insights, theme, insights_context)?;
-            index_pages.push((
-                "insights/index.html".to_string(),
-                FileContent::Bytes(insights_page.into_bytes()),
-            ));
-            let not_found = PageInfo {
-                kind: "not_found",
-                title: "Page not found",
-                path: "404.html".to_string(),
-            };
-            Ok(vec![
-                (
-                    "index.html".to_string(),
-                    FileContent::Bytes(theme.render("index.html", &home)?.into_bytes()),
-                ),
-                (
-                    "404.html".to_string(),
-                    theme
-                        .render("404.html", &{
+                || {
+                    rayon::join(
+                        || -> Result<Vec<(String, FileContent)>> {
+                            let stats = Stats {
+                                incidents: archive.incidents.len(),
+                                open_tasks: summaries.iter().map(|s| s.open_tasks).sum(),
+                                overdue_tasks: summaries.iter().map(|s| s.overdue_tasks).sum(),
+                                total_minutes: archive
+                                    .incidents
+                                    .iter()
+                                    .filter_map(|i| i.duration_minutes)
+                                    .fold(0i64, i64::saturating_add),
+                                tasks_path: links.page("tasks/"),
+                            };
+                            let mut home = page_context(0, "home", &settings.title, links.page(""));
+                            home.insert("incidents", &summaries);
+                            home.insert("stats", &stats);
+                            let mut pages = vec![(
+                                "index.html".to_string(),
+                                FileContent::Bytes(theme.render("index.html", &home)?.into_bytes()),
+                            )];
                             // A server shows this page for any missing address, however
                             // deep: its links start from the site root, not from itself.
-                            let mut context = base_context(0, not_found);
+                            let mut not_found = page_context(
+                                0,
+                                "not_found",
+                                "Page not found",
+                                "404.html".to_string(),
+                            );
                             if matches!(links, LinkStyle::Relative) {
-                                context.insert("root", "/");
+                                not_found.insert("root", "/");
                             }
-                            context
-                        })
-                        .map(|html| FileContent::Bytes(html.into_bytes()))?,
-                ),
-                (
-                    "incidents.json".to_string(),
-                    FileContent::Chunks(json::incidents_json_chunks(
-                        &archive.incidents,
-                        settings.today,
-                    )),
-                ),
-            ]
-            .into_iter()
-            .chain(index_pages)
-            .collect())
+                            pages.push((
+                                "404.html".to_string(),
+                                FileContent::Bytes(
+                                    theme.render("404.html", &not_found)?.into_bytes(),
+                                ),
+                            ));
+                            if search.is_some() {
+                                let context =
+                                    page_context(1, "search", "Search", links.page("search/"));
+                                pages.push((
+                                    "search/index.html".to_string(),
+                                    FileContent::Bytes(
+                                        theme.render("search.html", &context)?.into_bytes(),
+                                    ),
+                                ));
+                            }
+                            let context =
+                                page_context(1, "insights", "Insights", links.page("insights/"));
+                            pages.push((
+                                "insights/index.html".to_string(),
+                                FileContent::Bytes(
+                                    insights::render_insights(insights, theme, context)?
+                                        .into_bytes(),
+                                ),
+                            ));
+                            Ok(pages)
+                        },
+                        || {
+                            (
+                                "incidents.json".to_string(),
+                                FileContent::Chunks(json::incidents_json_chunks(
+                                    &archive.incidents,
+                                    settings.today,
+                                )),
+                            )
+                        },
+                    )
+                },
+            );
+            let mut shared = home_pages?;
+            shared.push(json);
+            shared.extend(listings?);
+            shared.extend(task_pages?);
+            Ok(shared)
         },
     );
-    let mut files: BTreeMap<String, FileContent> = pages?.into_iter().flatten().collect();
+    let pages = pages?;
+    if let Some(cache) = cache {
+        let reused = pages.iter().filter(|(_, _, reused)| *reused).count();
+        let kept = pages
+            .iter()
+            .filter_map(|([(path, content), _], inputs, _)| {
+                Some((path.clone(), (*inputs)?, content.clone()))
+            });
+        cache.keep_pages(kept, manifest, reused);
+    }
+    let mut files: BTreeMap<String, FileContent> =
+        pages.into_iter().flat_map(|(files, _, _)| files).collect();
     files.extend(shared?);
     files.extend(search_files.files);
     let feed_site = feeds::FeedSite {

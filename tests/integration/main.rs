@@ -15,6 +15,7 @@ mod incidents_json;
 mod indexes;
 mod inspect;
 mod links;
+mod rebuild;
 mod seeds;
 mod site;
 mod snapshots_of_pages;
