@@ -17,6 +17,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Show what pmsite understood in postmortems: each fact with its line, and what it could not read.
     Inspect(InspectArgs),
+    /// Preview the site: build it in memory, serve it on 127.0.0.1, rebuild and reload pages as files change
+    Serve(ServeArgs),
     /// Check the archive as a build would, without writing anything: every problem, with its line.
     Check(CheckArgs),
     /// List the follow-up tasks of every postmortem: who owns them, when they are due, what is overdue.
@@ -52,6 +54,28 @@ pub struct SiteArgs {
     /// The date overdue tasks are judged against [default: $SOURCE_DATE_EPOCH, else the current date]
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+
+    /// Port to listen on; 0 picks a free one [default: 1111, or a free one if it is taken]
+    #[arg(long, short = 'p', value_name = "N")]
+    pub port: Option<u16>,
+
+    /// Address to listen on; anything but a loopback address shares your drafts with the network
+    #[arg(long, value_name = "IP", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+
+    /// Open the site in the default browser once it is served
+    #[arg(long)]
+    pub open: bool,
+
+    /// Theme folder whose templates and static files override the default theme's (watched too)
+    #[arg(long, value_name = "DIR")]
+    pub theme: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -19,6 +19,7 @@ pub mod read;
 pub mod render;
 pub mod report;
 pub mod scaffold;
+pub mod serve;
 pub mod synthetic;
 pub mod task_table;
 pub mod walk;

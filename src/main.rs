@@ -15,8 +15,8 @@ use chrono::NaiveDate;
 use clap::Parser;
 
 use cli::{
-    BuildArgs, CheckArgs, Cli, Command, DiagnosticStyle, Format, InspectArgs, NewArgs, TaskFilter,
-    TaskFormat, TasksArgs,
+    BuildArgs, CheckArgs, Cli, Command, DiagnosticStyle, Format, InspectArgs, NewArgs, ServeArgs,
+    TaskFilter, TaskFormat, TasksArgs,
 };
 use pmsite::config::{Config, CONFIG_FILE};
 use pmsite::{BuildOptions, Error};
@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         Command::Build(args) => build(args),
         Command::Inspect(args) => inspect(args),
         Command::Check(args) => check(args),
+        Command::Serve(args) => serve(args),
         Command::New(args) => new(args),
         Command::Init { dir } => init(&dir),
         Command::Completions { shell } => {
@@ -111,6 +112,60 @@ fn print_diagnostics(report: &pmsite::BuildReport, config: &Config, style: Diagn
         DiagnosticFormat::Short | DiagnosticFormat::Human => eprint!("{text}"),
         DiagnosticFormat::Json | DiagnosticFormat::Github => print!("{text}"),
     }
+}
+
+/// `serve`: builds in memory, serves, rebuilds on change; runs until interrupted.
+fn serve(args: ServeArgs) -> Result<ExitCode, Error> {
+    use pmsite::serve::{Preview, ServeOptions};
+    // Watched even before it exists, so a config written while serving is used.
+    let config_file = Some(
+        args.site
+            .config
+            .clone()
+            .unwrap_or_else(|| CONFIG_FILE.into()),
+    );
+    let ServeArgs {
+        site,
+        theme,
+        port,
+        bind,
+        open,
+    } = args;
+    // Read again after each change of the config file, with the flags applied on top.
+    let load = move || -> Result<BuildOptions, Error> {
+        let (mut config, today, _) = load_site(&site)?;
+        if let Some(theme) = &theme {
+            config.theme = Some(theme.clone());
+        }
+        // Served from the server's root, whatever address the site is published at.
+        config.base_url = String::new();
+        Ok(BuildOptions {
+            config,
+            today,
+            jobs: None,
+            force: false,
+            strict: false,
+        })
+    };
+    let options = ServeOptions {
+        bind,
+        port,
+        config_file,
+    };
+    let log = |line: String| eprintln!("pmsite: {line}");
+    let preview = Preview::start(Box::new(load), &options, Box::new(log))?;
+    let url = preview.url();
+    eprintln!("pmsite: serving {url} (Ctrl-C to stop); watching for changes");
+    if !bind.is_loopback() {
+        eprintln!("pmsite: warning: listening on {bind}, so other machines can read this archive");
+    }
+    if open {
+        if let Err(error) = opener::open_browser(&url) {
+            eprintln!("pmsite: could not open a browser: {error}");
+        }
+    }
+    preview.wait();
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `new`: a postmortem from the site's template (or the built-in one).

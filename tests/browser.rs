@@ -566,3 +566,104 @@ fn the_browser_splits_words_as_the_index_does() {
         assert_eq!(found, expected, "{text}");
     }
 }
+
+/// Polls a JavaScript condition until it holds (pages reload on their own here).
+fn wait_until(tab: &headless_chrome::Tab, condition: &str, what: &str) {
+    for _ in 0..400 {
+        if tab
+            .evaluate(condition, false)
+            .ok()
+            .and_then(|r| r.value)
+            .is_some_and(|v| v == serde_json::Value::Bool(true))
+        {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    panic!("{what}: `{condition}` never held");
+}
+
+#[test]
+fn serve_reloads_the_open_page_and_lays_build_errors_over_it() {
+    use pmsite::serve::{Preview, ServeOptions};
+    let Some(path) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    std::fs::create_dir(&content).unwrap();
+    let first = "---\nid: inc-2024-001\ntitle: Checkout outage\ndate: 2024-06-07\n---\n# Checkout outage\n\nRoot Cause: a bad deploy.\n";
+    std::fs::write(content.join("first.md"), first).unwrap();
+    let config = pmsite::Config {
+        content_dir: content.clone(),
+        output_dir: dir.path().join("public"),
+        ..pmsite::Config::default()
+    };
+    let load = move || {
+        Ok(pmsite::BuildOptions {
+            config: config.clone(),
+            today: chrono::NaiveDate::from_ymd_opt(2024, 9, 10).unwrap(),
+            jobs: None,
+            force: false,
+            strict: false,
+        })
+    };
+    let options = ServeOptions {
+        bind: std::net::Ipv4Addr::LOCALHOST.into(),
+        port: Some(0),
+        config_file: None,
+    };
+    let preview = Preview::start(Box::new(load), &options, Box::new(|_| {})).unwrap();
+
+    let browser = driven_browser(&path);
+    let tab = browser.new_tab().unwrap();
+    tab.navigate_to(&format!("{}incidents/inc-2024-001/", preview.url()))
+        .unwrap();
+    tab.wait_until_navigated().unwrap();
+    wait_until(
+        &tab,
+        "document.body.innerText.includes('a bad deploy')",
+        "first load",
+    );
+    // A reload clears this; an update in place would not.
+    eval(&tab, "window.notReloaded = true");
+
+    std::fs::write(
+        content.join("first.md"),
+        first.replace("a bad deploy", "a bad config push"),
+    )
+    .unwrap();
+    wait_until(
+        &tab,
+        "!window.notReloaded && document.body.innerText.includes('a bad config push')",
+        "reload after the edit",
+    );
+
+    std::fs::write(
+        content.join("broken.md"),
+        "---\ntitle: [unclosed\n---\n# Broken\n",
+    )
+    .unwrap();
+    wait_until(
+        &tab,
+        "!!document.getElementById('pmsite-overlay') && document.getElementById('pmsite-overlay').innerText.includes('frontmatter-invalid')",
+        "the overlay with the broken file's error",
+    );
+    if let Ok(folder) = std::env::var("PMSITE_SCREENSHOTS") {
+        let png = tab
+            .capture_screenshot(
+                headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption::Png,
+                None,
+                None,
+                true,
+            )
+            .unwrap();
+        std::fs::write(Path::new(&folder).join("serve-overlay.png"), png).unwrap();
+    }
+
+    std::fs::remove_file(content.join("broken.md")).unwrap();
+    wait_until(
+        &tab,
+        "!document.getElementById('pmsite-overlay')",
+        "the overlay gone once fixed",
+    );
+    preview.stop();
+}

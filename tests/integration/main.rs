@@ -17,6 +17,7 @@ mod inspect;
 mod links;
 mod rebuild;
 mod seeds;
+mod serve;
 mod site;
 mod snapshots_of_pages;
 mod tasks;
