@@ -2,6 +2,10 @@
 //! postmortem to the reload signal, in a synthetic archive of 1,000 postmortems (or SIZE).
 //! The baseline, measured in the same run, is a full build in memory: what a server
 //! without a cache would do on every edit.
+//!
+//! Two figures: the rebuild alone (library call), and end to end: a server started
+//! in-process, a live-reload request waiting over HTTP, a file written, the time until
+//! the answer arrives (file watcher, settling, rebuild, publishing, HTTP).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -55,24 +59,88 @@ fn main() {
             })
         })
         .collect();
+    let reloads = edit_to_reload(&options, &files);
+    let baseline = median([full, full_again(&options)].concat());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!(
-        "pmsite serve benchmark: {size} incidents, {} cores",
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        "pmsite serve benchmark: {size} incidents, {cores} cores, {EDITS} edits of one file each"
     );
+    println!("full build in memory (baseline): median {}", ms(baseline));
+    println!("first build with the cache:      {}", ms(first));
     println!(
-        "full build in memory (baseline): median {}",
-        ms(median(full))
-    );
-    println!("first build with cache:          {}", ms(first));
-    println!(
-        "rebuild after one edit:          median {} (reuse: {:?})",
+        "rebuild after one edit:          median {}, max {}; ratio to baseline {:.2} (last: {:?})",
         ms(median(incremental.clone())),
+        ms(*incremental.iter().max().unwrap()),
+        ratio(median(incremental), baseline),
         cache.last
     );
     println!(
-        "ratio rebuild / baseline:        {:.2}",
-        median(incremental).as_secs_f64() / median(full_again(&options)).as_secs_f64()
+        "edit -> reload signal over HTTP: median {}, max {}; ratio to baseline {:.2}",
+        ms(median(reloads.clone())),
+        ms(*reloads.iter().max().unwrap()),
+        ratio(median(reloads), baseline)
     );
+}
+
+fn ratio(a: Duration, b: Duration) -> f64 {
+    a.as_secs_f64() / b.as_secs_f64()
+}
+
+/// Serves the archive, and for each edit times write -> live-reload answer.
+fn edit_to_reload(options: &BuildOptions, files: &[PathBuf]) -> Vec<Duration> {
+    use pmsite::serve::{Preview, ServeOptions};
+    let for_server = options.clone();
+    let preview = Preview::start(
+        Box::new(move || Ok(for_server.clone())),
+        &ServeOptions {
+            bind: std::net::Ipv4Addr::LOCALHOST.into(),
+            port: Some(0),
+            config_file: None,
+        },
+        Box::new(|line| {
+            if std::env::var_os("LOG").is_some() {
+                eprintln!("{line}")
+            }
+        }),
+    )
+    .expect("serve");
+    let url = preview.url();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into();
+    let mut generation = 1;
+    let timings = (0..EDITS)
+        .map(|n| {
+            let file = &files[(n * files.len() / EDITS + files.len() / (2 * EDITS)) % files.len()];
+            let poll = {
+                let (agent, url) = (agent.clone(), url.clone());
+                std::thread::spawn(move || {
+                    let body = agent
+                        .get(format!("{url}__pmsite/live?since={generation}&page=/"))
+                        .call()
+                        .expect("poll")
+                        .body_mut()
+                        .read_to_string()
+                        .expect("body");
+                    (Instant::now(), body)
+                })
+            };
+            // Let the request reach the server and wait there.
+            std::thread::sleep(Duration::from_millis(150));
+            let text = std::fs::read_to_string(file).unwrap();
+            let written = Instant::now();
+            std::fs::write(file, format!("{text}\nServed edit {n}.\n")).unwrap();
+            let (answered, body) = poll.join().expect("poll thread");
+            let state: serde_json::Value = serde_json::from_str(&body).expect("json");
+            let next = state["generation"].as_u64().unwrap();
+            assert!(next > generation, "{state}");
+            generation = next;
+            answered - written
+        })
+        .collect();
+    preview.stop();
+    timings
 }
 
 fn full_again(options: &BuildOptions) -> Vec<Duration> {

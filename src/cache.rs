@@ -21,6 +21,10 @@ pub struct BuildCache {
     pages: HashMap<String, RenderedPage>,
     /// The search manifest's name when those pages were rendered.
     manifest: String,
+    /// Each incident's words for the search index.
+    pub(crate) search: crate::index::search::AnalysisCache,
+    /// Rows of the task dashboard.
+    pub(crate) task_rows: crate::render::tasks::TaskRowCache,
     /// The theme, loaded once.
     pub(crate) theme: Option<std::sync::Arc<crate::render::theme::Theme>>,
     /// Counts of the last build, for the server's log and the tests.

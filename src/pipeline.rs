@@ -145,6 +145,7 @@ fn run_steps(
         options.today,
         config.tasks.due_soon_days,
         config.search,
+        cache.as_deref_mut().map(|c| &mut c.search),
         &mut report.diagnostics,
     );
     step.done("index", &mut report);

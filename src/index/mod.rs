@@ -38,13 +38,17 @@ pub fn index_archive(
     today: NaiveDate,
     due_soon_days: u32,
     with_search: bool,
+    search_cache: Option<&mut search::AnalysisCache>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> ArchiveIndex {
     let taxonomies = build_taxonomies(archive, diagnostics);
     // The search index is the largest part and needs only the taxonomies: it is built
     // beside the rest.
     let (search, (task_board, related, mentions, insights)) = rayon::join(
-        || with_search.then(|| search::build_search_index(archive, &taxonomies)),
+        || {
+            with_search
+                .then(|| search::build_search_index_reusing(archive, &taxonomies, search_cache))
+        },
         || {
             let task_board = tasks::TaskBoard::new(archive, today, due_soon_days);
             diagnostics.extend(tasks::task_problems(archive, &task_board));

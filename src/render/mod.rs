@@ -139,10 +139,40 @@ pub fn render_site_reusing(
         search,
         redirects,
     } = index;
-    let search_files = search
-        .as_ref()
-        .map(search::search_files)
-        .unwrap_or_default();
+    // Every page names the search manifest, so the search files come first; the files
+    // no page needs are made beside them.
+    let feed_site = feeds::FeedSite {
+        title: &settings.title,
+        description: &settings.description,
+        links,
+    };
+    let (search_files, data_files) = rayon::join(
+        || {
+            search
+                .as_ref()
+                .map(search::search_files)
+                .unwrap_or_default()
+        },
+        || {
+            [
+                (
+                    "incidents.json".to_string(),
+                    FileContent::Chunks(json::incidents_json_chunks(
+                        &archive.incidents,
+                        settings.today,
+                    )),
+                ),
+                (
+                    "atom.xml".to_string(),
+                    FileContent::Bytes(feeds::atom(archive, &feed_site)),
+                ),
+                (
+                    "feed.json".to_string(),
+                    FileContent::Bytes(feeds::json_feed(archive, &feed_site)),
+                ),
+            ]
+        },
+    );
     let site = SiteView {
         title: settings.title.clone(),
         description: settings.description.clone(),
@@ -229,6 +259,10 @@ pub fn render_site_reusing(
         )))
     };
     let manifest = &search_files.manifest;
+    // The dashboard renders beside the incident pages, which read the cache: its rows
+    // are taken out for the while.
+    let mut cache = cache;
+    let mut row_cache = cache.as_mut().map(|c| std::mem::take(&mut c.task_rows));
     let reusable = cache.as_deref();
 
     // The home page and the JSON are serial work: they run beside the incident pages
@@ -297,9 +331,9 @@ pub fn render_site_reusing(
                 .iter()
                 .map(|i| IncidentSummaryView::new(i, links, settings.today))
                 .collect();
-            // Four independent groups of pages, so that a rebuild whose incident pages
+            // Three independent groups of pages, so that a rebuild whose incident pages
             // all come from the cache still uses every core.
-            let ((listings, task_pages), (home_pages, json)) = rayon::join(
+            let ((listings, task_pages), home_pages) = rayon::join(
                 || {
                     rayon::join(
                         || -> Result<Vec<(String, FileContent)>> {
@@ -326,83 +360,59 @@ pub fn render_site_reusing(
                                 &settings.title,
                                 theme,
                                 &page_context,
+                                row_cache.as_mut(),
                             )
                         },
                     )
                 },
-                || {
-                    rayon::join(
-                        || -> Result<Vec<(String, FileContent)>> {
-                            let stats = Stats {
-                                incidents: archive.incidents.len(),
-                                open_tasks: summaries.iter().map(|s| s.open_tasks).sum(),
-                                overdue_tasks: summaries.iter().map(|s| s.overdue_tasks).sum(),
-                                total_minutes: archive
-                                    .incidents
-                                    .iter()
-                                    .filter_map(|i| i.duration_minutes)
-                                    .fold(0i64, i64::saturating_add),
-                                tasks_path: links.page("tasks/"),
-                            };
-                            let mut home = page_context(0, "home", &settings.title, links.page(""));
-                            home.insert("incidents", &summaries);
-                            home.insert("stats", &stats);
-                            let mut pages = vec![(
-                                "index.html".to_string(),
-                                FileContent::Bytes(theme.render("index.html", &home)?.into_bytes()),
-                            )];
-                            // A server shows this page for any missing address, however
-                            // deep: its links start from the site root, not from itself.
-                            let mut not_found = page_context(
-                                0,
-                                "not_found",
-                                "Page not found",
-                                "404.html".to_string(),
-                            );
-                            if matches!(links, LinkStyle::Relative) {
-                                not_found.insert("root", "/");
-                            }
-                            pages.push((
-                                "404.html".to_string(),
-                                FileContent::Bytes(
-                                    theme.render("404.html", &not_found)?.into_bytes(),
-                                ),
-                            ));
-                            if search.is_some() {
-                                let context =
-                                    page_context(1, "search", "Search", links.page("search/"));
-                                pages.push((
-                                    "search/index.html".to_string(),
-                                    FileContent::Bytes(
-                                        theme.render("search.html", &context)?.into_bytes(),
-                                    ),
-                                ));
-                            }
-                            let context =
-                                page_context(1, "insights", "Insights", links.page("insights/"));
-                            pages.push((
-                                "insights/index.html".to_string(),
-                                FileContent::Bytes(
-                                    insights::render_insights(insights, theme, context)?
-                                        .into_bytes(),
-                                ),
-                            ));
-                            Ok(pages)
-                        },
-                        || {
-                            (
-                                "incidents.json".to_string(),
-                                FileContent::Chunks(json::incidents_json_chunks(
-                                    &archive.incidents,
-                                    settings.today,
-                                )),
-                            )
-                        },
-                    )
+                || -> Result<Vec<(String, FileContent)>> {
+                    let stats = Stats {
+                        incidents: archive.incidents.len(),
+                        open_tasks: summaries.iter().map(|s| s.open_tasks).sum(),
+                        overdue_tasks: summaries.iter().map(|s| s.overdue_tasks).sum(),
+                        total_minutes: archive
+                            .incidents
+                            .iter()
+                            .filter_map(|i| i.duration_minutes)
+                            .fold(0i64, i64::saturating_add),
+                        tasks_path: links.page("tasks/"),
+                    };
+                    let mut home = page_context(0, "home", &settings.title, links.page(""));
+                    home.insert("incidents", &summaries);
+                    home.insert("stats", &stats);
+                    let mut pages = vec![(
+                        "index.html".to_string(),
+                        FileContent::Bytes(theme.render("index.html", &home)?.into_bytes()),
+                    )];
+                    // A server shows this page for any missing address, however
+                    // deep: its links start from the site root, not from itself.
+                    let mut not_found =
+                        page_context(0, "not_found", "Page not found", "404.html".to_string());
+                    if matches!(links, LinkStyle::Relative) {
+                        not_found.insert("root", "/");
+                    }
+                    pages.push((
+                        "404.html".to_string(),
+                        FileContent::Bytes(theme.render("404.html", &not_found)?.into_bytes()),
+                    ));
+                    if search.is_some() {
+                        let context = page_context(1, "search", "Search", links.page("search/"));
+                        pages.push((
+                            "search/index.html".to_string(),
+                            FileContent::Bytes(theme.render("search.html", &context)?.into_bytes()),
+                        ));
+                    }
+                    let context = page_context(1, "insights", "Insights", links.page("insights/"));
+                    pages.push((
+                        "insights/index.html".to_string(),
+                        FileContent::Bytes(
+                            insights::render_insights(insights, theme, context)?.into_bytes(),
+                        ),
+                    ));
+                    Ok(pages)
                 },
             );
             let mut shared = home_pages?;
-            shared.push(json);
             shared.extend(listings?);
             shared.extend(task_pages?);
             Ok(shared)
@@ -410,6 +420,7 @@ pub fn render_site_reusing(
     );
     let pages = pages?;
     if let Some(cache) = cache {
+        cache.task_rows = row_cache.unwrap_or_default();
         let reused = pages.iter().filter(|(_, _, reused)| *reused).count();
         let kept = pages
             .iter()
@@ -422,19 +433,7 @@ pub fn render_site_reusing(
         pages.into_iter().flat_map(|(files, _, _)| files).collect();
     files.extend(shared?);
     files.extend(search_files.files);
-    let feed_site = feeds::FeedSite {
-        title: &settings.title,
-        description: &settings.description,
-        links,
-    };
-    files.insert(
-        "atom.xml".to_string(),
-        FileContent::Bytes(feeds::atom(archive, &feed_site)),
-    );
-    files.insert(
-        "feed.json".to_string(),
-        FileContent::Bytes(feeds::json_feed(archive, &feed_site)),
-    );
+    files.extend(data_files);
     if let LinkStyle::Absolute { base_url } = links {
         // Every page but the 404 page; redirects are not written yet.
         let pages = files

@@ -2,6 +2,7 @@
 //! that run in the browser), `/tasks/owners/` and a page per owner, and the exports.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::Datelike;
 use rayon::prelude::*;
@@ -121,18 +122,31 @@ pub fn render_tasks(
     site_title: &str,
     theme: &Theme,
     page_context: &(dyn Fn(usize, &str, &str, String) -> Context + Sync),
+    row_cache: Option<&mut TaskRowCache>,
 ) -> Result<Vec<(String, FileContent)>> {
-    // A task appears on the dashboard and on its owner's page: its row is rendered once.
-    let rows: Vec<String> = board
+    // A task appears on the dashboard and on its owner's page: its row is rendered once,
+    // or taken from the last build when its view is the same.
+    let rendered: Vec<(u64, Arc<str>)> = board
         .tasks
         .par_iter()
         .map(|entry| {
+            let view = row_view(archive, board, entry, links);
+            let key = row_cache.as_ref().map_or(0, |_| {
+                crate::cache::digest(&serde_json::to_vec(&view).unwrap_or_default())
+            });
+            if let Some(row) = row_cache.as_ref().and_then(|c| c.rows.get(&key)) {
+                return Ok((key, Arc::clone(row)));
+            }
             let mut context = Context::new();
-            context.insert("task", &row_view(archive, board, entry, links));
+            context.insert("task", &view);
             context.insert("root", ROOT);
-            theme.render("task-row.html", &context)
+            Ok((key, Arc::from(theme.render("task-row.html", &context)?)))
         })
         .collect::<Result<_>>()?;
+    if let Some(cache) = row_cache {
+        cache.rows = rendered.iter().cloned().collect();
+    }
+    let rows: Vec<Arc<str>> = rendered.into_iter().map(|(_, row)| row).collect();
     let owner_views: Vec<OwnerView> = board
         .owners
         .iter()
@@ -219,6 +233,12 @@ pub fn render_tasks(
     Ok(files)
 }
 
+/// Task rows by the hash of their view, kept from one build for the next.
+#[derive(Debug, Default)]
+pub struct TaskRowCache {
+    rows: std::collections::HashMap<u64, Arc<str>>,
+}
+
 /// `tasks/owners/<slug>/`.
 pub fn owner_folder(slug: &str) -> String {
     format!("tasks/owners/{slug}/")
@@ -285,7 +305,7 @@ fn board_view<'a>(
     archive: &Archive,
     board: &'a TaskBoard,
     positions: &[usize],
-    rows: &[String],
+    rows: &[Arc<str>],
     links: &LinkStyle,
     depth: usize,
     owner: Option<usize>,
@@ -306,7 +326,7 @@ fn board_view<'a>(
                 collapsed: !group.is_open(),
                 rows_html: members
                     .iter()
-                    .map(|&i| rows[i].as_str())
+                    .map(|&i| &*rows[i])
                     .collect::<String>()
                     .replace(ROOT, &root),
             }

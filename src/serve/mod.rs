@@ -31,7 +31,7 @@ pub const DEFAULT_PORT: u16 = 1111;
 
 /// How long the builder waits after a file event for more of them: an editor's save is
 /// often several events (write a temporary file, rename it over the old one).
-const SETTLE: Duration = Duration::from_millis(15);
+const SETTLE: Duration = Duration::from_millis(10);
 
 /// How long a live-reload request waits for a rebuild before answering "no change".
 const LONG_POLL: Duration = Duration::from_secs(25);

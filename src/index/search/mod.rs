@@ -5,7 +5,8 @@
 
 pub mod tokens;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
@@ -158,7 +159,52 @@ const COMMON_WORDS: usize = 3000;
 
 /// Builds the index of every incident in the archive.
 pub fn build_search_index(archive: &Archive, taxonomies: &[Taxonomy]) -> SearchIndex {
-    let analysed: Vec<AnalysedDoc> = archive.incidents.par_iter().map(analyse).collect();
+    build_search_index_reusing(archive, taxonomies, None)
+}
+
+/// Each incident's analysis (its words counted per field, its passages), by source path
+/// and the hash of its text: a rebuild analyses only the incidents that changed.
+#[derive(Default)]
+pub struct AnalysisCache {
+    docs: HashMap<String, (u64, Arc<AnalysedDoc>)>,
+}
+
+/// `build_search_index` that takes unchanged incidents' analyses from `cache` and
+/// keeps this build's there.
+pub fn build_search_index_reusing(
+    archive: &Archive,
+    taxonomies: &[Taxonomy],
+    cache: Option<&mut AnalysisCache>,
+) -> SearchIndex {
+    let analysed: Vec<Arc<AnalysedDoc>> = match cache {
+        None => archive
+            .incidents
+            .par_iter()
+            .map(|incident| Arc::new(analyse(incident)))
+            .collect(),
+        Some(cache) => {
+            let fresh: Vec<(u64, Arc<AnalysedDoc>)> = archive
+                .incidents
+                .par_iter()
+                .map(|incident| {
+                    let digest = crate::cache::digest(&(&incident.source, &*incident.source_text));
+                    match cache.docs.get(&incident.source) {
+                        Some((known, doc)) if *known == digest => (digest, Arc::clone(doc)),
+                        _ => (digest, Arc::new(analyse(incident))),
+                    }
+                })
+                .collect();
+            cache.docs = archive
+                .incidents
+                .iter()
+                .zip(&fresh)
+                .map(|(incident, (digest, doc))| {
+                    (incident.source.clone(), (*digest, Arc::clone(doc)))
+                })
+                .collect();
+            fresh.into_iter().map(|(_, doc)| doc).collect()
+        }
+    };
 
     let mut average = [0f32; 8];
     for doc in &analysed {
@@ -246,7 +292,7 @@ pub fn build_search_index(archive: &Archive, taxonomies: &[Taxonomy]) -> SearchI
         .collect();
     let vocabulary = typo_vocabulary(archive, &surfaces);
     SearchIndex {
-        docs: analysed.into_iter().map(|d| d.doc).collect(),
+        docs: analysed.iter().map(|d| d.doc.clone()).collect(),
         terms,
         surfaces,
         vocabulary,
@@ -255,6 +301,7 @@ pub fn build_search_index(archive: &Archive, taxonomies: &[Taxonomy]) -> SearchI
 }
 
 /// One incident read for the index.
+#[derive(Debug)]
 struct AnalysedDoc {
     doc: SearchDoc,
     /// Term -> occurrences per field.
