@@ -44,15 +44,15 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct SiteArgs {
     /// Folder of postmortems [default: content, or content_dir in the config]
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", env = "PMSITE_CONTENT")]
     pub content: Option<PathBuf>,
 
     /// Site config file [default: pmsite.toml if present]
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", env = "PMSITE_CONFIG")]
     pub config: Option<PathBuf>,
 
     /// The date overdue tasks are judged against [default: $SOURCE_DATE_EPOCH, else the current date]
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "YYYY-MM-DD", env = "PMSITE_TODAY")]
     pub today: Option<String>,
 }
 
@@ -62,7 +62,7 @@ pub struct ServeArgs {
     pub site: SiteArgs,
 
     /// Port to listen on; 0 picks a free one [default: 1111, or a free one if it is taken]
-    #[arg(long, short = 'p', value_name = "N")]
+    #[arg(long, short = 'p', value_name = "N", env = "PMSITE_PORT")]
     pub port: Option<u16>,
 
     /// Address to listen on; anything but a loopback address shares your drafts with the network
@@ -74,7 +74,7 @@ pub struct ServeArgs {
     pub open: bool,
 
     /// Theme folder whose templates and static files override the default theme's (watched too)
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", env = "PMSITE_THEME")]
     pub theme: Option<PathBuf>,
 }
 
@@ -93,15 +93,15 @@ pub struct CheckArgs {
     pub site: SiteArgs,
 
     /// Theme folder, so its templates are checked too
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", env = "PMSITE_THEME")]
     pub theme: Option<PathBuf>,
 
     /// Make every warning an error
-    #[arg(long)]
+    #[arg(long, env = "PMSITE_STRICT")]
     pub strict: bool,
 
     /// How to print the problems
-    #[arg(long, value_enum, default_value_t = DiagnosticStyle::Human)]
+    #[arg(long, value_enum, default_value_t = DiagnosticStyle::Human, env = "PMSITE_FORMAT")]
     pub format: DiagnosticStyle,
 }
 
@@ -200,7 +200,7 @@ pub struct BuildArgs {
     pub site: SiteArgs,
 
     /// Folder to write the site to; replaced whole [default: public, or output_dir in the config]
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", env = "PMSITE_OUTPUT")]
     pub output: Option<PathBuf>,
 
     /// Where the site will be published, e.g. https://example.com/postmortems/ (links stay relative without it)
@@ -208,11 +208,11 @@ pub struct BuildArgs {
     pub base_url: Option<String>,
 
     /// Number of worker threads [default: one per core]
-    #[arg(long, short = 'j', value_name = "N")]
+    #[arg(long, short = 'j', value_name = "N", env = "PMSITE_JOBS")]
     pub jobs: Option<usize>,
 
     /// Theme folder whose templates and static files override the default theme's
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", env = "PMSITE_THEME")]
     pub theme: Option<PathBuf>,
 
     /// Replace the output folder even if pmsite did not create it
@@ -220,11 +220,11 @@ pub struct BuildArgs {
     pub force: bool,
 
     /// Make every warning an error
-    #[arg(long)]
+    #[arg(long, env = "PMSITE_STRICT")]
     pub strict: bool,
 
     /// How to print problems
-    #[arg(long, value_enum, default_value_t = DiagnosticStyle::Short)]
+    #[arg(long, value_enum, default_value_t = DiagnosticStyle::Short, env = "PMSITE_FORMAT")]
     pub format: DiagnosticStyle,
 
     /// Print only problems, not the summary line

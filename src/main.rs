@@ -66,7 +66,10 @@ fn build(args: BuildArgs) -> Result<ExitCode, Error> {
     };
 
     let started = std::time::Instant::now();
-    let report = pmsite::build(&options)?;
+    let progress = BuildProgress::new(!args.quiet);
+    let report = pmsite::pipeline::build_with_progress(&options, &progress);
+    progress.bar.finish_and_clear();
+    let report = report?;
     print_diagnostics(&report, &options.config, args.format);
     if args.verbose {
         for (step, took) in &report.timings {
@@ -91,6 +94,68 @@ fn build(args: BuildArgs) -> Result<ExitCode, Error> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// A progress bar on stderr, drawn only on a terminal and only once a build has run for
+/// a moment: short builds print nothing extra.
+struct BuildProgress {
+    bar: indicatif::ProgressBar,
+    started: std::time::Instant,
+    enabled: bool,
+    shown: std::sync::atomic::AtomicBool,
+}
+
+impl BuildProgress {
+    const DELAY: std::time::Duration = std::time::Duration::from_millis(300);
+
+    fn new(wanted: bool) -> Self {
+        use std::io::IsTerminal;
+        let terminal = std::io::stderr().is_terminal()
+            && std::env::var("TERM").map_or(true, |term| term != "dumb");
+        let bar = indicatif::ProgressBar::hidden();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "pmsite: {msg:>6} [{bar:30}] {pos}/{len} files, {elapsed}",
+            )
+            .expect("a valid template")
+            .progress_chars("=> "),
+        );
+        BuildProgress {
+            bar,
+            started: std::time::Instant::now(),
+            enabled: wanted && terminal,
+            shown: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    fn show_if_slow(&self) {
+        use std::sync::atomic::Ordering;
+        if self.enabled
+            && self.started.elapsed() > Self::DELAY
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            self.bar
+                .enable_steady_tick(std::time::Duration::from_millis(100));
+        }
+    }
+}
+
+impl pmsite::pipeline::Progress for BuildProgress {
+    fn start(&self, step: &'static str, files: Option<usize>) {
+        if let Some(files) = files {
+            self.bar.set_length(files as u64);
+            self.bar.set_position(0);
+        }
+        self.bar.set_message(step);
+        self.show_if_slow();
+    }
+
+    fn file_done(&self) {
+        self.bar.inc(1);
+        self.show_if_slow();
+    }
 }
 
 /// Prints a report's diagnostics: for people on stderr, for tools (JSON, GitHub

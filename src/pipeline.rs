@@ -61,9 +61,31 @@ impl BuildReport {
     }
 }
 
+/// What a build tells whoever watches it: the CLI draws a progress bar from it on a
+/// terminal. Every method does nothing unless overridden.
+pub trait Progress: Sync {
+    /// A step starts: `walk`, `parse` (with the number of files), `model`, `index`,
+    /// `render` or `write`.
+    fn start(&self, _step: &'static str, _files: Option<usize>) {}
+    /// One more file parsed (called from worker threads).
+    fn file_done(&self) {}
+}
+
+/// Watches nothing.
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
 /// Builds the site and writes it to the configured output folder.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
-    let (site, mut report) = build_in_memory(options)?;
+    build_with_progress(options, &NoProgress)
+}
+
+/// `build`, telling `progress` how far it got.
+pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport> {
+    let (site, mut report) =
+        thread_pool(options.jobs)?.install(|| run_steps(options, None, progress))?;
+    progress.start("write", None);
     let started = Instant::now();
     crate::write::write_site(&options.config.output_dir, &site, options.force)?;
     report.timings.push(("write", started.elapsed()));
@@ -72,7 +94,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 
 /// Everything `build` does except writing: the rendered files and the report.
 pub fn build_in_memory(options: &BuildOptions) -> Result<(RenderedSite, BuildReport)> {
-    thread_pool(options.jobs)?.install(|| run_steps(options, None))
+    thread_pool(options.jobs)?.install(|| run_steps(options, None, &NoProgress))
 }
 
 /// `build_in_memory` that reuses what `cache` kept from the last build (files whose
@@ -82,7 +104,7 @@ pub fn rebuild_in_memory(
     options: &BuildOptions,
     cache: &mut BuildCache,
 ) -> Result<(RenderedSite, BuildReport)> {
-    thread_pool(options.jobs)?.install(|| run_steps(options, Some(cache)))
+    thread_pool(options.jobs)?.install(|| run_steps(options, Some(cache), &NoProgress))
 }
 
 /// Reads the content folder into the model, with no site: what `pmsite tasks` and other
@@ -97,7 +119,7 @@ pub fn load_archive(options: &BuildOptions) -> Result<(Archive, BuildReport)> {
         let ignore = IgnoreList::new(&config.ignore).map_err(Error::Usage)?;
         let mut report = BuildReport::default();
         let mut step = Timer(Some(Instant::now()));
-        let archive = read_archive(options, &ignore, None, &mut report, &mut step);
+        let archive = read_archive(options, &ignore, None, &NoProgress, &mut report, &mut step);
         config.rules(options.strict).apply(&mut report.diagnostics);
         sort_diagnostics(&mut report.diagnostics);
         Ok((archive, report))
@@ -117,6 +139,7 @@ fn thread_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
 fn run_steps(
     options: &BuildOptions,
     mut cache: Option<&mut BuildCache>,
+    progress: &dyn Progress,
 ) -> Result<(RenderedSite, BuildReport)> {
     let config = &options.config;
     let mut report = BuildReport::default();
@@ -136,9 +159,11 @@ fn run_steps(
         options,
         &ignore,
         cache.as_deref_mut(),
+        progress,
         &mut report,
         &mut step,
     );
+    progress.start("index", None);
 
     let index = crate::index::index_archive(
         &archive,
@@ -149,6 +174,7 @@ fn run_steps(
         &mut report.diagnostics,
     );
     step.done("index", &mut report);
+    progress.start("render", None);
 
     let settings = RenderSettings {
         title: config.title.clone(),
@@ -181,23 +207,31 @@ fn read_archive(
     options: &BuildOptions,
     ignore: &IgnoreList,
     cache: Option<&mut BuildCache>,
+    progress: &dyn Progress,
     report: &mut BuildReport,
     step: &mut Timer,
 ) -> Archive {
     let config = &options.config;
+    progress.start("walk", None);
     let found = walk(&config.content_dir, ignore, Some(&config.output_dir));
     report.diagnostics.extend(found.diagnostics);
     step.done("walk", report);
 
     let parse_options = ParseOptions::from_config(config);
+    progress.start("parse", Some(found.files.len()));
     let parsed: Vec<(Option<Incident>, Vec<Diagnostic>)> = match cache {
         None => found
             .files
             .par_iter()
-            .map(|file| read_and_parse(file, &parse_options))
+            .map(|file| {
+                let parsed = read_and_parse(file, &parse_options);
+                progress.file_done();
+                parsed
+            })
             .collect(),
         Some(cache) => reparse_changed(&found.files, &parse_options, cache),
     };
+    progress.start("model", None);
     let mut incidents = Vec::with_capacity(parsed.len());
     for (incident, diagnostics) in parsed {
         report.diagnostics.extend(diagnostics);

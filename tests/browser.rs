@@ -444,6 +444,40 @@ fn search_finds_ranks_filters_and_deep_links_from_disk_and_over_http() {
 
     let base = serve(public.clone());
     search_page_checks(&tab, &base, "");
+
+    // Published under a subpath (project pages at /org/pm/): built with that base URL,
+    // served from a folder above it; styles, search and its deep links still work.
+    let root = dir.path().join("root");
+    let address = serve(root.clone());
+    let base_url = format!("{address}org/pm/");
+    let status = Command::new(env!("CARGO_BIN_EXE_pmsite"))
+        .args([
+            "build",
+            "-q",
+            "--today",
+            "2025-12-01",
+            "--base-url",
+            &base_url,
+            "--content",
+        ])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("content"))
+        .arg("--output")
+        .arg(root.join("org/pm"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    tab.navigate_to(&base_url).unwrap();
+    tab.wait_until_navigated().unwrap();
+    let styled = eval(
+        &tab,
+        "Array.from(document.styleSheets).some(s => s.href.endsWith('/org/pm/static/style.css') && s.cssRules.length > 20)",
+    );
+    assert_eq!(
+        styled,
+        serde_json::Value::Bool(true),
+        "the stylesheet loads under the subpath"
+    );
+    search_page_checks(&tab, &base_url, "");
 }
 
 #[test]

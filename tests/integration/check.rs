@@ -167,3 +167,57 @@ fn check_follows_the_links_in_postmortems() {
     // A build does not spend the time.
     assert!(archive.build(&[]).diagnostics().is_empty());
 }
+
+#[test]
+fn environment_variables_stand_in_for_flags_in_ci() {
+    let archive = archive();
+    // PMSITE_STRICT and PMSITE_FORMAT, as a CI job would set them once for every step.
+    let run = archive.run_with_env(
+        &["check", "--today", "2024-09-10"],
+        &[("PMSITE_STRICT", "true"), ("PMSITE_FORMAT", "json")],
+    );
+    run.assert_code(1);
+    let record: serde_json::Value =
+        serde_json::from_str(run.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(record["severity"], "error");
+    assert_eq!(record["code"], "template-leftover");
+    // A flag wins over its variable; `false` turns a switch off.
+    let run = archive.run_with_env(
+        &["check", "--today", "2024-09-10", "--format", "short"],
+        &[("PMSITE_STRICT", "false"), ("PMSITE_FORMAT", "json")],
+    );
+    run.assert_code(0);
+    assert!(
+        run.stderr.starts_with("a.md:10:8: warning: "),
+        "{}",
+        run.stderr
+    );
+
+    // PMSITE_OUTPUT, PMSITE_TODAY and PMSITE_BASE_URL for build.
+    let run = archive.run_with_env(
+        &["build", "-q"],
+        &[
+            ("PMSITE_OUTPUT", "site"),
+            ("PMSITE_TODAY", "2024-03-04"),
+            ("PMSITE_BASE_URL", "https://example.com/pm/"),
+        ],
+    );
+    run.assert_code(0);
+    let json = std::fs::read_to_string(archive.path().join("site/incidents.json")).unwrap();
+    assert!(json.contains("\"today\": \"2024-03-04\""), "{json}");
+    let page = std::fs::read_to_string(archive.path().join("site/index.html")).unwrap();
+    assert!(page.contains("https://example.com/pm/static/style.css"));
+
+    // PMSITE_CONTENT and PMSITE_CONFIG.
+    std::fs::rename(archive.content(), archive.path().join("postmortems")).unwrap();
+    std::fs::write(archive.path().join("site.toml"), "title = \"From env\"\n").unwrap();
+    let run = archive.run_with_env(
+        &["build", "-q", "--today", "2024-09-10"],
+        &[
+            ("PMSITE_CONTENT", "postmortems"),
+            ("PMSITE_CONFIG", "site.toml"),
+        ],
+    );
+    run.assert_code(0);
+    assert!(archive.read("index.html").contains("From env"));
+}

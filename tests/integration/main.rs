@@ -15,6 +15,7 @@ mod incidents_json;
 mod indexes;
 mod inspect;
 mod links;
+mod progress;
 mod rebuild;
 mod seeds;
 mod serve;

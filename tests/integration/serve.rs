@@ -29,13 +29,15 @@ impl Drop for Served {
 
 impl Served {
     fn start(archive: &Archive) -> Served {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_pmsite"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_pmsite"));
+        command
             .args(["serve", "--port", "0", "--today", TODAY])
             .current_dir(archive.path())
-            .env_remove("PMSITE_BASE_URL")
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+            .stderr(Stdio::piped());
+        for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("PMSITE_")) {
+            command.env_remove(name);
+        }
+        let mut child = command.spawn().unwrap();
         let (send, log) = channel();
         let stderr = child.stderr.take().unwrap();
         std::thread::spawn(move || {

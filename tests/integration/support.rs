@@ -54,14 +54,21 @@ impl Archive {
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_pmsite"))
+        self.run_with_env(args, &[])
+    }
+
+    /// Runs pmsite with `env` set and every other `PMSITE_*` variable and
+    /// `SOURCE_DATE_EPOCH` removed, so the caller's shell cannot change the outcome.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_pmsite"));
+        command
             .args(args)
             .current_dir(self.path())
-            .env_remove("SOURCE_DATE_EPOCH")
-            .env_remove("PMSITE_BASE_URL")
-            .output()
-            .unwrap();
-        Run::new(output)
+            .env_remove("SOURCE_DATE_EPOCH");
+        for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("PMSITE_")) {
+            command.env_remove(name);
+        }
+        Run::new(command.envs(env.iter().copied()).output().unwrap())
     }
 
     pub fn read(&self, relative: &str) -> String {
