@@ -255,3 +255,19 @@ fn init_then_new_then_build_and_nothing_is_ever_replaced() {
         "the new file's TBDs are reported"
     );
 }
+
+#[test]
+fn the_user_guide_shows_the_help_the_binary_prints() {
+    let guide =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/book/cli.md")).unwrap();
+    for command in ["build", "serve", "tasks"] {
+        let archive = Archive::new();
+        let run = archive.run(&[command, "--help"]);
+        run.assert_code(0);
+        let block = format!("$ pmsite {command} --help\n{}```", run.stdout);
+        assert!(
+            guide.contains(&block),
+            "book/cli.md is missing this help block (paste it in):\n{block}"
+        );
+    }
+}
