@@ -477,6 +477,20 @@ fn search_finds_ranks_filters_and_deep_links_from_disk_and_over_http() {
         serde_json::Value::Bool(true),
         "the stylesheet loads under the subpath"
     );
+    // The Content-Security-Policy is in force: an inline script does not run, and an
+    // inline style attribute is not applied.
+    let blocked = eval(
+        &tab,
+        "(() => { const s = document.createElement('script'); s.textContent = 'window.inlineRan = true'; \
+         document.body.appendChild(s); const d = document.createElement('div'); \
+         d.setAttribute('style', 'width: 123px'); document.body.appendChild(d); \
+         return window.inlineRan === undefined && d.getBoundingClientRect().width !== 123; })()",
+    );
+    assert_eq!(
+        blocked,
+        serde_json::Value::Bool(true),
+        "inline script and style are refused"
+    );
     search_page_checks(&tab, &base_url, "");
 }
 

@@ -182,7 +182,7 @@ pub fn render_indexes(
                     latest_path: term.incidents.first().map(|&p| {
                         links.page(&super::views::incident_folder(&archive.incidents[p].id))
                     }),
-                    bar: term.incidents.len() * 100 / largest,
+                    bar: (term.incidents.len() * 100 / largest).max(1),
                 })
                 .collect(),
         };
