@@ -50,11 +50,27 @@ pub struct Config {
     pub tasks: TasksConfig,
     /// Build the search index, the search box and the search page.
     pub search: bool,
+    /// What raw HTML in a postmortem becomes: sanitised (the default), escaped (shown as
+    /// text) or passed through as written (for archives whose authors are all trusted).
+    pub raw_html: RawHtml,
     /// Sections every postmortem must have (`summary`, `impact`, `root_cause`, ...):
     /// a file without one gets a `missing-section` error.
     pub required_sections: Vec<String>,
     /// Diagnostic code -> `error`, `warning` or `off`.
     pub rules: BTreeMap<String, String>,
+}
+
+/// `raw_html`: what HTML written inside markdown becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    /// Kept, minus anything that could run or restyle the page (ammonia).
+    #[default]
+    Sanitize,
+    /// Shown as text.
+    Escape,
+    /// Passed through as written: only for archives whose authors are all trusted.
+    Allow,
 }
 
 /// `[tasks]`: the open-task dashboard.
@@ -112,6 +128,7 @@ impl Default for Config {
             tags: TagsConfig::default(),
             tasks: TasksConfig::default(),
             search: true,
+            raw_html: RawHtml::Sanitize,
             required_sections: Vec::new(),
             rules: BTreeMap::new(),
         }

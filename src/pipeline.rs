@@ -183,6 +183,7 @@ fn run_steps(
         today: options.today,
         source_url: config.source_url.clone(),
         page_size: config.paginate,
+        raw_html: config.raw_html,
     };
     let site = crate::render::render_site_reusing(
         &archive,

@@ -183,6 +183,7 @@ pub const CONFIG_TEMPLATE: &str = r#"# pmsite.toml: the site's settings. Every o
 # date_formats = []               # e.g. ["%d.%m.%Y %H:%M"]
 # paginate = 50
 # search = true
+# raw_html = "sanitize"           # or "escape" (show as text), "allow" (trusted authors only)
 # required_sections = []          # e.g. ["impact", "root_cause"]
 
 # [aliases]                       # extra section titles: "what went wrong" = "root_cause"
@@ -320,6 +321,7 @@ mod tests {
             "date_formats",
             "paginate",
             "search",
+            "raw_html",
             "required_sections",
             "[aliases]",
             "[tags]",

@@ -1,6 +1,11 @@
 //! Markdown to HTML for section bodies, timeline entries and tasks.
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+pub use crate::config::RawHtml;
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -9,21 +14,74 @@ fn options() -> Options {
         | Options::ENABLE_FOOTNOTES
 }
 
-/// Renders a block of markdown. Raw HTML is shown as text, never passed through, so no
-/// postmortem can put script into a page. Headings inside a section are at least `<h4>`,
-/// below the page's own `<h1>`-`<h3>`.
-pub fn render_block(markdown: &str) -> String {
-    render_block_linking(markdown, &|_: &str| None)
-}
-
 /// Finds the link for a word of text (an incident id), or `None`.
 pub type Linker<'a> = dyn Fn(&str) -> Option<String> + 'a;
+
+/// How this site turns markdown into HTML: which words become links to other incidents,
+/// and what raw HTML written in a postmortem becomes.
+#[derive(Clone, Copy)]
+pub struct Markdown<'a> {
+    pub link: &'a Linker<'a>,
+    pub raw_html: RawHtml,
+}
+
+impl Markdown<'static> {
+    /// No links; raw HTML shown as text.
+    pub fn plain() -> Markdown<'static> {
+        Markdown {
+            link: &|_: &str| None,
+            raw_html: RawHtml::Escape,
+        }
+    }
+
+    /// No links; raw HTML as `raw_html` says.
+    pub fn unlinked(raw_html: RawHtml) -> Markdown<'static> {
+        Markdown {
+            link: &|_: &str| None,
+            raw_html,
+        }
+    }
+}
+
+impl Markdown<'_> {
+    /// A block of markdown. Headings inside a section are at least `<h4>`, below the
+    /// page's own `<h1>`-`<h3>`.
+    pub fn block(&self, markdown: &str) -> String {
+        render_block_with(markdown, self)
+    }
+
+    /// One line of markdown, without the surrounding `<p>`.
+    pub fn inline(&self, markdown: &str) -> String {
+        render_inline_with(markdown, self)
+    }
+}
+
+/// Renders a block of markdown with no links and raw HTML shown as text.
+pub fn render_block(markdown: &str) -> String {
+    Markdown::plain().block(markdown)
+}
 
 /// `render_block`, with words that `link` knows (other incidents' ids) made into links,
 /// outside links and code.
 pub fn render_block_linking(markdown: &str, link: &Linker) -> String {
+    Markdown {
+        link,
+        raw_html: RawHtml::Escape,
+    }
+    .block(markdown)
+}
+
+fn render_block_with(markdown: &str, style: &Markdown) -> String {
+    let link = style.link;
+    let mut raw_html_seen = false;
     let events = Parser::new_ext(markdown, options()).map(|event| match event {
-        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        Event::Html(raw) | Event::InlineHtml(raw) => match style.raw_html {
+            RawHtml::Escape => Event::Text(raw),
+            RawHtml::Sanitize | RawHtml::Allow => {
+                raw_html_seen = true;
+                Event::Html(raw)
+            }
+        },
         // Postmortems put one fact per line ("Start: ...", "End: ..."); keep the lines.
         Event::SoftBreak => Event::HardBreak,
         Event::Start(Tag::Heading {
@@ -75,16 +133,56 @@ pub fn render_block_linking(markdown: &str, link: &Linker) -> String {
     });
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events);
+    // Only text with raw HTML in it pays for the sanitiser's parse.
+    if raw_html_seen && style.raw_html == RawHtml::Sanitize {
+        out = SANITIZER.clean(&out).to_string();
+    }
     out
 }
 
-/// Renders one line of markdown without the surrounding `<p>`.
+/// What sanitised raw HTML may keep: ammonia's defaults (formatting, lists, tables,
+/// `<details>`, `<kbd>`, links with safe schemes), minus images, which would load from
+/// outside the site; plus what pulldown-cmark itself writes (ids and classes of
+/// footnotes and mentions, task-list checkboxes, table alignment).
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .rm_tags(["img", "area", "map"])
+        .add_tags(["input"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        // Task-list boxes are the only inputs: any other becomes one, inert.
+        .set_tag_attribute_value("input", "type", "checkbox")
+        .set_tag_attribute_value("input", "disabled", "")
+        .add_tag_attributes("th", ["style"])
+        .add_tag_attributes("td", ["style"])
+        .add_generic_attributes(["id", "class"])
+        .link_rel(None)
+        .attribute_filter(|element, attribute, value| match (element, attribute) {
+            // Table alignment is the only style that survives.
+            ("th" | "td", "style") => {
+                let aligned = [
+                    "text-align: left",
+                    "text-align: center",
+                    "text-align: right",
+                ];
+                aligned.contains(&value).then_some(value.into())
+            }
+            ("input", "type") => Some("checkbox".into()),
+            ("input", "disabled") => Some("".into()),
+            _ => Some(value.into()),
+        });
+    builder.clean_content_tags(HashSet::from(["script", "style", "template"]));
+    builder
+});
+
+/// Renders one line of markdown without the surrounding `<p>`, with no links and raw
+/// HTML shown as text.
 pub fn render_inline(markdown: &str) -> String {
-    render_inline_linking(markdown, &|_: &str| None)
+    Markdown::plain().inline(markdown)
 }
 
-/// `render_inline`, with the words `link` knows made into links.
-pub fn render_inline_linking(markdown: &str, link: &Linker) -> String {
+fn render_inline_with(markdown: &str, style: &Markdown) -> String {
+    let link = style.link;
     // Most timeline entries and tasks are plain sentences: escaping is all they need.
     let plain = !markdown.bytes().any(|b| {
         matches!(
@@ -108,7 +206,7 @@ pub fn render_inline_linking(markdown: &str, link: &Linker) -> String {
     if plain {
         return crate::render::theme::escape_html(markdown.trim());
     }
-    let html = render_block_linking(markdown, link);
+    let html = render_block_with(markdown, style);
     let trimmed = html.trim_end();
     match trimmed
         .strip_prefix("<p>")
@@ -191,6 +289,80 @@ mod tests {
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("<div"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+
+    fn sanitized(markdown: &str) -> String {
+        Markdown::unlinked(RawHtml::Sanitize).block(markdown)
+    }
+
+    #[test]
+    fn raw_html_is_sanitised_by_default_keeping_formatting() {
+        let html = sanitized(concat!(
+            "Before <b>bold</b> and <kbd>Ctrl</kbd>.\n\n",
+            "<details><summary>Logs</summary>\n\n`x`\n\n</details>\n\n",
+            "<script>alert(1)</script>\n\n",
+            "<div onclick=\"alert(2)\" style=\"position:fixed;inset:0\">covered</div>\n\n",
+            "<a href=\"javascript:alert(3)\">click</a> <img src=x onerror=alert(4)>\n\n",
+            "<iframe src=\"https://evil.example\"></iframe><style>body{display:none}</style>\n\n",
+            "<svg onload=alert(5)><circle/></svg> <form action=x><input type=text></form>\n",
+        ));
+        for kept in [
+            "<b>bold</b>",
+            "<kbd>Ctrl</kbd>",
+            "<details><summary>Logs</summary>",
+            "<code>x</code>",
+            "<div>covered</div>",
+            "<a>click</a>",
+        ] {
+            assert!(html.contains(kept), "{kept} in {html}");
+        }
+        for gone in [
+            "<script",
+            "alert",
+            "onclick",
+            "style",
+            "javascript",
+            "<img",
+            "onerror",
+            "<iframe",
+            "<svg",
+            "<form",
+            "type=\"text\"",
+        ] {
+            assert!(!html.contains(gone), "{gone} in {html}");
+        }
+        assert_eq!(RawHtml::default(), RawHtml::Sanitize);
+    }
+
+    #[test]
+    fn sanitising_keeps_what_markdown_itself_writes() {
+        let link = |word: &str| (word == "INC-7").then(|| "../inc-7/".to_string());
+        let style = Markdown {
+            link: &link,
+            raw_html: RawHtml::Sanitize,
+        };
+        let html = style.block(concat!(
+            "<b>Note</b>: see INC-7.[^1]\n\n",
+            "| a | b |\n|:--|--:|\n| 1 | 2 |\n\n- [x] done\n\n[^1]: A footnote.\n",
+        ));
+        for kept in [
+            "<a class=\"mention\" href=\"../inc-7/\">INC-7</a>",
+            "style=\"text-align: left\"",
+            "style=\"text-align: right\"",
+            "type=\"checkbox\"",
+            "class=\"footnote-definition\"",
+        ] {
+            assert!(html.contains(kept), "{kept} in {html}");
+        }
+    }
+
+    #[test]
+    fn raw_html_can_be_escaped_or_trusted() {
+        let text = "<b>bold</b> <script>x()</script>\n";
+        let escaped = Markdown::unlinked(RawHtml::Escape).block(text);
+        assert!(escaped.contains("&lt;b&gt;bold&lt;/b&gt;"), "{escaped}");
+        let trusted = Markdown::unlinked(RawHtml::Allow).block(text);
+        assert!(trusted.contains("<script>x()</script>"), "{trusted}");
     }
 
     #[test]

@@ -40,6 +40,8 @@ pub struct RenderSettings {
     pub source_url: String,
     /// Incidents per page on taxonomy pages.
     pub page_size: usize,
+    /// What raw HTML in postmortems becomes.
+    pub raw_html: crate::config::RawHtml,
 }
 
 /// The rendered site: output path (`/`-separated, relative) -> contents, in path order.
@@ -301,7 +303,10 @@ pub fn render_site_reusing(
                         links,
                         settings.today,
                         &settings.source_url,
-                        &mention,
+                        markdown::Markdown {
+                            link: &mention,
+                            raw_html: settings.raw_html,
+                        },
                     );
                     let views_of = |positions: Option<&Vec<usize>>| -> Vec<RelatedView> {
                         positions
@@ -360,6 +365,7 @@ pub fn render_site_reusing(
                                 &settings.title,
                                 theme,
                                 &page_context,
+                                settings.raw_html,
                                 row_cache.as_mut(),
                             )
                         },

@@ -10,7 +10,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::indexes::ROOT;
-use super::markdown::render_inline;
+use super::markdown::{Markdown, RawHtml};
 use super::task_exports::{self, CalendarSite, TaskRecord};
 use super::theme::Theme;
 use super::views::{
@@ -122,6 +122,7 @@ pub fn render_tasks(
     site_title: &str,
     theme: &Theme,
     page_context: &(dyn Fn(usize, &str, &str, String) -> Context + Sync),
+    raw_html: RawHtml,
     row_cache: Option<&mut TaskRowCache>,
 ) -> Result<Vec<(String, FileContent)>> {
     // A task appears on the dashboard and on its owner's page: its row is rendered once,
@@ -130,7 +131,7 @@ pub fn render_tasks(
         .tasks
         .par_iter()
         .map(|entry| {
-            let view = row_view(archive, board, entry, links);
+            let view = row_view(archive, board, entry, links, raw_html);
             let key = row_cache.as_ref().map_or(0, |_| {
                 crate::cache::digest(&serde_json::to_vec(&view).unwrap_or_default())
             });
@@ -260,6 +261,7 @@ fn row_view<'a>(
     board: &'a TaskBoard,
     entry: &BoardTask,
     links: &LinkStyle,
+    raw_html: RawHtml,
 ) -> TaskRowView<'a> {
     let (incident, task) = board.task(archive, entry);
     let incident_path = links.page(&incident_folder(&incident.id));
@@ -269,7 +271,7 @@ fn row_view<'a>(
         id: format!("{}/task-{}", incident.id, task.number),
         anchor: format!("{}--task-{}", incident.id, task.number),
         path: format!("{incident_path}#task-{}", task.number),
-        html: render_inline(&task.text),
+        html: Markdown::unlinked(raw_html).inline(&task.text),
         owner: entry.owner.map(|o| {
             let owner = &board.owners[o];
             OwnerLink {

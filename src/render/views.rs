@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::markdown::{render_block_linking, render_inline_linking, Linker};
+use super::markdown::Markdown;
 use crate::diagnostic::Diagnostic;
 use crate::index::{normalize_severity, TaxonomyKind};
 use crate::model::slug::slugify;
@@ -391,7 +391,7 @@ impl IncidentView {
         links: &LinkStyle,
         today: NaiveDate,
         source_url: &str,
-        mention: &Linker,
+        markdown: Markdown,
     ) -> Self {
         let folder = incident_folder(&incident.id);
         let permalink = match links {
@@ -414,13 +414,13 @@ impl IncidentView {
             source_href,
             facts: facts_view(incident, links),
             summary: incident.summary.clone(),
-            timeline: timeline_views(mention, &incident.timeline, incident.timezone),
+            timeline: timeline_views(markdown, &incident.timeline, incident.timezone),
             tasks: incident
                 .tasks
                 .iter()
-                .map(|t| task_view(&incident.id, t, today, mention))
+                .map(|t| task_view(&incident.id, t, today, markdown))
                 .collect(),
-            sections: section_views(incident, mention),
+            sections: section_views(incident, markdown),
             diagnostics: incident
                 .diagnostics
                 .iter()
@@ -466,7 +466,7 @@ fn facts_view(incident: &Incident, links: &LinkStyle) -> FactsView {
 }
 
 fn timeline_views(
-    mention: &Linker,
+    markdown: Markdown,
     entries: &[TimelineEntry],
     incident_zone: chrono::FixedOffset,
 ) -> Vec<TimelineEntryView> {
@@ -507,14 +507,14 @@ fn timeline_views(
                     .filter(|o| *o != incident_zone)
                     .map(offset_name),
                 day,
-                html: render_inline_linking(&entry.text, mention),
+                html: markdown.inline(&entry.text),
                 line: entry.line,
             }
         })
         .collect()
 }
 
-fn task_view(incident_id: &str, task: &Task, today: NaiveDate, mention: &Linker) -> TaskView {
+fn task_view(incident_id: &str, task: &Task, today: NaiveDate, markdown: Markdown) -> TaskView {
     let overdue = task.is_overdue(today);
     let days = task
         .due_date()
@@ -524,7 +524,7 @@ fn task_view(incident_id: &str, task: &Task, today: NaiveDate, mention: &Linker)
         anchor: format!("task-{}", task.number),
         id: format!("{incident_id}/task-{}", task.number),
         number: task.number,
-        html: render_inline_linking(&task.text, mention),
+        html: markdown.inline(&task.text),
         owner: task.owner.clone(),
         due: task.due_date().map(crate::parse::dates::iso_date),
         due_implied: task.due.is_none() && task.implied_due.is_some(),
@@ -537,7 +537,7 @@ fn task_view(incident_id: &str, task: &Task, today: NaiveDate, mention: &Linker)
     }
 }
 
-fn section_views(incident: &Incident, mention: &Linker) -> Vec<SectionView> {
+fn section_views(incident: &Incident, markdown: Markdown) -> Vec<SectionView> {
     let anchors = incident.section_anchors();
     // A section's lines run to the next section's heading; the extracted lists are shown
     // at the first section that fed them, and only such sections fold their text away.
@@ -574,7 +574,7 @@ fn section_views(incident: &Incident, mention: &Linker) -> Vec<SectionView> {
                 title,
                 kind: section.kind.name(),
                 heading_level: 2 + section.depth.min(2),
-                html: render_block_linking(&section.body, mention),
+                html: markdown.block(&section.body),
                 replaced_by,
                 extracted,
                 line: section.line,

@@ -115,17 +115,30 @@ fn base_url_makes_absolute_pretty_links() {
 }
 
 #[test]
-fn raw_html_in_a_postmortem_is_shown_as_text() {
+fn raw_html_in_a_postmortem_is_sanitised_or_escaped_as_configured() {
     let archive = Archive::new();
     archive.write(
         "x.md",
-        "# X\n\n## Summary\n\n<script>alert(1)</script> and <img src=x onerror=alert(2)>\n",
+        "# X\n\n## Summary\n\n<b>Bold</b> <script>alert(1)</script> and <img src=x onerror=alert(2)>\n",
     );
     archive.build(&[]).assert_code(0);
     let page = archive.read("incidents/x/index.html");
+    assert!(page.contains("<p><b>Bold</b>  and </p>"), "{page}");
     assert!(!page.contains("<script>alert"), "{page}");
-    assert!(!page.contains("<img src=x"), "{page}");
-    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!page.contains("onerror"), "{page}");
+
+    std::fs::write(
+        archive.path().join("pmsite.toml"),
+        "raw_html = \"escape\"\n",
+    )
+    .unwrap();
+    archive.build(&[]).assert_code(0);
+    let page = archive.read("incidents/x/index.html");
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{page}"
+    );
+    assert!(!page.contains("<b>Bold</b>"), "{page}");
 }
 
 #[test]
