@@ -50,6 +50,9 @@ pub struct Config {
     pub tasks: TasksConfig,
     /// Build the search index, the search box and the search page.
     pub search: bool,
+    /// Files larger than this many bytes are skipped with a `file-too-large` error, so
+    /// one pasted log cannot make a build take minutes or gigabytes.
+    pub max_file_size: u64,
     /// What raw HTML in a postmortem becomes: sanitised (the default), escaped (shown as
     /// text) or passed through as written (for archives whose authors are all trusted).
     pub raw_html: RawHtml,
@@ -59,6 +62,9 @@ pub struct Config {
     /// Diagnostic code -> `error`, `warning` or `off`.
     pub rules: BTreeMap<String, String>,
 }
+
+/// 4 MiB: a hundred times the largest postmortem in the sample corpus.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
 
 /// `raw_html`: what HTML written inside markdown becomes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
@@ -129,6 +135,7 @@ impl Default for Config {
             tasks: TasksConfig::default(),
             search: true,
             raw_html: RawHtml::Sanitize,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
             required_sections: Vec::new(),
             rules: BTreeMap::new(),
         }

@@ -100,13 +100,14 @@ impl fmt::Display for Diagnostic {
 
 /// Every diagnostic code, as listed in the user guide; `[rules]` in the config takes
 /// these.
-pub const CODES: [&str; 22] = [
+pub const CODES: [&str; 23] = [
     "alias-collision",
     "binary-file",
     "broken-link",
     "duplicate-id",
     "duration-mismatch",
     "end-before-start",
+    "file-too-large",
     "frontmatter-invalid",
     "frontmatter-type",
     "frontmatter-unclosed",

@@ -75,6 +75,9 @@ fn build(args: BuildArgs) -> Result<ExitCode, Error> {
         for (step, took) in &report.timings {
             eprintln!("pmsite: {step:>7} {:>8.1} ms", took.as_secs_f64() * 1000.0);
         }
+        if let Some(kib) = peak_memory_kib() {
+            eprintln!("pmsite:    peak {:>8.1} MiB", kib as f64 / 1024.0);
+        }
     }
     if !args.quiet {
         eprintln!(
@@ -94,6 +97,13 @@ fn build(args: BuildArgs) -> Result<ExitCode, Error> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The most memory the process has held (VmHWM), where the system tells (Linux).
+fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// A progress bar on stderr, drawn only on a terminal and only once a build has run for

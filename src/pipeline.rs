@@ -367,27 +367,20 @@ pub(crate) fn read_and_parse(
     file: &SourceFile,
     options: &ParseOptions,
 ) -> (Option<Incident>, Vec<Diagnostic>) {
-    parse_bytes(file, std::fs::read(&file.absolute), options)
+    let bytes = crate::read::read_limited(&file.absolute, &file.relative, options.max_file_bytes);
+    parse_bytes(file, bytes, options)
 }
 
 /// Decodes and parses a file's bytes (or reports why they could not be read).
 fn parse_bytes(
     file: &SourceFile,
-    bytes: std::io::Result<Vec<u8>>,
+    bytes: Result<Vec<u8>, Diagnostic>,
     options: &ParseOptions,
 ) -> (Option<Incident>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let bytes = match bytes {
         Ok(bytes) => bytes,
-        Err(error) => {
-            diagnostics.push(Diagnostic::error(
-                &file.relative,
-                1,
-                "unreadable",
-                format!("cannot read: {error}"),
-            ));
-            return (None, diagnostics);
-        }
+        Err(problem) => return (None, vec![problem]),
     };
     let Some(text) = crate::read::decode(&file.relative, &bytes, &mut diagnostics) else {
         return (None, diagnostics);
@@ -409,7 +402,8 @@ fn reparse_changed(
     let results: Vec<(u64, bool, Option<Incident>, Vec<Diagnostic>)> = files
         .par_iter()
         .map(|file| {
-            let bytes = std::fs::read(&file.absolute);
+            let bytes =
+                crate::read::read_limited(&file.absolute, &file.relative, options.max_file_bytes);
             let digest = bytes
                 .as_ref()
                 .map_or(0, |b| crate::cache::digest(b.as_slice()));

@@ -2,7 +2,44 @@
 //! mark), UTF-16 with a mark, and, for files that are not valid UTF-8, Windows-1252 (a
 //! superset of Latin-1, what old editors and wikis save) with a warning.
 
+use std::io::Read;
+use std::path::Path;
+
 use crate::diagnostic::Diagnostic;
+
+/// Reads a file of at most `limit` bytes; a larger one is an error diagnostic
+/// (`file-too-large`), and no more than `limit + 1` bytes are ever read, even from a
+/// file that grows while it is read.
+pub fn read_limited(path: &Path, shown: &str, limit: u64) -> Result<Vec<u8>, Diagnostic> {
+    let unreadable = |error: std::io::Error| {
+        Diagnostic::error(shown, 1, "unreadable", format!("cannot read: {error}"))
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > limit {
+        return Err(Diagnostic::error(
+            shown,
+            1,
+            "file-too-large",
+            format!(
+                "file is larger than {} (`max_file_size` in pmsite.toml); skipped",
+                human_size(limit)
+            ),
+        ));
+    }
+    Ok(bytes)
+}
+
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
+        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
+        b => format!("{b} bytes"),
+    }
+}
 
 /// The decoded text, or a diagnostic saying why the file was skipped.
 pub fn decode(path: &str, bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> Option<String> {

@@ -183,6 +183,7 @@ pub const CONFIG_TEMPLATE: &str = r#"# pmsite.toml: the site's settings. Every o
 # date_formats = []               # e.g. ["%d.%m.%Y %H:%M"]
 # paginate = 50
 # search = true
+# max_file_size = 4194304        # bytes; larger files are skipped with an error
 # raw_html = "sanitize"           # or "escape" (show as text), "allow" (trusted authors only)
 # required_sections = []          # e.g. ["impact", "root_cause"]
 
@@ -322,6 +323,7 @@ mod tests {
             "paginate",
             "search",
             "raw_html",
+            "max_file_size",
             "required_sections",
             "[aliases]",
             "[tags]",

@@ -857,22 +857,14 @@ fn everyone_affected(text: &str) -> bool {
 fn sentences(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for line in text.lines().filter(|l| !l.trim_start().starts_with('|')) {
-        // `first_sentences` folds runs of spaces, so fold them first: its length is then
-        // a position in `rest`.
         let folded = line.split_whitespace().collect::<Vec<_>>().join(" ");
-        let mut rest = folded.trim_start_matches("- ").to_string();
-        while !rest.is_empty() {
-            let first = first_sentences(&rest, 1);
-            if first.is_empty() {
-                break;
-            }
-            let mut used = first.len().min(rest.len());
-            while !rest.is_char_boundary(used) {
-                used -= 1;
-            }
-            out.push(first);
-            rest = rest[used..].trim().to_string();
-        }
+        // One pass over the line: a pasted log can be one paragraph of thousands of
+        // sentences.
+        out.extend(
+            crate::parse::text::split_sentences(folded.trim_start_matches("- "))
+                .into_iter()
+                .map(str::to_string),
+        );
     }
     out
 }

@@ -36,6 +36,8 @@ pub struct ParseOptions {
     pub date_formats: Vec<String>,
     /// Tag inference rules and synonyms.
     pub tags: std::sync::Arc<tags::TagRules>,
+    /// Files larger than this are not read (`max_file_size` in the config).
+    pub max_file_bytes: u64,
 }
 
 impl ParseOptions {
@@ -54,6 +56,7 @@ impl ParseOptions {
                 )
                 .unwrap_or_else(|_| tags::TagRules::defaults()),
             ),
+            max_file_bytes: config.max_file_size,
         }
     }
 }
@@ -65,6 +68,7 @@ impl Default for ParseOptions {
             default_offset: FixedOffset::east_opt(0).unwrap(),
             date_formats: Vec::new(),
             tags: std::sync::Arc::new(tags::TagRules::defaults()),
+            max_file_bytes: crate::config::DEFAULT_MAX_FILE_SIZE,
         }
     }
 }

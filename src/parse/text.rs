@@ -61,6 +61,26 @@ pub fn first_sentences(text: &str, count: usize) -> String {
     flat[..end].trim().to_string()
 }
 
+/// The sentences of one line of text (runs of whitespace already folded to one space),
+/// in one pass: the places `first_sentences` would stop at, one after another.
+pub fn split_sentences(folded: &str) -> Vec<&str> {
+    let mut sentences = Vec::new();
+    let mut start = 0;
+    for m in SENTENCE_END.find_iter(folded) {
+        let end = m.start() + 1;
+        let sentence = folded[start..end].trim();
+        if !sentence.is_empty() {
+            sentences.push(sentence);
+        }
+        start = end;
+    }
+    let last = folded[start..].trim();
+    if !last.is_empty() {
+        sentences.push(last);
+    }
+    sentences
+}
+
 // A full stop, question or exclamation mark followed by a space and a capital or digit;
 // "e.g. x" and "v1.2" do not end a sentence.
 static SENTENCE_END: LazyLock<Regex> =
@@ -114,6 +134,61 @@ pub fn find_placeholder(line: &str) -> Option<(usize, &str)> {
 
 #[cfg(test)]
 mod tests {
+
+    /// The way sentences were split before `split_sentences`: one `first_sentences` at a
+    /// time (quadratic on long paragraphs), kept as the oracle.
+    fn sentences_one_at_a_time(folded: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut rest = folded.to_string();
+        while !rest.is_empty() {
+            let first = first_sentences(&rest, 1);
+            if first.is_empty() {
+                break;
+            }
+            let used = first.len().min(rest.len());
+            out.push(first);
+            rest = rest[used..].trim().to_string();
+        }
+        out
+    }
+
+    #[test]
+    fn splitting_sentences_in_one_pass_matches_one_at_a_time() {
+        let mut texts: Vec<String> = [
+            "One. Two! Three? Four",
+            "e.g. this stays. v1.2 too. (Aside.) Next one.",
+            "A. B. C.",
+            "Ends with a dot.",
+            "Paren (see x). Then [y]. 2 sentences.",
+            "",
+            "No end",
+            "Ünïcode. Ärger. 3 eggs.",
+        ]
+        .map(String::from)
+        .to_vec();
+        // And random ones from the characters that matter, from a fixed seed.
+        let alphabet: Vec<char> = "aA. !?)]1ÉéZ ".chars().collect();
+        let mut seed = 0x2545_f491_u64;
+        for _ in 0..2_000 {
+            let len = (seed % 40) as usize;
+            let text: String = (0..len)
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    alphabet[(seed >> 33) as usize % alphabet.len()]
+                })
+                .collect();
+            texts.push(text.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+        for text in texts {
+            let one_pass: Vec<String> = split_sentences(&text)
+                .into_iter()
+                .map(String::from)
+                .collect();
+            assert_eq!(one_pass, sentences_one_at_a_time(&text), "{text:?}");
+        }
+    }
     use super::*;
 
     #[test]

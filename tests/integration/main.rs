@@ -10,6 +10,7 @@ mod determinism;
 mod diagnostics;
 mod extraction;
 mod feeds;
+mod hostile;
 mod ids_and_anchors;
 mod incidents_json;
 mod indexes;
