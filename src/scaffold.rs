@@ -251,7 +251,7 @@ pub fn init_archive(dir: &Path, today: NaiveDate) -> Result<Vec<(PathBuf, bool)>
             )),
             &example,
         ),
-        (dir.join(".gitignore"), "/public/\n"),
+        (dir.join(".gitignore"), "/public/\n/.public.pmsite-lock\n"),
         (
             dir.join(".github/workflows/postmortems.yml"),
             WORKFLOW_TEMPLATE,

@@ -20,7 +20,6 @@ pub const MARKER: &str = ".pmsite";
 /// Replaces `output` with `site`. An existing `output` that is not empty and has no
 /// marker is refused unless `force`.
 pub fn write_site(output: &Path, site: &RenderedSite, force: bool) -> Result<()> {
-    check_replaceable(output, force)?;
     let parent = match output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -29,6 +28,10 @@ pub fn write_site(output: &Path, site: &RenderedSite, force: bool) -> Result<()>
     let name = output
         .file_name()
         .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    // One build at a time replaces this folder; the lock goes when `_lock` is dropped,
+    // or when the process dies.
+    let _lock = lock_output(&parent.join(format!(".{name}.pmsite-lock")), output)?;
+    check_replaceable(output, force)?;
     let staging = parent.join(format!(".{name}.pmsite-staging-{}", std::process::id()));
     let old = parent.join(format!(".{name}.pmsite-old-{}", std::process::id()));
 
@@ -37,6 +40,25 @@ pub fn write_site(output: &Path, site: &RenderedSite, force: bool) -> Result<()>
         let _ = fs::remove_dir_all(&staging);
     }
     result
+}
+
+/// Takes the lock file beside the output folder, or says who holds it.
+fn lock_output(lock_path: &Path, output: &Path) -> Result<fs::File> {
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(lock_path)
+        .map_err(|e| Error::io(lock_path, e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(fs::TryLockError::WouldBlock) => Err(Error::Usage(format!(
+            "another pmsite build is writing {} right now (it holds {}); run this one when it has finished",
+            output.display(),
+            lock_path.display()
+        ))),
+        Err(fs::TryLockError::Error(e)) => Err(Error::io(lock_path, e)),
+    }
 }
 
 fn check_replaceable(output: &Path, force: bool) -> Result<()> {
@@ -186,11 +208,14 @@ mod tests {
         write_site(&out, &site(&[("index.html", "two")]), false).unwrap();
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
         assert!(!out.join("incidents/a/index.html").exists());
-        let leftovers: Vec<_> = fs::read_dir(dir.path())
+        let mut leftovers: Vec<_> = fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert_eq!(leftovers, ["public"]);
+        leftovers.sort();
+        // No staging or old folder; the lock file stays (deleting it would let two
+        // builds lock two different files).
+        assert_eq!(leftovers, [".public.pmsite-lock", "public"]);
     }
 
     #[test]

@@ -81,3 +81,35 @@ fn content_inside_the_output_folder_is_refused() {
     );
     assert!(archive.path().join("site/content/a.md").is_file());
 }
+
+#[test]
+fn a_second_build_into_the_same_output_is_refused_while_the_first_writes() {
+    let archive = Archive::from_fixture("mixed");
+    archive.build(&[]).assert_code(0);
+    let before = snapshot(&archive.public());
+    // Hold the lock a running build would hold.
+    let lock = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(archive.path().join(".public.pmsite-lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    archive.write("2024/new.md", "# New incident\n");
+    let run = archive.build(&[]);
+    run.assert_code(2);
+    assert!(
+        run.stderr
+            .contains("error: another pmsite build is writing public right now (it holds ./.public.pmsite-lock); run this one when it has finished"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        snapshot(&archive.public()),
+        before,
+        "the site was not touched"
+    );
+    drop(lock);
+    archive.build(&[]).assert_code(0);
+    assert!(archive.read("index.html").contains("New incident"));
+}
