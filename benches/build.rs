@@ -3,7 +3,9 @@
 //! a baseline measured in the same run: reading every file of the archive, the least any
 //! build must do. Each measurement runs in a fresh child process so peak memory is its own.
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
@@ -29,7 +31,7 @@ fn main() {
     } else {
         args.iter().filter_map(|a| a.parse().ok()).collect()
     };
-    let scratch = scratch_dir();
+    let scratch = support::scratch_dir("pmsite-bench");
     println!(
         "pmsite build benchmark: {} cores, files on {}",
         std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -163,18 +165,6 @@ fn median(runs: usize, mut once: impl FnMut() -> f64) -> f64 {
     let mut times: Vec<f64> = (0..runs).map(|_| once()).collect();
     times.sort_by(f64::total_cmp);
     times[runs / 2]
-}
-
-fn scratch_dir() -> PathBuf {
-    let shm = Path::new("/dev/shm");
-    let base = if shm.is_dir() {
-        shm.to_path_buf()
-    } else {
-        std::env::temp_dir()
-    };
-    let dir = base.join(format!("pmsite-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
 }
 
 fn dir_size(dir: &Path) -> u64 {

@@ -12,6 +12,8 @@
 //! Needs Chromium (`apt-get install chromium`) for the browser figures; without it they
 //! are skipped.
 
+mod support;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -48,14 +50,7 @@ fn main() {
     } else {
         sizes
     };
-    // Memory-backed when there is /dev/shm: disk noise would drown the build figures.
-    let base = Path::new("/dev/shm");
-    let base = if base.is_dir() {
-        base.to_path_buf()
-    } else {
-        std::env::temp_dir()
-    };
-    let scratch = base.join(format!("pmsite-search-bench-{}", std::process::id()));
+    let scratch = support::scratch_dir("pmsite-search-bench");
     let browser = chromium();
     println!("pmsite search benchmark: {} cores; median of {RUNS} builds; {} queries in headless Chromium", std::thread::available_parallelism().map_or(1, |n| n.get()), QUERIES.len());
     println!();

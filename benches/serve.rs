@@ -7,6 +7,8 @@
 //! in-process, a live-reload request waiting over HTTP, a file written, the time until
 //! the answer arrives (file watcher, settling, rebuild, publishing, HTTP).
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -25,7 +27,7 @@ fn main() {
         .filter(|a| !a.starts_with("--"))
         .find_map(|a| a.parse().ok())
         .unwrap_or(1_000);
-    let scratch = scratch_dir();
+    let scratch = support::scratch_dir("pmsite-bench");
     let content = scratch.join(format!("serve-content-{size}"));
     let _ = std::fs::remove_dir_all(&content);
     pmsite::synthetic::write_archive(&content, size).expect("write synthetic archive");
@@ -188,16 +190,4 @@ fn median(mut runs: Vec<Duration>) -> Duration {
 
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
-
-fn scratch_dir() -> PathBuf {
-    let shm = Path::new("/dev/shm");
-    let base = if shm.is_dir() {
-        shm.to_path_buf()
-    } else {
-        std::env::temp_dir()
-    };
-    let dir = base.join(format!("pmsite-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("scratch folder");
-    dir
 }

@@ -361,11 +361,9 @@ pub fn render_site_reusing(
                             tasks::render_tasks(
                                 archive,
                                 task_board,
-                                links,
-                                &settings.title,
+                                settings,
                                 theme,
                                 &page_context,
-                                settings.raw_html,
                                 row_cache.as_mut(),
                             )
                         },

@@ -16,7 +16,7 @@ use super::theme::Theme;
 use super::views::{
     incident_folder, link_views, service_links, tag_views, LinkView, TagView, TermLink,
 };
-use super::{FileContent, LinkStyle};
+use super::{FileContent, LinkStyle, RenderSettings};
 use crate::error::Result;
 use crate::index::tasks::{BoardTask, Owner, TaskBoard, TaskGroup};
 use crate::model::slug::slugify;
@@ -118,13 +118,12 @@ struct BoardView<'a> {
 pub fn render_tasks(
     archive: &Archive,
     board: &TaskBoard,
-    links: &LinkStyle,
-    site_title: &str,
+    settings: &RenderSettings,
     theme: &Theme,
     page_context: &(dyn Fn(usize, &str, &str, String) -> Context + Sync),
-    raw_html: RawHtml,
     row_cache: Option<&mut TaskRowCache>,
 ) -> Result<Vec<(String, FileContent)>> {
+    let (links, site_title, raw_html) = (&settings.links, &settings.title, settings.raw_html);
     // A task appears on the dashboard and on its owner's page: its row is rendered once,
     // or taken from the last build when its view is the same.
     let rendered: Vec<(u64, Arc<str>)> = board

@@ -73,13 +73,7 @@ impl Served {
     }
 
     fn get(&self, path: &str) -> (u16, String, Option<String>) {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .timeout_global(Some(Duration::from_secs(60)))
-            .build()
-            .into();
-        let mut response = agent
+        let mut response = agent()
             .get(format!("{}{}", self.url, path.trim_start_matches('/')))
             .call()
             .unwrap();
@@ -107,6 +101,16 @@ impl Served {
         let _ = stream.read_to_end(&mut answer);
         String::from_utf8_lossy(&answer).into_owned()
     }
+}
+
+/// A client that reports every status (no redirects followed, no errors for 404).
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into()
 }
 
 #[test]
@@ -164,11 +168,7 @@ fn serves_the_site_on_loopback_and_reloads_a_page_after_its_file_changes() {
 impl Served {
     /// A poll from another thread, which has only the URL.
     fn poll_only(url: String) -> Value {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .timeout_global(Some(Duration::from_secs(60)))
-            .build()
-            .into();
-        let body = agent
+        let body = agent()
             .get(format!(
                 "{url}__pmsite/live?since=1&page=/incidents/inc-2024-001/"
             ))
