@@ -61,16 +61,6 @@ pub fn render_block(markdown: &str) -> String {
     Markdown::plain().block(markdown)
 }
 
-/// `render_block`, with words that `link` knows (other incidents' ids) made into links,
-/// outside links and code.
-pub fn render_block_linking(markdown: &str, link: &Linker) -> String {
-    Markdown {
-        link,
-        raw_html: RawHtml::Escape,
-    }
-    .block(markdown)
-}
-
 fn render_block_with(markdown: &str, style: &Markdown) -> String {
     let link = style.link;
     let mut raw_html_seen = false;
@@ -383,10 +373,11 @@ mod tests {
     fn known_words_become_links_but_not_inside_links_or_code() {
         let link =
             |word: &str| (word.eq_ignore_ascii_case("inc-7")).then(|| "../inc-7/".to_string());
-        let html = render_block_linking(
-            "Same as INC-7, see [inc-7](x) and `inc-7`. <b>inc-7</b>\n",
-            &link,
-        );
+        let html = Markdown {
+            link: &link,
+            raw_html: RawHtml::Escape,
+        }
+        .block("Same as INC-7, see [inc-7](x) and `inc-7`. <b>inc-7</b>\n");
         assert!(
             html.contains("<a class=\"mention\" href=\"../inc-7/\">INC-7</a>"),
             "{html}"
