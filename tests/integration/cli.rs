@@ -193,14 +193,17 @@ fn init_then_new_then_build_and_nothing_is_ever_replaced() {
 
     let content = dir.join("content");
     let content = content.to_str().unwrap();
-    let new = archive.run(&[
-        "new",
-        "Checkout outage",
-        "--content",
-        content,
-        "--today",
-        "2031-03-04",
-    ]);
+    let run_new = || {
+        archive.run(&[
+            "new",
+            "Checkout outage",
+            "--content",
+            content,
+            "--today",
+            "2031-03-04",
+        ])
+    };
+    let new = run_new();
     new.assert_code(0);
     let path = new.stdout.trim().to_string();
     assert!(path.ends_with("2031-03-04-checkout-outage.md"), "{path}");
@@ -209,14 +212,7 @@ fn init_then_new_then_build_and_nothing_is_ever_replaced() {
         text.starts_with("---\nid: inc-2031-001\ntitle: \"Checkout outage\"\ndate: 2031-03-04\n"),
         "{text}"
     );
-    let twice = archive.run(&[
-        "new",
-        "Checkout outage",
-        "--content",
-        content,
-        "--today",
-        "2031-03-04",
-    ]);
+    let twice = run_new();
     twice.assert_code(2);
     assert!(twice
         .stderr
