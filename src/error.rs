@@ -26,6 +26,15 @@ pub enum Error {
     )]
     ForeignOutput(PathBuf),
 
+    /// Writing the site failed (a full disk, a folder pmsite may not write); the
+    /// previous site is still in place.
+    #[error("cannot write the site to {output}, so the previous site is kept as it was: {path}: {source}")]
+    Write {
+        output: PathBuf,
+        path: PathBuf,
+        source: io::Error,
+    },
+
     #[error("the output folder {output} must not contain the content folder {content}")]
     ContentInsideOutput { content: PathBuf, output: PathBuf },
 

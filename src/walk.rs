@@ -92,14 +92,22 @@ pub fn walk(root: &Path, ignore: &IgnoreList, exclude: Option<&Path>) -> WalkRes
                     .path()
                     .map(|p| relative_path(root, p))
                     .unwrap_or_default();
-                let message = if error.loop_ancestor().is_some() {
-                    "symbolic link loop: skipped".to_string()
+                // A folder that cannot be listed may hide postmortems, so the site is
+                // incomplete: an error. A loop or a broken link loses nothing.
+                let is_folder = error.path().is_some_and(|p| p.is_dir());
+                let diagnostic = if error.loop_ancestor().is_some() {
+                    Diagnostic::warning(&path, 1, "unreadable", "symbolic link loop: skipped")
+                } else if is_folder {
+                    let message = format!(
+                        "cannot list this folder: {}; any postmortems in it are left out",
+                        io_message(&error)
+                    );
+                    Diagnostic::error(&path, 1, "unreadable", message)
                 } else {
-                    format!("cannot read: {}", io_message(&error))
+                    let message = format!("cannot read: {}", io_message(&error));
+                    Diagnostic::warning(&path, 1, "unreadable", message)
                 };
-                result
-                    .diagnostics
-                    .push(Diagnostic::warning(&path, 1, "unreadable", message));
+                result.diagnostics.push(diagnostic);
                 continue;
             }
         };

@@ -20,6 +20,17 @@ pub const MARKER: &str = ".pmsite";
 /// Replaces `output` with `site`. An existing `output` that is not empty and has no
 /// marker is refused unless `force`.
 pub fn write_site(output: &Path, site: &RenderedSite, force: bool) -> Result<()> {
+    replace_site(output, site, force).map_err(|error| match error {
+        Error::Io { path, source } => Error::Write {
+            output: output.to_path_buf(),
+            path,
+            source,
+        },
+        other => other,
+    })
+}
+
+fn replace_site(output: &Path, site: &RenderedSite, force: bool) -> Result<()> {
     let parent = match output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -145,8 +156,13 @@ fn swap(staging: &Path, output: &Path, old: &Path) -> Result<()> {
         fs::rename(output, old).map_err(|e| Error::io(output, e))?;
     }
     if let Err(e) = fs::rename(staging, output) {
-        if had_output {
-            let _ = fs::rename(old, output);
+        if had_output && fs::rename(old, output).is_err() {
+            // Not an `Io` error: the previous site is no longer where it was.
+            return Err(Error::Usage(format!(
+                "cannot move the new site into {}: {e}; the previous site is in {}",
+                output.display(),
+                old.display()
+            )));
         }
         return Err(Error::io(output, e));
     }

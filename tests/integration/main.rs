@@ -9,6 +9,7 @@ mod cli;
 mod determinism;
 mod diagnostics;
 mod extraction;
+mod faults;
 mod feeds;
 mod hostile;
 mod ids_and_anchors;

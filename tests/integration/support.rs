@@ -60,7 +60,23 @@ impl Archive {
     /// Runs pmsite with `env` set and every other `PMSITE_*` variable and
     /// `SOURCE_DATE_EPOCH` removed, so the caller's shell cannot change the outcome.
     pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_pmsite"));
+        let mut command = self.command(&[], args);
+        Run::new(command.envs(env.iter().copied()).output().unwrap())
+    }
+
+    /// pmsite with `args`, run in the archive folder through `wrapper` (a command that
+    /// runs the one after it, such as `setpriv …`; empty for none), with every
+    /// `PMSITE_*` variable and `SOURCE_DATE_EPOCH` removed.
+    pub fn command(&self, wrapper: &[&str], args: &[&str]) -> Command {
+        let pmsite = env!("CARGO_BIN_EXE_pmsite");
+        let mut command = match wrapper.split_first() {
+            None => Command::new(pmsite),
+            Some((program, rest)) => {
+                let mut command = Command::new(program);
+                command.args(rest).arg(pmsite);
+                command
+            }
+        };
         command
             .args(args)
             .current_dir(self.path())
@@ -68,7 +84,7 @@ impl Archive {
         for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("PMSITE_")) {
             command.env_remove(name);
         }
-        Run::new(command.envs(env.iter().copied()).output().unwrap())
+        command
     }
 
     pub fn read(&self, relative: &str) -> String {
@@ -101,7 +117,7 @@ pub struct Run {
 }
 
 impl Run {
-    fn new(output: Output) -> Self {
+    pub fn new(output: Output) -> Self {
         Run {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
