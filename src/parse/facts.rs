@@ -12,7 +12,7 @@ use super::dates::{find_moment, find_range, leading_moment, DateContext, Moment}
 use super::duration;
 use super::frontmatter::{Field, Frontmatter};
 use super::sections::{normalize_title, Section, SectionKind};
-use super::text::{first_sentences, is_placeholder, plain_text, strip_emphasis};
+use super::text::{clip_summary, first_sentences, is_placeholder, plain_text, strip_emphasis};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Fact, Impact, RootCause};
 
@@ -598,8 +598,8 @@ impl Facts<'_> {
             .collect();
         let summary = about_people
             .first()
-            .cloned()
-            .or_else(|| sentences(&text).into_iter().next())
+            .map(|s| clip_summary(s))
+            .or_else(|| sentences(&text).first().map(|s| clip_summary(s)))
             .unwrap_or_else(|| first_sentences(&text, 1));
         Some(Impact {
             summary,

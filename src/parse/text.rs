@@ -46,7 +46,13 @@ pub fn is_fence(line: &str) -> bool {
     trimmed.starts_with("~~~")
 }
 
-/// The first `count` sentences of a text, on one line.
+/// The longest summary pmsite makes from prose, in characters. A summary shows on every
+/// list page, feed entry and search result that names the incident, so a pasted log with
+/// no sentence end must not become a megabyte-long "sentence" copied into each of them.
+/// Real summaries of two sentences stay well under it.
+pub const SUMMARY_LIMIT: usize = 600;
+
+/// The first `count` sentences of a text, on one line, clipped to `SUMMARY_LIMIT`.
 pub fn first_sentences(text: &str, count: usize) -> String {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut end = flat.len();
@@ -58,7 +64,21 @@ pub fn first_sentences(text: &str, count: usize) -> String {
             break;
         }
     }
-    flat[..end].trim().to_string()
+    clip_summary(flat[..end].trim())
+}
+
+/// `text` if it has at most `SUMMARY_LIMIT` characters, else its longest run of whole
+/// words within that limit followed by `…`.
+pub fn clip_summary(text: &str) -> String {
+    let Some((cut, _)) = text.char_indices().nth(SUMMARY_LIMIT) else {
+        return text.to_string();
+    };
+    // `cut` is the first character past the limit: keep the words that end before it.
+    let kept = match text[..cut].rfind(char::is_whitespace) {
+        Some(space) if !text[cut..].starts_with(char::is_whitespace) => &text[..space],
+        _ => &text[..cut],
+    };
+    format!("{}…", kept.trim_end())
 }
 
 /// The sentences of one line of text (runs of whitespace already folded to one space),
@@ -196,6 +216,32 @@ mod tests {
         assert_eq!(
             plain_text("**Root:** a [link](http://x) and `code`\n\n- one\n- two"),
             "Root: a link and code\n- one\n- two"
+        );
+    }
+
+    #[test]
+    fn summaries_are_clipped_between_words() {
+        let short = "The replica fell behind.";
+        assert_eq!(clip_summary(short), short);
+        let exact = "x".repeat(SUMMARY_LIMIT);
+        assert_eq!(clip_summary(&exact), exact);
+        let log = "retrying connection to db ".repeat(1000);
+        let clipped = first_sentences(&log, 2);
+        let body = clipped.strip_suffix('…').expect("marked as clipped");
+        assert!(body.chars().count() <= SUMMARY_LIMIT, "{}", body.len());
+        assert!(body.len() > SUMMARY_LIMIT - 20, "{}", body.len());
+        assert!(
+            log.starts_with(&format!("{body} ")),
+            "ends between words: {body}"
+        );
+        // One unbroken word is cut at the limit; multi-byte text is cut between characters.
+        let word = "é".repeat(SUMMARY_LIMIT * 2);
+        assert_eq!(clip_summary(&word).chars().count(), SUMMARY_LIMIT + 1);
+        // A word that ends exactly at the limit is kept whole.
+        let edge = format!("{} tail", "a".repeat(SUMMARY_LIMIT));
+        assert_eq!(
+            clip_summary(&edge),
+            format!("{}…", "a".repeat(SUMMARY_LIMIT))
         );
     }
 

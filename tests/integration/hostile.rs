@@ -212,7 +212,9 @@ fn every_hostile_file_gets_its_diagnostic_and_the_rest_still_build() {
         .and_then(|l| l.trim().strip_suffix(" MiB"))
         .map(|n| n.trim().parse::<f64>().unwrap())
         .expect("-v prints the peak memory");
-    assert!(peak < 400.0, "peak memory {peak} MiB");
+    // About 130 MiB on two cores.
+    eprintln!("hostile archive: peak memory {peak} MiB");
+    assert!(peak < 256.0, "peak memory {peak} MiB");
 }
 
 #[test]
