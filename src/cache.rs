@@ -105,7 +105,7 @@ impl BuildCache {
         if self.manifest.is_empty() || manifest.is_empty() {
             return None;
         }
-        let html = String::from_utf8(page.content.to_vec()).ok()?;
+        let html = String::from_utf8(page.content.to_vec().ok()?).ok()?;
         Some(FileContent::Bytes(
             html.replace(&self.manifest, manifest).into_bytes(),
         ))

@@ -100,8 +100,9 @@ impl fmt::Display for Diagnostic {
 
 /// Every diagnostic code, as listed in the user guide; `[rules]` in the config takes
 /// these.
-pub const CODES: [&str; 23] = [
+pub const CODES: [&str; 24] = [
     "alias-collision",
+    "attachment-skipped",
     "binary-file",
     "broken-link",
     "duplicate-id",

@@ -51,6 +51,10 @@ pub fn broken_links(
                 let dir = Path::new(page).parent().unwrap_or(Path::new(""));
                 normalise(&dir.join(local.split('?').next().unwrap_or_default()))
             };
+            // Links are URLs: `arch%20v2.png` names the file `arch v2.png`.
+            let resolved = percent_encoding::percent_decode_str(&resolved)
+                .decode_utf8()
+                .map_or(resolved.clone(), |decoded| decoded.into_owned());
             let file = if resolved.is_empty() || resolved.ends_with('/') {
                 format!("{resolved}index.html")
             } else {
@@ -118,7 +122,8 @@ mod tests {
     #[test]
     fn finds_missing_pages_and_anchors_and_skips_external_links() {
         let pages: BTreeMap<String, String> = [
-            ("index.html", r#"<a href="a/index.html#here">x</a> <a href="missing.html">y</a> <a href="a/index.html#nowhere">z</a> <a href="https://example.org/">e</a>"#),
+            ("index.html", r#"<a href="a/index.html#here">x</a> <a href="missing.html">y</a> <a href="a/index.html#nowhere">z</a> <a href="https://example.org/">e</a> <a href="files/arch%20v2.png">f</a>"#),
+            ("files/arch v2.png", ""),
             ("a/index.html", r#"<h2 id="here">ok</h2><a href="../index.html">up</a>"#),
         ]
         .into_iter()

@@ -23,7 +23,10 @@ pub struct SourceFile {
 /// What the walk found, plus what it could not read.
 #[derive(Debug, Default)]
 pub struct WalkResult {
+    /// The postmortems.
     pub files: Vec<SourceFile>,
+    /// Every other file (images, PDFs), for the site's `files/` folder.
+    pub attachments: Vec<SourceFile>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -117,7 +120,7 @@ pub fn walk(root: &Path, ignore: &IgnoreList, exclude: Option<&Path>) -> WalkRes
                 continue;
             }
         }
-        if !entry.file_type().is_file() || !has_postmortem_extension(path) {
+        if !entry.file_type().is_file() {
             continue;
         }
         let relative = relative_path(root, path);
@@ -138,10 +141,15 @@ pub fn walk(root: &Path, ignore: &IgnoreList, exclude: Option<&Path>) -> WalkRes
                 continue;
             }
         }
-        result.files.push(SourceFile {
+        let file = SourceFile {
             relative,
             absolute: path.to_path_buf(),
-        });
+        };
+        if has_postmortem_extension(path) {
+            result.files.push(file);
+        } else {
+            result.attachments.push(file);
+        }
     }
     for path in outside {
         let message = "symbolic link to a folder outside the content folder: skipped";

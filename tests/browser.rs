@@ -252,6 +252,7 @@ fn serve(root: PathBuf) -> String {
                 }
                 let target = request.split_whitespace().nth(1).unwrap_or("/");
                 let path = target.split(['?', '#']).next().unwrap_or("/");
+                let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
                 let mut file = root.join(path.trim_start_matches('/'));
                 if file.is_dir() {
                     file = file.join("index.html");
@@ -264,6 +265,7 @@ fn serve(root: PathBuf) -> String {
                     Some("html") => "text/html; charset=utf-8",
                     Some("js") => "text/javascript; charset=utf-8",
                     Some("css") => "text/css; charset=utf-8",
+                    Some("png") => "image/png",
                     _ => "application/octet-stream",
                 };
                 let mut stream = &stream;
@@ -714,4 +716,73 @@ fn serve_reloads_the_open_page_and_lays_build_errors_over_it() {
         "the overlay gone once fixed",
     );
     preview.stop();
+}
+
+#[path = "integration/png.rs"]
+#[allow(dead_code)]
+mod png;
+
+#[test]
+fn an_image_beside_a_postmortem_shows_on_its_page_under_the_content_policy() {
+    let Some(path) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    std::fs::create_dir_all(content.join("2024/img")).unwrap();
+    std::fs::write(
+        content.join("2024/db.md"),
+        "# Replica failover\n\n## Summary\n\nThe replica fell behind.\n\n![Replica lag](img/replica%20lag.png)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("2024/img/replica lag.png"),
+        png::png(240, 60, [200, 40, 40]),
+    )
+    .unwrap();
+    let public = dir.path().join("public");
+    let status = Command::new(env!("CARGO_BIN_EXE_pmsite"))
+        .args(["build", "-q", "--today", "2025-12-01", "--content"])
+        .arg(&content)
+        .arg("--output")
+        .arg(&public)
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    let browser = driven_browser(&path);
+    let tab = browser.new_tab().unwrap();
+    let page = public.join("incidents/2024-db/index.html");
+    let image = "document.querySelector('.section img')";
+    // From disk, and over HTTP where the page's Content-Security-Policy is enforced.
+    for url in [
+        file_url(&page),
+        format!("{}incidents/2024-db/", serve(public.clone())),
+    ] {
+        tab.navigate_to(&url).unwrap();
+        tab.wait_until_navigated().unwrap();
+        wait_until(
+            &tab,
+            &format!("{image} && {image}.complete"),
+            "the image loads",
+        );
+        let shown = eval(
+            &tab,
+            &format!("JSON.stringify([{image}.naturalWidth, {image}.naturalHeight, {image}.alt])"),
+        );
+        assert_eq!(
+            shown.as_str().unwrap(),
+            r#"[240,60,"Replica lag"]"#,
+            "{url}"
+        );
+    }
+    if let Ok(folder) = std::env::var("PMSITE_SCREENSHOTS") {
+        let png = tab
+            .capture_screenshot(
+                headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption::Png,
+                None,
+                None,
+                true,
+            )
+            .unwrap();
+        std::fs::write(Path::new(&folder).join("incident-image.png"), png).unwrap();
+    }
 }

@@ -212,6 +212,17 @@ impl Incident {
 #[derive(Debug, Clone, Default)]
 pub struct Archive {
     pub incidents: Vec<Incident>,
+    /// Files beside the postmortems (images, PDFs): copied into the site below
+    /// `files/`, sorted by path.
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file in the content folder that is not a postmortem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// Path relative to the content folder, with `/` separators.
+    pub relative: String,
+    pub absolute: std::path::PathBuf,
 }
 
 impl Archive {
@@ -229,6 +240,9 @@ impl Archive {
                 (None, None) => a.id.cmp(&b.id),
             }
         });
-        Archive { incidents }
+        Archive {
+            incidents,
+            attachments: Vec::new(),
+        }
     }
 }

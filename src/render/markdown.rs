@@ -18,26 +18,28 @@ fn options() -> Options {
 pub type Linker<'a> = dyn Fn(&str) -> Option<String> + 'a;
 
 /// How this site turns markdown into HTML: which words become links to other incidents,
-/// and what raw HTML written in a postmortem becomes.
+/// which links and images point at files copied into the site, and what raw HTML
+/// written in a postmortem becomes.
 #[derive(Clone, Copy)]
 pub struct Markdown<'a> {
     pub link: &'a Linker<'a>,
+    /// The site link for a link or image destination as written, when it is an
+    /// attachment (`img/lag.png` -> `../../files/2024/img/lag.png`).
+    pub file: &'a Linker<'a>,
     pub raw_html: RawHtml,
 }
 
 impl Markdown<'static> {
     /// No links; raw HTML shown as text.
     pub fn plain() -> Markdown<'static> {
-        Markdown {
-            link: &|_: &str| None,
-            raw_html: RawHtml::Escape,
-        }
+        Self::unlinked(RawHtml::Escape)
     }
 
     /// No links; raw HTML as `raw_html` says.
     pub fn unlinked(raw_html: RawHtml) -> Markdown<'static> {
         Markdown {
             link: &|_: &str| None,
+            file: &|_: &str| None,
             raw_html,
         }
     }
@@ -64,6 +66,8 @@ pub fn render_block(markdown: &str) -> String {
 fn render_block_with(markdown: &str, style: &Markdown) -> String {
     let link = style.link;
     let mut raw_html_seen = false;
+    // For each open image: whether it was turned into a link.
+    let mut images_made_links: Vec<bool> = Vec::new();
     let events = Parser::new_ext(markdown, options()).map(|event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => match style.raw_html {
             RawHtml::Escape => Event::Text(raw),
@@ -86,28 +90,47 @@ fn render_block_with(markdown: &str, style: &Markdown) -> String {
             attrs,
         }),
         Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(demote(level))),
-        // An image would be fetched from wherever it points; the site loads nothing
-        // from outside, so images become links to them.
-        Event::Start(
-            Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }
-            | Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            },
-        ) => Event::Start(Tag::Link {
+        // Links and images to files copied into the site point at the copies.
+        Event::Start(Tag::Link {
             link_type,
-            dest_url: safe_url(dest_url),
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: (style.file)(&dest_url).map_or_else(|| safe_url(dest_url), CowStr::from),
             title,
             id,
         }),
-        Event::End(TagEnd::Image) => Event::End(TagEnd::Link),
+        // Any other image would be fetched from wherever it points; the site loads
+        // nothing from outside, so those images become links to them.
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let copied = (style.file)(&dest_url);
+            images_made_links.push(copied.is_none());
+            match copied {
+                Some(href) => Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: href.into(),
+                    title,
+                    id,
+                }),
+                None => Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: safe_url(dest_url),
+                    title,
+                    id,
+                }),
+            }
+        }
+        Event::End(TagEnd::Image) => match images_made_links.pop() {
+            Some(false) => Event::End(TagEnd::Image),
+            _ => Event::End(TagEnd::Link),
+        },
         other => other,
     });
     // After the safety step above, so the links made here are the only raw HTML.
@@ -131,13 +154,14 @@ fn render_block_with(markdown: &str, style: &Markdown) -> String {
 }
 
 /// What sanitised raw HTML may keep: ammonia's defaults (formatting, lists, tables,
-/// `<details>`, `<kbd>`, links with safe schemes), minus images, which would load from
-/// outside the site; plus what pulldown-cmark itself writes (ids and classes of
-/// footnotes and mentions, task-list checkboxes, table alignment).
+/// `<details>`, `<kbd>`, links with safe schemes), with images only from inside the
+/// site (a relative `src`: the attachments pmsite copied); plus what pulldown-cmark
+/// itself writes (ids and classes of footnotes and mentions, task-list checkboxes,
+/// table alignment).
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut builder = ammonia::Builder::default();
     builder
-        .rm_tags(["img", "area", "map"])
+        .rm_tags(["area", "map"])
         .add_tags(["input"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         // Task-list boxes are the only inputs: any other becomes one, inert.
@@ -156,6 +180,10 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
                     "text-align: right",
                 ];
                 aligned.contains(&value).then_some(value.into())
+            }
+            ("img", "src") => {
+                let local = !value.contains(':') && !value.starts_with("//");
+                local.then_some(value.into())
             }
             ("input", "type") => Some("checkbox".into()),
             ("input", "disabled") => Some("".into()),
@@ -303,6 +331,8 @@ mod tests {
             "<code>x</code>",
             "<div>covered</div>",
             "<a>click</a>",
+            // A relative image stays (it can only load from the site itself).
+            "<img src=\"x\">",
         ] {
             assert!(html.contains(kept), "{kept} in {html}");
         }
@@ -312,7 +342,6 @@ mod tests {
             "onclick",
             "style",
             "javascript",
-            "<img",
             "onerror",
             "<iframe",
             "<svg",
@@ -329,6 +358,7 @@ mod tests {
         let link = |word: &str| (word == "INC-7").then(|| "../inc-7/".to_string());
         let style = Markdown {
             link: &link,
+            file: &|_: &str| None,
             raw_html: RawHtml::Sanitize,
         };
         let html = style.block(concat!(
@@ -375,6 +405,7 @@ mod tests {
             |word: &str| (word.eq_ignore_ascii_case("inc-7")).then(|| "../inc-7/".to_string());
         let html = Markdown {
             link: &link,
+            file: &|_: &str| None,
             raw_html: RawHtml::Escape,
         }
         .block("Same as INC-7, see [inc-7](x) and `inc-7`. <b>inc-7</b>\n");
@@ -399,6 +430,49 @@ mod tests {
         assert!(!html.contains("<img"), "{html}");
         assert!(
             html.contains("<a href=\"https://example.com/x.png\">diagram</a>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn images_and_links_to_copied_files_point_at_the_copies() {
+        let file = |dest: &str| {
+            (dest == "img/lag.png").then(|| "../../files/2024/img/lag.png".to_string())
+        };
+        let style = |raw_html| Markdown {
+            link: &|_: &str| None,
+            file: &file,
+            raw_html,
+        };
+        let markdown = "![Replica lag](img/lag.png \"lag\") ![remote](https://example.com/x.png) [the graph](img/lag.png)\n";
+        for raw_html in [RawHtml::Sanitize, RawHtml::Escape] {
+            let html = style(raw_html).block(markdown);
+            assert!(
+                html.contains("<img src=\"../../files/2024/img/lag.png\" alt=\"Replica lag\" title=\"lag\" />"),
+                "{html}"
+            );
+            assert!(
+                html.contains("<a href=\"https://example.com/x.png\">remote</a>"),
+                "{html}"
+            );
+            assert!(
+                html.contains("<a href=\"../../files/2024/img/lag.png\">the graph</a>"),
+                "{html}"
+            );
+        }
+        // With raw HTML in the block the sanitiser runs: the copied image stays, images
+        // from elsewhere and script URLs go.
+        let html = style(RawHtml::Sanitize).block(&format!(
+            "{markdown}\n<img src=\"https://tracker.example/p.gif\"> <img src=\"javascript:alert(1)\" onerror=\"alert(2)\"> <b>raw</b>\n"
+        ));
+        assert!(
+            html.contains("<img src=\"../../files/2024/img/lag.png\""),
+            "{html}"
+        );
+        assert!(
+            !html.contains("tracker.example")
+                && !html.contains("javascript")
+                && !html.contains("onerror"),
             "{html}"
         );
     }

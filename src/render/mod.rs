@@ -1,6 +1,7 @@
 //! Rendering: the archive becomes files in memory (pages, JSON, static assets). Nothing
 //! here writes to disk; `write` does that.
 
+pub mod attachments;
 pub mod charts;
 pub mod feeds;
 pub mod indexes;
@@ -58,6 +59,9 @@ pub enum FileContent {
     Chunks(Vec<Vec<u8>>),
     /// Text shared with the model (a postmortem's source).
     Text(std::sync::Arc<str>),
+    /// A file copied as it is from the content folder (an attachment), read only when
+    /// written: images and PDFs can be large.
+    File(std::path::PathBuf),
 }
 
 impl FileContent {
@@ -66,16 +70,20 @@ impl FileContent {
             FileContent::Bytes(bytes) => out.write_all(bytes),
             FileContent::Chunks(chunks) => chunks.iter().try_for_each(|chunk| out.write_all(chunk)),
             FileContent::Text(text) => out.write_all(text.as_bytes()),
+            FileContent::File(path) => {
+                std::io::copy(&mut std::fs::File::open(path)?, out).map(|_| ())
+            }
         }
     }
 
-    /// All the bytes in one buffer (for tests and small files).
-    pub fn to_vec(&self) -> Vec<u8> {
-        match self {
+    /// All the bytes in one buffer.
+    pub fn to_vec(&self) -> std::io::Result<Vec<u8>> {
+        Ok(match self {
             FileContent::Bytes(bytes) => bytes.clone(),
             FileContent::Chunks(chunks) => chunks.concat(),
             FileContent::Text(text) => text.as_bytes().to_vec(),
-        }
+            FileContent::File(path) => std::fs::read(path)?,
+        })
     }
 }
 
@@ -229,11 +237,13 @@ pub fn render_site_reusing(
     };
     let known_ids: std::collections::HashSet<&str> =
         archive.incidents.iter().map(|i| i.id.as_str()).collect();
+    let attachments = attachments::Attachments::new(archive);
     let page_context = |depth: usize, kind: &str, title: &str, path: String| {
         base_context(depth, PageInfo { kind, title, path })
     };
     // What an incident page shows: its own file, the files of the incidents it lists,
-    // which ids exist (mentions become links), and today (overdue tasks). The search
+    // which ids exist (mentions become links), which attachments exist, and today
+    // (overdue tasks). The search
     // manifest's name is on every page too; a reused page gets the new name put in.
     let page_inputs: Option<(Vec<u64>, u64)> = cache.as_ref().map(|_| {
         let sources = archive
@@ -242,7 +252,13 @@ pub fn render_site_reusing(
             .map(|i| crate::cache::digest(&(&i.source, &*i.source_text)))
             .collect();
         let ids: Vec<&str> = archive.incidents.iter().map(|i| i.id.as_str()).collect();
-        (sources, crate::cache::digest(&(ids, settings.today)))
+        // A link becomes a link to a copied file when that file appears.
+        let files: Vec<&str> = archive
+            .attachments
+            .iter()
+            .map(|a| a.relative.as_str())
+            .collect();
+        (sources, crate::cache::digest(&(ids, files, settings.today)))
     });
     let inputs_of = |position: usize| -> Option<u64> {
         let (sources, shared) = page_inputs.as_ref()?;
@@ -298,6 +314,10 @@ pub fn render_site_reusing(
                             format!("{}{}", links.root(2), links.page(&incident_folder(&id)))
                         })
                     };
+                    let file = |dest: &str| {
+                        let relative = attachments.resolve(&incident.source, dest)?;
+                        Some(format!("{}{}", links.root(2), attachments::href(relative)))
+                    };
                     let mut view = IncidentView::new(
                         incident,
                         links,
@@ -305,6 +325,7 @@ pub fn render_site_reusing(
                         &settings.source_url,
                         markdown::Markdown {
                             link: &mention,
+                            file: &file,
                             raw_html: settings.raw_html,
                         },
                     );
@@ -454,6 +475,12 @@ pub fn render_site_reusing(
     }
     for (name, bytes) in &theme.static_files {
         files.insert(format!("static/{name}"), FileContent::Bytes(bytes.clone()));
+    }
+    for attachment in &archive.attachments {
+        files.insert(
+            attachments::site_path(&attachment.relative),
+            FileContent::File(attachment.absolute.clone()),
+        );
     }
     Ok(RenderedSite { files })
 }

@@ -71,7 +71,18 @@ pub fn answer(files: &BTreeMap<String, FileContent>, target: &str, generation: u
     match lookup(files, target) {
         Lookup::File(path) => {
             let content_type = content_type(&path);
-            let mut body = files[&path].to_vec();
+            let mut body = match files[&path].to_vec() {
+                Ok(body) => body,
+                // An attachment deleted or locked since the build.
+                Err(error) => {
+                    return Answer {
+                        status: 500,
+                        content_type: "text/plain; charset=utf-8",
+                        body: format!("cannot read {path}: {error}\n").into_bytes(),
+                        location: None,
+                    }
+                }
+            };
             if content_type.starts_with("text/html") {
                 body = with_live_script(body, generation);
             }
@@ -94,7 +105,8 @@ pub fn answer(files: &BTreeMap<String, FileContent>, target: &str, generation: u
             body: with_live_script(
                 files
                     .get("404.html")
-                    .map_or_else(|| b"<p>Not found</p>".to_vec(), FileContent::to_vec),
+                    .and_then(|page| page.to_vec().ok())
+                    .unwrap_or_else(|| b"<p>Not found</p>".to_vec()),
                 generation,
             ),
             location: None,
@@ -124,7 +136,11 @@ fn with_live_script(html: Vec<u8>, generation: u64) -> Vec<u8> {
 }
 
 pub fn content_type(path: &str) -> &'static str {
-    match path.rsplit_once('.').map_or("", |(_, ext)| ext) {
+    match path
+        .rsplit_once('.')
+        .map_or(String::new(), |(_, ext)| ext.to_ascii_lowercase())
+        .as_str()
+    {
         "html" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
         "js" => "text/javascript; charset=utf-8",
@@ -141,6 +157,7 @@ pub fn content_type(path: &str) -> &'static str {
         "webp" => "image/webp",
         "ico" => "image/x-icon",
         "woff2" => "font/woff2",
+        "pdf" => "application/pdf",
         _ => "application/octet-stream",
     }
 }

@@ -4,6 +4,7 @@
 mod support;
 
 mod atomic_output;
+mod attachments;
 mod check;
 mod cli;
 mod determinism;
@@ -17,6 +18,7 @@ mod incidents_json;
 mod indexes;
 mod inspect;
 mod links;
+mod png;
 mod progress;
 mod rebuild;
 mod seeds;

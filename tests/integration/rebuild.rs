@@ -27,7 +27,7 @@ fn options(archive: &Archive) -> BuildOptions {
 fn files(site: &pmsite::render::RenderedSite) -> BTreeMap<String, Vec<u8>> {
     site.files
         .iter()
-        .map(|(path, content)| (path.clone(), content.to_vec()))
+        .map(|(path, content)| (path.clone(), content.to_vec().unwrap()))
         .collect()
 }
 
@@ -90,4 +90,27 @@ fn a_cached_rebuild_equals_a_fresh_build_after_every_kind_of_edit() {
     std::fs::remove_file(archive.content().join("b.md")).unwrap();
     rebuild_matches_fresh(&options, &mut cache);
     assert_eq!(cache.last.files_parsed, 0);
+
+    // C links an image that is not there yet; then it appears: the link becomes an
+    // image of the copy, with no postmortem changed.
+    archive.write(
+        "c.md",
+        &format!(
+            "{C}
+![Lag](lag.png)
+"
+        ),
+    );
+    rebuild_matches_fresh(&options, &mut cache);
+    std::fs::write(
+        archive.content().join("lag.png"),
+        crate::png::png(4, 4, [9, 9, 9]),
+    )
+    .unwrap();
+    rebuild_matches_fresh(&options, &mut cache);
+    assert_eq!(cache.last.files_parsed, 0);
+    let (site, _) = pmsite::pipeline::rebuild_in_memory(&options, &mut cache).unwrap();
+    let page =
+        String::from_utf8(files(&site)["incidents/inc-2024-003/index.html"].clone()).unwrap();
+    assert!(page.contains("<img src=\"../../files/lag.png\""), "{page}");
 }

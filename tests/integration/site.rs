@@ -123,7 +123,10 @@ fn raw_html_in_a_postmortem_is_sanitised_or_escaped_as_configured() {
     );
     archive.build(&[]).assert_code(0);
     let page = archive.read("incidents/x/index.html");
-    assert!(page.contains("<p><b>Bold</b>  and </p>"), "{page}");
+    assert!(
+        page.contains("<p><b>Bold</b>  and <img src=\"x\"></p>"),
+        "{page}"
+    );
     assert!(!page.contains("<script>alert"), "{page}");
     assert!(!page.contains("onerror"), "{page}");
 
