@@ -149,8 +149,30 @@ fn render_block_with(markdown: &str, style: &Markdown) -> String {
     // Only text with raw HTML in it pays for the sanitiser's parse.
     if raw_html_seen && style.raw_html == RawHtml::Sanitize {
         out = SANITIZER.clean(&out).to_string();
+        out = link_raw_images(out, style.file);
     }
     out
+}
+
+/// `<img src="img/lag.png" width="600">` written as raw HTML: its `src`, relative to the
+/// postmortem like a markdown image's, leads to the copied file. The sanitiser has
+/// already written every tag the same way (`src="..."`, double quotes, `&amp;`), so a
+/// pattern finds them all.
+fn link_raw_images(html: String, file: &Linker) -> String {
+    static IMG_SRC: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r#"(<img\b[^>]*?\bsrc=")([^"]*)""#).unwrap());
+    if !html.contains("<img") {
+        return html;
+    }
+    IMG_SRC
+        .replace_all(&html, |caps: &regex::Captures| {
+            let written = caps[2].replace("&amp;", "&");
+            match file(&written) {
+                Some(href) => format!("{}{}\"", &caps[1], crate::render::theme::escape_html(&href)),
+                None => caps[0].to_string(),
+            }
+        })
+        .into_owned()
 }
 
 /// What sanitised raw HTML may keep: ammonia's defaults (formatting, lists, tables,
@@ -475,6 +497,15 @@ mod tests {
                 && !html.contains("onerror"),
             "{html}"
         );
+        // An image written as raw HTML, to size it, finds the copy too.
+        let html = style(RawHtml::Sanitize)
+            .block("<img width=\"600\" src=\"img/lag.png\" alt=\"Lag\"> <img src=\"other.png\">\n");
+        assert!(
+            html.contains("src=\"../../files/2024/img/lag.png\""),
+            "{html}"
+        );
+        assert!(html.contains("width=\"600\""), "{html}");
+        assert!(html.contains("<img src=\"other.png\">"), "{html}");
     }
 
     #[test]
