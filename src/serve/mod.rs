@@ -122,17 +122,14 @@ impl Preview {
                 .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", path.display())))?;
         }
         let builder_shared = Arc::clone(&shared);
-        std::thread::spawn(move || {
-            rebuild_loop(
-                received,
-                load,
-                build_options,
-                cache,
-                watched,
-                &builder_shared,
-                &*log,
-            )
-        });
+        let rebuilder = Rebuilder {
+            load,
+            options: build_options,
+            cache,
+            watched,
+            day_check: DAY_CHECK,
+        };
+        std::thread::spawn(move || rebuilder.run(received, &builder_shared, &*log));
 
         let http_server = Arc::clone(&server);
         let http_shared = Arc::clone(&shared);
@@ -245,50 +242,73 @@ impl Watched {
     }
 }
 
-fn rebuild_loop(
-    events: Receiver<Vec<PathBuf>>,
+/// How often an idle server asks whether the day has changed.
+const DAY_CHECK: Duration = Duration::from_secs(60);
+
+/// What rebuilds the site: the options and the cache of the last build.
+struct Rebuilder {
     load: OptionsLoader,
-    mut options: BuildOptions,
-    mut cache: BuildCache,
+    options: BuildOptions,
+    cache: BuildCache,
     watched: Watched,
-    shared: &Shared,
-    log: &dyn Fn(String),
-) {
-    while let Ok(first) = events.recv() {
-        let started = Instant::now();
-        let mut paths = first;
+    day_check: Duration,
+}
+
+impl Rebuilder {
+    /// Rebuilds after each batch of changes, and when the day changes, until the
+    /// watcher goes.
+    fn run(mut self, events: Receiver<Vec<PathBuf>>, shared: &Shared, log: &dyn Fn(String)) {
         loop {
-            match events.recv_timeout(SETTLE) {
-                Ok(more) => paths.extend(more),
-                Err(RecvTimeoutError::Timeout) => break,
+            let mut paths = match events.recv_timeout(self.day_check) {
+                Ok(first) => first,
                 Err(RecvTimeoutError::Disconnected) => return,
+                // Nothing edited. "Today" from the clock moves at midnight, and which
+                // tasks are overdue with it; a fixed one (--today, SOURCE_DATE_EPOCH)
+                // never does.
+                Err(RecvTimeoutError::Timeout) => match (self.load)() {
+                    Ok(fresh) if fresh.today != self.options.today => {
+                        self.options.today = fresh.today;
+                        Vec::new()
+                    }
+                    _ => continue,
+                },
+            };
+            let started = Instant::now();
+            let new_day = paths.is_empty();
+            loop {
+                match events.recv_timeout(SETTLE) {
+                    Ok(more) => paths.extend(more),
+                    Err(RecvTimeoutError::Timeout) => break,
+                    Err(RecvTimeoutError::Disconnected) => return,
+                }
             }
-        }
-        // Other files in the config's folder (the output folder, say) are not ours.
-        let settings_changed = paths.iter().any(|p| watched.is_setting(p));
-        if !settings_changed && !paths.iter().any(|p| watched.is_content(p)) {
-            continue;
-        }
-        if settings_changed {
-            cache = BuildCache::default();
-            match load() {
-                Ok(fresh) => options = fresh,
+            // Other files in the config's folder (the output folder, say) are not ours.
+            let settings_changed = paths.iter().any(|p| self.watched.is_setting(p));
+            let content_changed = paths.iter().any(|p| self.watched.is_content(p));
+            if !new_day && !settings_changed && !content_changed {
+                continue;
+            }
+            if settings_changed {
+                self.cache = BuildCache::default();
+                match (self.load)() {
+                    Ok(fresh) => self.options = fresh,
+                    Err(error) => {
+                        publish_failure(shared, &error);
+                        log(format!("error: {error}"));
+                        continue;
+                    }
+                }
+            }
+            match crate::pipeline::rebuild_in_memory(&self.options, &mut self.cache) {
+                Ok((site, report)) => {
+                    let overlay = overlay_text(&report, &self.options);
+                    publish(shared, site.files, overlay);
+                    log(summary(&report, &self.cache, started.elapsed()));
+                }
                 Err(error) => {
                     publish_failure(shared, &error);
                     log(format!("error: {error}"));
-                    continue;
                 }
-            }
-        }
-        match crate::pipeline::rebuild_in_memory(&options, &mut cache) {
-            Ok((site, report)) => {
-                let overlay = overlay_text(&report, &options);
-                publish(shared, site.files, overlay);
-                log(summary(&report, &cache, started.elapsed()));
-            }
-            Err(error) => {
-                publish_failure(shared, &error);
-                log(format!("error: {error}"));
             }
         }
     }
@@ -467,5 +487,87 @@ fn live_answer(endpoint: &str, shared: &Shared) -> http::Answer {
         content_type: "application/json",
         body: state.to_string().into_bytes(),
         location: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::mpsc::channel;
+
+    use chrono::{Days, NaiveDate};
+
+    use super::*;
+    use crate::config::Config;
+
+    fn today_in(files: &BTreeMap<String, FileContent>) -> String {
+        let json: serde_json::Value =
+            serde_json::from_slice(&files["incidents.json"].to_vec().unwrap()).unwrap();
+        json["today"].as_str().unwrap().to_string()
+    }
+
+    #[test]
+    fn an_idle_server_rebuilds_when_the_day_changes_and_only_then() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        std::fs::create_dir(&content).unwrap();
+        std::fs::write(content.join("a.md"), "# A\n\nRoot Cause: a typo.\n").unwrap();
+        // The clock, as days after 2024-09-10.
+        let days_later = Arc::new(AtomicU64::new(0));
+        let clock = Arc::clone(&days_later);
+        let load: OptionsLoader = Box::new(move || {
+            let start = NaiveDate::from_ymd_opt(2024, 9, 10).unwrap();
+            Ok(BuildOptions {
+                config: Config {
+                    content_dir: content.clone(),
+                    ..Config::default()
+                },
+                today: start + Days::new(clock.load(Ordering::SeqCst)),
+                jobs: Some(1),
+                force: false,
+                strict: false,
+            })
+        });
+        let options = load().unwrap();
+        let mut cache = BuildCache::default();
+        let (site, _) = crate::pipeline::rebuild_in_memory(&options, &mut cache).unwrap();
+        assert_eq!(today_in(&site.files), "2024-09-10");
+        let shared = Shared {
+            live: Mutex::new(Live {
+                generation: 1,
+                files: Arc::new(site.files),
+                changed_at: HashMap::new(),
+                overlay: String::new(),
+            }),
+            rebuilt: Condvar::new(),
+        };
+        let rebuilder = Rebuilder {
+            watched: Watched::new(&options, None),
+            load,
+            options,
+            cache,
+            day_check: Duration::from_millis(10),
+        };
+        let (watcher, events) = channel::<Vec<PathBuf>>();
+        let generation = || shared.live.lock().unwrap().generation;
+        std::thread::scope(|scope| {
+            scope.spawn(|| rebuilder.run(events, &shared, &|_| {}));
+            // The same day, asked about many times: nothing is rebuilt.
+            std::thread::sleep(Duration::from_millis(200));
+            assert_eq!(generation(), 1);
+
+            days_later.store(1, Ordering::SeqCst);
+            let live = shared.live.lock().unwrap();
+            let (live, timeout) = shared
+                .rebuilt
+                .wait_timeout_while(live, Duration::from_secs(20), |live| live.generation == 1)
+                .unwrap();
+            assert!(!timeout.timed_out(), "no rebuild after midnight");
+            assert_eq!(today_in(&live.files), "2024-09-11");
+            drop(live);
+            std::thread::sleep(Duration::from_millis(200));
+            assert_eq!(generation(), 2, "one rebuild for one new day");
+            drop(watcher); // the rebuilder stops with the watcher
+        });
     }
 }
