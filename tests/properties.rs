@@ -1,4 +1,5 @@
-//! Property tests for the parsing layer: dates, durations and whole documents.
+//! Property tests: dates, durations, whole documents, and what the markdown sanitiser
+//! lets through.
 //!
 //! Run with `cargo test -q --test properties`. Each property runs proptest's default 256
 //! cases (`PROPTEST_CASES=5000` for a longer hunt); the whole target takes a few seconds.
@@ -754,6 +755,102 @@ proptest! {
         }
         if let Some(stated) = incident.stated_duration_minutes {
             prop_assert!(stated.value >= 0, "stated duration {}", stated.value);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Markdown with raw HTML: what the sanitiser lets through
+// ---------------------------------------------------------------------------------------
+
+/// Pieces of hostile markdown and HTML: tags, handlers, script URLs in their disguises,
+/// and the markdown that makes links and images, including to a copied file.
+#[rustfmt::skip]
+const HTML_TOKENS: &[&str] = &[
+    "<script>", "</script>", "<script src=x>", "<SCRIPT>", "<img", "<img src=", "<svg", "<svg/onload=",
+    "<math>", "<iframe", "<object", "<embed", "<base href=", "<form action=", "<input",
+    "<style>", "</style>", "<a href=", "<a", "<div", "<details>", "<b>", "</b>", "<p>", "</",
+    ">", "/>", "\"", "'", "`", "=", " ", "  ", "\n", "\n\n", "onerror=", "onload=", "OnClick=",
+    "onmouseover=", "style=", "srcdoc=", "javascript:", "JaVaScRiPt:", "java\tscript:",
+    "&#106;avascript:", "&#x6A;avascript:", "vbscript:", "data:text/html,", "data:image/png,",
+    "alert(1)", "x", "img/lag.png", "../img/lag.png", "https://example.com/p.gif", "//evil",
+    "![", "](", ")", "[", "]", "<!--", "-->", "<![CDATA[", "]]>", "&", "&amp;", "&lt;", "`",
+    "```\n", "    ", "- ", "> ", "|", "*", "_", "\\", "\u{0}", "\u{feff}", "é",
+];
+
+fn hostile_markdown() -> impl Strategy<Value = String> {
+    prop::collection::vec(select(HTML_TOKENS), 0..60).prop_map(|parts| parts.concat())
+}
+
+/// Whatever the markdown, sanitised HTML has no element, attribute or URL that runs
+/// script or loads from elsewhere.
+fn check_inert(html: &str) -> Result<(), TestCaseError> {
+    let document = scraper::Html::parse_fragment(html);
+    for element in document
+        .root_element()
+        .descendants()
+        .filter_map(scraper::ElementRef::wrap)
+    {
+        let tag = element.value().name();
+        prop_assert!(
+            ![
+                "script", "iframe", "frame", "object", "embed", "base", "style", "svg", "math",
+                "form", "link", "meta"
+            ]
+            .contains(&tag),
+            "<{}> in {}",
+            tag,
+            html
+        );
+        for (name, value) in element.value().attrs() {
+            let name = name.to_ascii_lowercase();
+            prop_assert!(!name.starts_with("on"), "{}= in {}", name, html);
+            prop_assert!(name != "srcdoc", "srcdoc in {}", html);
+            if name == "style" {
+                prop_assert!(
+                    matches!(tag, "th" | "td") && value.starts_with("text-align: "),
+                    "style on <{}> in {}",
+                    tag,
+                    html
+                );
+            }
+            let squeezed: String = value
+                .chars()
+                .filter(|c| !c.is_whitespace() && !c.is_control())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            prop_assert!(
+                !squeezed.starts_with("javascript:") && !squeezed.starts_with("vbscript:"),
+                "{}={} in {}",
+                name,
+                value,
+                html
+            );
+            if name == "src" {
+                // Images load only from the site itself.
+                prop_assert!(
+                    !value.contains(':') && !value.starts_with("//"),
+                    "src={} in {}",
+                    value,
+                    html
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #[test]
+    fn sanitised_markdown_never_runs_script_or_loads_from_elsewhere(markdown in hostile_markdown()) {
+        use pmsite::render::markdown::{Markdown, RawHtml};
+        let file = |dest: &str| {
+            (dest == "img/lag.png").then(|| "../../files/2024/img/lag.png".to_string())
+        };
+        for raw_html in [RawHtml::Sanitize, RawHtml::Escape] {
+            let style = Markdown { link: &|_: &str| None, file: &file, raw_html };
+            check_inert(&style.block(&markdown))?;
+            check_inert(&style.inline(&markdown))?;
         }
     }
 }
