@@ -88,6 +88,11 @@ fn cases() -> Vec<Case> {
         case("control-id.md", "---\nid: \"\\u0007bell\\u001b[31m\"\n---\n# Control id\n", Some(("id-not-a-slug", 2)), true),
         case("punct-id.md", "---\nid: \"!!!\"\n---\n# Punctuation id\n", Some(("id-not-a-slug", 2)), true),
         // Script, however it is smuggled in.
+        // Attachments: an image is copied; files a browser would run are not.
+        case("ok.png", crate::png::png(3, 3, [0, 128, 0]), None, false),
+        case("evil.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(13)\"><script>alert(14)</script></svg>", Some(("attachment-skipped", 1)), false),
+        case("evil.html", "<script>alert(15)</script>", Some(("attachment-skipped", 1)), false),
+        case("bell\u{7}.png", crate::png::png(1, 1, [0, 0, 0]), Some(("attachment-skipped", 1)), false),
         case("xss.md", concat!(
             "---\ntitle: \"<script>alert('title')</script>\"\ntags: [\"\\\"><script>alert(1)</script>\"]\nservices: [\"<img src=x onerror=alert(2)>\"]\n---\n",
             "# <img src=x onerror=alert(3)>\n\n",
@@ -95,6 +100,7 @@ fn cases() -> Vec<Case> {
             "[link](javascript:alert(6)) [data](data:text/html,<script>alert(7)</script>) ![img](x \"onerror=alert(8)\")\n\n",
             "<iframe srcdoc=\"<script>alert(9)</script>\"></iframe><svg><script>alert(10)</script></svg>\n\n",
             "<div style=\"position:fixed;inset:0;background:red\" onmouseover=\"alert(11)\">cover</div>\n\n",
+            "![ok](ok.png) [svg](evil.svg) ![svg](evil.svg) <img src=\"evil.html\"> [page](evil.html)\n\n",
             "## Tasks\n\n- Task 1: <b onclick=alert(12)>fix</b> Owner: @\"><script>x</script> Due: 2024-07-01\n",
         ), None, true),
     ]
@@ -202,6 +208,12 @@ fn every_hostile_file_gets_its_diagnostic_and_the_rest_still_build() {
     for (page, html) in pages(&archive.public()) {
         assert_no_script(&page, &html);
     }
+    assert!(archive.public().join("files/ok.png").is_file());
+    let copied: Vec<_> = std::fs::read_dir(archive.public().join("files"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(copied, ["ok.png"], "only the harmless attachment is copied");
 
     // Bounded memory: the whole hostile archive (a 5 MB file refused, a 2 MB line, a
     // million-byte title, a YAML bomb) is built within a small fixed budget.
