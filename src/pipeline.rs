@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::diagnostic::{sort_diagnostics, Diagnostic};
 use crate::error::{Error, Result};
 use crate::model::due_policy::DuePolicy;
-use crate::model::{Archive, Attachment, Incident};
+use crate::model::{Archive, Incident};
 use crate::parse::{parse_incident, ParseOptions};
 use crate::render::theme::Theme;
 use crate::render::views::LinkStyle;
@@ -242,8 +242,11 @@ fn read_archive(
 
     let incidents = drop_duplicate_ids(incidents, &mut report.diagnostics);
     let mut archive = Archive::new(incidents);
-    archive.attachments =
-        copyable_attachments(found.attachments, config.raw_html, &mut report.diagnostics);
+    archive.attachments = crate::read::copyable_attachments(
+        found.attachments,
+        config.raw_html,
+        &mut report.diagnostics,
+    );
     let rules = config.rules(options.strict);
     for incident in &mut archive.incidents {
         let missing = missing_sections(incident, &config.required_sections);
@@ -272,57 +275,6 @@ fn read_archive(
         .sum();
     step.done("model", report);
     archive
-}
-
-/// The files beside the postmortems that the site gets a copy of. They are copied when
-/// the site is written, so one that cannot be read is reported now, not as a failed
-/// write. Files a browser would run (HTML, SVG, scripts) are left out unless the
-/// authors are trusted with raw HTML: opened from the site, they could run script.
-fn copyable_attachments(
-    files: Vec<crate::walk::SourceFile>,
-    raw_html: crate::config::RawHtml,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Attachment> {
-    let mut copyable = Vec::with_capacity(files.len());
-    for file in files {
-        let skipped =
-            |why: String| Diagnostic::warning(&file.relative, 1, "attachment-skipped", why);
-        if file
-            .relative
-            .contains(|c: char| c == '\\' || c.is_control())
-        {
-            let why = "not copied into the site: its name has a backslash or a control character";
-            diagnostics.push(skipped(why.to_string()));
-        } else if raw_html != crate::config::RawHtml::Allow && runs_in_a_browser(&file.relative) {
-            let why = "not copied into the site: a browser would run the script it may hold \
-                       (`raw_html = \"allow\"` in pmsite.toml copies it)";
-            diagnostics.push(skipped(why.to_string()));
-        } else if let Err(error) = std::fs::File::open(&file.absolute) {
-            let message = format!("cannot read: {error}; not copied into the site");
-            diagnostics.push(Diagnostic::warning(
-                &file.relative,
-                1,
-                "unreadable",
-                message,
-            ));
-        } else {
-            copyable.push(Attachment {
-                relative: file.relative,
-                absolute: file.absolute,
-            });
-        }
-    }
-    copyable
-}
-
-/// Files a browser renders as a document that can hold script.
-fn runs_in_a_browser(path: &str) -> bool {
-    let extension = path.rsplit_once('.').map_or("", |(_, ext)| ext);
-    [
-        "html", "htm", "xhtml", "shtml", "svg", "svgz", "xml", "xsl", "js", "mjs", "swf",
-    ]
-    .iter()
-    .any(|active| extension.eq_ignore_ascii_case(active))
 }
 
 /// A `missing-section` error for each section of `required` (config names such as

@@ -1,11 +1,15 @@
 //! Reads a postmortem file's bytes into text: UTF-8 (with or without a byte-order
 //! mark), UTF-16 with a mark, and, for files that are not valid UTF-8, Windows-1252 (a
-//! superset of Latin-1, what old editors and wikis save) with a warning.
+//! superset of Latin-1, what old editors and wikis save) with a warning. And decides
+//! which attachments (the other files beside the postmortems) the site can copy.
 
 use std::io::Read;
 use std::path::Path;
 
+use crate::config::RawHtml;
 use crate::diagnostic::Diagnostic;
+use crate::model::Attachment;
+use crate::walk::SourceFile;
 
 /// Reads a file of at most `limit` bytes; a larger one is an error diagnostic
 /// (`file-too-large`), and no more than `limit + 1` bytes are ever read, even from a
@@ -108,6 +112,57 @@ fn windows_1252(byte: u8) -> char {
         0x80..=0x9F => HIGH[usize::from(byte - 0x80)],
         other => char::from(other),
     }
+}
+
+/// The files beside the postmortems that the site gets a copy of. They are copied when
+/// the site is written, so one that cannot be read is reported now, not as a failed
+/// write. Files a browser would run (HTML, SVG, scripts) are left out unless the
+/// authors are trusted with raw HTML: opened from the site, they could run script.
+pub fn copyable_attachments(
+    files: Vec<SourceFile>,
+    raw_html: RawHtml,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Attachment> {
+    let mut copyable = Vec::with_capacity(files.len());
+    for file in files {
+        let skipped =
+            |why: String| Diagnostic::warning(&file.relative, 1, "attachment-skipped", why);
+        if file
+            .relative
+            .contains(|c: char| c == '\\' || c.is_control())
+        {
+            let why = "not copied into the site: its name has a backslash or a control character";
+            diagnostics.push(skipped(why.to_string()));
+        } else if raw_html != RawHtml::Allow && runs_in_a_browser(&file.relative) {
+            let why = "not copied into the site: a browser would run the script it may hold \
+                       (`raw_html = \"allow\"` in pmsite.toml copies it)";
+            diagnostics.push(skipped(why.to_string()));
+        } else if let Err(error) = std::fs::File::open(&file.absolute) {
+            let message = format!("cannot read: {error}; not copied into the site");
+            diagnostics.push(Diagnostic::warning(
+                &file.relative,
+                1,
+                "unreadable",
+                message,
+            ));
+        } else {
+            copyable.push(Attachment {
+                relative: file.relative,
+                absolute: file.absolute,
+            });
+        }
+    }
+    copyable
+}
+
+/// Files a browser renders as a document that can hold script.
+fn runs_in_a_browser(path: &str) -> bool {
+    let extension = path.rsplit_once('.').map_or("", |(_, ext)| ext);
+    [
+        "html", "htm", "xhtml", "shtml", "svg", "svgz", "xml", "xsl", "js", "mjs", "swf",
+    ]
+    .iter()
+    .any(|active| extension.eq_ignore_ascii_case(active))
 }
 
 #[cfg(test)]
