@@ -68,6 +68,8 @@ fn render_block_with(markdown: &str, style: &Markdown) -> String {
     let mut raw_html_seen = false;
     // For each open image: whether it was turned into a link.
     let mut images_made_links: Vec<bool> = Vec::new();
+    // The copies markdown images now show, not to be looked up again below.
+    let mut copied_images: HashSet<String> = HashSet::new();
     let events = Parser::new_ext(markdown, options()).map(|event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => match style.raw_html {
             RawHtml::Escape => Event::Text(raw),
@@ -113,12 +115,15 @@ fn render_block_with(markdown: &str, style: &Markdown) -> String {
             let copied = (style.file)(&dest_url);
             images_made_links.push(copied.is_none());
             match copied {
-                Some(href) => Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: href.into(),
-                    title,
-                    id,
-                }),
+                Some(href) => {
+                    copied_images.insert(href.clone());
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: href.into(),
+                        title,
+                        id,
+                    })
+                }
                 None => Event::Start(Tag::Link {
                     link_type,
                     dest_url: safe_url(dest_url),
@@ -149,7 +154,7 @@ fn render_block_with(markdown: &str, style: &Markdown) -> String {
     // Only text with raw HTML in it pays for the sanitiser's parse.
     if raw_html_seen && style.raw_html == RawHtml::Sanitize {
         out = SANITIZER.clean(&out).to_string();
-        out = link_raw_images(out, style.file);
+        out = link_raw_images(out, style.file, &copied_images);
     }
     out
 }
@@ -157,8 +162,8 @@ fn render_block_with(markdown: &str, style: &Markdown) -> String {
 /// `<img src="img/lag.png" width="600">` written as raw HTML: its `src`, relative to the
 /// postmortem like a markdown image's, leads to the copied file. The sanitiser has
 /// already written every tag the same way (`src="..."`, double quotes, `&amp;`), so a
-/// pattern finds them all.
-fn link_raw_images(html: String, file: &Linker) -> String {
+/// pattern finds them all; the markdown images among them (`done`) are left alone.
+fn link_raw_images(html: String, file: &Linker, done: &HashSet<String>) -> String {
     static IMG_SRC: LazyLock<regex::Regex> =
         LazyLock::new(|| regex::Regex::new(r#"(<img\b[^>]*?\bsrc=")([^"]*)""#).unwrap());
     if !html.contains("<img") {
@@ -167,6 +172,9 @@ fn link_raw_images(html: String, file: &Linker) -> String {
     IMG_SRC
         .replace_all(&html, |caps: &regex::Captures| {
             let written = caps[2].replace("&amp;", "&");
+            if done.contains(&written) {
+                return caps[0].to_string();
+            }
             match file(&written) {
                 Some(href) => format!("{}{}\"", &caps[1], crate::render::theme::escape_html(&href)),
                 None => caps[0].to_string(),
@@ -497,6 +505,15 @@ mod tests {
                 && !html.contains("onerror"),
             "{html}"
         );
+        // A copy's own address is not looked up again, even where it would resolve.
+        let resolve_all = |dest: &str| Some(format!("copy-of/{dest}"));
+        let html = Markdown {
+            link: &|_: &str| None,
+            file: &resolve_all,
+            raw_html: RawHtml::Sanitize,
+        }
+        .block("![a](a.png) <b>raw</b>\n");
+        assert!(html.contains("<img src=\"copy-of/a.png\""), "{html}");
         // An image written as raw HTML, to size it, finds the copy too.
         let html = style(RawHtml::Sanitize)
             .block("<img width=\"600\" src=\"img/lag.png\" alt=\"Lag\"> <img src=\"other.png\">\n");
