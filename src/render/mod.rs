@@ -316,7 +316,10 @@ pub fn render_site_reusing(
                     };
                     let file = |dest: &str| {
                         let relative = attachments.resolve(&incident.source, dest)?;
-                        Some(format!("{}{}", links.root(2), attachments::href(relative)))
+                        // `runbook.pdf#page=2` keeps its fragment.
+                        let suffix = dest.find(['#', '?']).map_or("", |at| &dest[at..]);
+                        let href = attachments::href(relative);
+                        Some(format!("{}{href}{suffix}", links.root(2)))
                     };
                     let mut view = IncidentView::new(
                         incident,
