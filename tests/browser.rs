@@ -136,6 +136,23 @@ fn driven_browser(path: &Path) -> headless_chrome::Browser {
     headless_chrome::Browser::new(options).expect("start chromium")
 }
 
+/// Saves what the tab shows as `name` in the folder `PMSITE_SCREENSHOTS` names, if set,
+/// for a person to look at.
+fn save_screenshot(tab: &headless_chrome::Tab, name: &str) {
+    let Ok(folder) = std::env::var("PMSITE_SCREENSHOTS") else {
+        return;
+    };
+    let png = tab
+        .capture_screenshot(
+            headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption::Png,
+            None,
+            None,
+            true,
+        )
+        .unwrap();
+    std::fs::write(Path::new(&folder).join(name), png).unwrap();
+}
+
 /// The value of a JavaScript expression in the tab, as JSON.
 fn eval(tab: &headless_chrome::Tab, expression: &str) -> serde_json::Value {
     tab.evaluate(expression, false)
@@ -697,17 +714,7 @@ fn serve_reloads_the_open_page_and_lays_build_errors_over_it() {
         "!!document.getElementById('pmsite-overlay') && document.getElementById('pmsite-overlay').innerText.includes('frontmatter-invalid')",
         "the overlay with the broken file's error",
     );
-    if let Ok(folder) = std::env::var("PMSITE_SCREENSHOTS") {
-        let png = tab
-            .capture_screenshot(
-                headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption::Png,
-                None,
-                None,
-                true,
-            )
-            .unwrap();
-        std::fs::write(Path::new(&folder).join("serve-overlay.png"), png).unwrap();
-    }
+    save_screenshot(&tab, "serve-overlay.png");
 
     std::fs::remove_file(content.join("broken.md")).unwrap();
     wait_until(
@@ -774,15 +781,5 @@ fn an_image_beside_a_postmortem_shows_on_its_page_under_the_content_policy() {
             "{url}"
         );
     }
-    if let Ok(folder) = std::env::var("PMSITE_SCREENSHOTS") {
-        let png = tab
-            .capture_screenshot(
-                headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption::Png,
-                None,
-                None,
-                true,
-            )
-            .unwrap();
-        std::fs::write(Path::new(&folder).join("incident-image.png"), png).unwrap();
-    }
+    save_screenshot(&tab, "incident-image.png");
 }
