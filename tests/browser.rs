@@ -45,11 +45,15 @@ fn headless(browser: &Path, profile: &Path, args: &[&str]) -> std::process::Outp
 }
 
 fn build_sample(dir: &Path) -> PathBuf {
-    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    build_site(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content"), dir)
+}
+
+/// Builds `content` into `dir/public` and returns that folder.
+fn build_site(content: &Path, dir: &Path) -> PathBuf {
     let output = dir.join("public");
     let status = Command::new(env!("CARGO_BIN_EXE_pmsite"))
         .args(["build", "-q", "--today", "2025-12-01", "--content"])
-        .arg(&content)
+        .arg(content)
         .arg("--output")
         .arg(&output)
         .status()
@@ -745,15 +749,7 @@ fn an_image_beside_a_postmortem_shows_on_its_page_under_the_content_policy() {
         png::png(240, 60, [200, 40, 40]),
     )
     .unwrap();
-    let public = dir.path().join("public");
-    let status = Command::new(env!("CARGO_BIN_EXE_pmsite"))
-        .args(["build", "-q", "--today", "2025-12-01", "--content"])
-        .arg(&content)
-        .arg("--output")
-        .arg(&public)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let public = build_site(&content, dir.path());
 
     let browser = driven_browser(&path);
     let tab = browser.new_tab().unwrap();

@@ -89,6 +89,17 @@ fn names(dir: &Path) -> Vec<String> {
     names
 }
 
+/// The site is as it was before the failed build, and nothing was left beside it but
+/// the lock file.
+#[track_caller]
+fn assert_site_kept(archive: &Archive, before: &[(String, Vec<u8>)]) {
+    assert_eq!(snapshot(&archive.public()), before);
+    assert_eq!(
+        names(archive.path()),
+        [".public.pmsite-lock", "content", "public"]
+    );
+}
+
 #[test]
 fn unreadable_files_and_folders_are_reported_and_the_rest_builds() {
     let Some(user) = Unprivileged::find() else {
@@ -147,11 +158,7 @@ fn a_folder_pmsite_may_not_write_in_keeps_the_previous_site() {
         "{}",
         run.stderr
     );
-    assert_eq!(snapshot(&archive.public()), before);
-    assert_eq!(
-        names(archive.path()),
-        [".public.pmsite-lock", "content", "public"]
-    );
+    assert_site_kept(&archive, &before);
 }
 
 #[test]
@@ -182,11 +189,7 @@ fn an_old_site_that_cannot_be_moved_aside_is_kept_and_the_new_one_dropped() {
         "{}",
         run.stderr
     );
-    assert_eq!(snapshot(&archive.public()), before);
-    assert_eq!(
-        names(archive.path()),
-        [".public.pmsite-lock", "content", "public"]
-    );
+    assert_site_kept(&archive, &before);
 }
 
 /// In a private mount namespace: mounts a 2 MiB tmpfs on `disk`, builds the small
