@@ -3,10 +3,11 @@
 use std::path::Path;
 use std::sync::LazyLock;
 
-use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
 use pmsite::config::Config;
-use pmsite::parse::{parse_incident, ParseOptions};
+use pmsite::parse::ParseOptions;
+
+mod document;
 
 // The paths `parse_document` cannot reach: what a site config changes in the reading
 // (a zone for times without one, extra date formats, section aliases, tag rules and
@@ -34,13 +35,4 @@ static OPTIONS: LazyLock<ParseOptions> = LazyLock::new(|| {
     ParseOptions::from_config(&config)
 });
 
-fuzz_target!(|data: &[u8]| {
-    let mut diagnostics: Vec<pmsite::Diagnostic> = Vec::new();
-    let Some(text) = pmsite::read::decode("fuzz.md", data, &mut diagnostics) else {
-        return;
-    };
-    let incident = parse_incident("fuzz.md", &text, &OPTIONS);
-    let today = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
-    let value = pmsite::render::json::incident_value(&incident, today);
-    let _ = serde_json::to_vec_pretty(&value).unwrap();
-});
+fuzz_target!(|data: &[u8]| document::parse_and_serialise(data, &OPTIONS));
