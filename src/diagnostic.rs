@@ -100,7 +100,7 @@ impl fmt::Display for Diagnostic {
 
 /// Every diagnostic code, as listed in the user guide; `[rules]` in the config takes
 /// these.
-pub const CODES: [&str; 24] = [
+pub const CODES: [&str; 25] = [
     "alias-collision",
     "attachment-skipped",
     "binary-file",
@@ -113,6 +113,7 @@ pub const CODES: [&str; 24] = [
     "frontmatter-type",
     "frontmatter-unclosed",
     "id-not-a-slug",
+    "markdown-fence",
     "missing-section",
     "no-title",
     "not-utf8",

@@ -11,8 +11,9 @@ use regex::Regex;
 use super::dates::{find_moment, find_range, leading_moment, DateContext, Moment};
 use super::duration;
 use super::frontmatter::{Field, Frontmatter};
+use super::outline::LineRole;
 use super::sections::{normalize_title, Section, SectionKind};
-use super::text::{clip_summary, first_sentences, is_placeholder, plain_text, strip_emphasis};
+use super::text::{clip_summary, first_sentences, is_placeholder, prose_text, strip_emphasis};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Fact, Impact, RootCause};
 
@@ -150,7 +151,7 @@ impl Facts<'_> {
         self.sections
             .iter()
             .filter(|s| !matches!(s.kind, SectionKind::Timeline | SectionKind::Tasks))
-            .flat_map(Section::lines)
+            .flat_map(Section::text_lines)
     }
 
     /// The value of the first `Label: value` line whose label `names` matches.
@@ -327,7 +328,7 @@ impl Facts<'_> {
             )
         });
         candidates
-            .flat_map(|s| s.lines().map(move |(line, text)| (s.kind, line, text)))
+            .flat_map(|s| s.text_lines().map(move |(line, text)| (s.kind, line, text)))
             .find_map(|(kind, line, text)| {
                 // A duration section's lines are ranges by nature; elsewhere the
                 // sentence must talk about the outage's span.
@@ -402,12 +403,12 @@ impl Facts<'_> {
         let mut out = Vec::new();
         for section in self.sections.iter().filter(|s| kinds.contains(&s.kind)) {
             let prose: String = section
-                .lines()
+                .text_lines()
                 .filter(|(number, _)| !time_labels.contains(number))
                 .map(|(_, l)| format!("{l}\n"))
                 .collect();
             out.extend(
-                sentences(&plain_text(&prose))
+                sentences(&prose_text(&prose))
                     .into_iter()
                     .map(|sentence| (section.first_text_line(), sentence)),
             );
@@ -432,7 +433,7 @@ impl Facts<'_> {
         self.sections
             .iter()
             .take(3)
-            .flat_map(Section::lines)
+            .flat_map(Section::text_lines)
             .take(30)
             .find_map(|(line, text)| {
                 let bare = strip_emphasis(text.trim().trim_start_matches(['#', '>', ' ']));
@@ -484,7 +485,7 @@ impl Facts<'_> {
         self.sections
             .iter()
             .filter(|s| s.kind == SectionKind::Duration)
-            .flat_map(Section::lines)
+            .flat_map(Section::text_lines)
             .find_map(|(line, text)| {
                 if FACT_LABEL.captures(text).is_some_and(|c| {
                     START_NAMES.is_match(&c["label"].to_lowercase())
@@ -544,7 +545,7 @@ impl Facts<'_> {
             .iter()
             .filter(|s| s.kind == kind && !s.is_empty())
             .find_map(|s| {
-                let text = plain_text(&s.body);
+                let text = s.prose();
                 (!text.trim().is_empty() && !is_placeholder(&text))
                     .then_some((text, s.first_text_line()))
             })
@@ -619,9 +620,9 @@ impl Facts<'_> {
             .iter()
             .find(|s| s.kind == SectionKind::Impact)?;
         let rows: Vec<Vec<String>> = section
-            .body
-            .lines()
-            .map(str::trim)
+            .lines_with_roles()
+            .filter(|(_, role, _)| *role == LineRole::Table)
+            .map(|(_, _, l)| l.trim())
             .filter(|l| l.starts_with('|') && !l.trim_matches(['|', '-', ':', ' ']).is_empty())
             .map(|l| {
                 l.trim_matches('|')
@@ -679,7 +680,7 @@ impl Facts<'_> {
             .sections
             .iter()
             .filter(|s| s.kind == SectionKind::RootCause && !s.is_empty())
-            .map(|s| (plain_text(&s.body), s.first_text_line()))
+            .map(|s| (s.prose(), s.first_text_line()))
             .filter(|(text, _)| !text.trim().is_empty() && !is_placeholder(text))
             .collect();
         candidates.extend(
@@ -721,7 +722,7 @@ impl Facts<'_> {
             .iter()
             .filter(|s| !matches!(s.kind, SectionKind::Timeline | SectionKind::Tasks))
             .find_map(|section| {
-                let all = sentences(&plain_text(&section.body));
+                let all = sentences(&section.prose());
                 let at = all.iter().position(|s| CAUSE_WORDS.is_match(s))?;
                 let text = all[at..(at + 2).min(all.len())].join(" ");
                 Some((text, section.first_text_line()))
@@ -751,7 +752,7 @@ impl Facts<'_> {
                         .as_deref()
                         .is_some_and(|t| normalize_title(t) == "severity")
                 })
-                .and_then(|s| first_word(&plain_text(&s.body)))
+                .and_then(|s| first_word(&s.prose()))
         };
         labelled
             .or_else(from_section)

@@ -6,6 +6,7 @@ pub mod dates;
 pub mod duration;
 mod facts;
 pub mod frontmatter;
+pub mod outline;
 pub mod sections;
 pub mod span;
 pub mod tags;
@@ -20,6 +21,7 @@ use regex::Regex;
 
 use self::dates::{parse_zone, Moment};
 use self::facts::Facts;
+use self::outline::MarkdownOutline;
 use self::sections::{split_sections_titled, SectionAliases, SectionKind};
 use self::text::first_sentences;
 use crate::diagnostic::Diagnostic;
@@ -84,13 +86,23 @@ static RESOLVED_WORDS: LazyLock<Regex> = LazyLock::new(|| {
 /// decoded file.
 pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Incident {
     let mut diagnostics = Vec::new();
-    let normalized = normalize_newlines(text);
+    let mut normalized = normalize_newlines(text);
+    if let Some((unwrapped, line)) = unwrap_markdown_fence(&normalized) {
+        normalized = unwrapped;
+        diagnostics.push(Diagnostic::warning(
+            path,
+            line,
+            "markdown-fence",
+            "the postmortem is wrapped in a ```markdown code fence; read as markdown, not code",
+        ));
+    }
     let split = frontmatter::split(path, &normalized, &mut diagnostics);
     let front = split.frontmatter.unwrap_or_default();
     let title_known = front
         .text(&["title", "name"], path, &mut Vec::new())
         .is_some();
     let outline = split_sections_titled(split.body, split.body_line, &options.aliases, title_known);
+    let markdown = outline.markdown;
     let sections = outline.sections;
     let heading_title = outline.title.as_ref().map(|(title, _)| title.as_str());
     let facts = Facts::new(
@@ -378,7 +390,7 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
     let time_to_detect_minutes = minutes_from_start(&detected);
     let time_to_resolve_minutes = minutes_from_start(&resolved);
 
-    report_placeholders(path, &normalized, &mut diagnostics);
+    report_placeholders(path, &normalized, &markdown, &mut diagnostics);
     crate::diagnostic::sort_diagnostics(&mut diagnostics);
 
     Incident {
@@ -435,16 +447,18 @@ fn alias_folder(alias: &str) -> Option<String> {
 
 /// One warning for each line that still holds a template placeholder, unless a more
 /// specific warning already names that line.
-fn report_placeholders(path: &str, text: &str, diagnostics: &mut Vec<Diagnostic>) {
-    let mut in_fence = false;
+/// Code (blocks and inline) is shown as written, so a placeholder in it is an example.
+fn report_placeholders(
+    path: &str,
+    text: &str,
+    markdown: &MarkdownOutline,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     for (index, line) in text.lines().enumerate() {
-        if text::is_fence(line) {
-            in_fence = !in_fence;
-        }
-        if in_fence {
+        let number = index + 1;
+        if markdown.is_code(number) {
             continue;
         }
-        let number = index + 1;
         let Some((column, placeholder)) = text::find_placeholder(line) else {
             continue;
         };
@@ -507,6 +521,46 @@ fn computed_duration(
 
 /// CRLF and lone CR become LF, and a byte-order mark goes, so lines count the same
 /// everywhere.
+/// A report pasted from a chat assistant often sits in a ```` ```markdown ```` fence
+/// that opens near the top and closes at the end, or never. Such a fence wraps the
+/// document rather than showing code: its fence lines, and the assistant's words before
+/// it ("Certainly! Here is..."), are blanked (line numbers stay) and the 1-based line of
+/// the opening fence is returned.
+fn unwrap_markdown_fence(text: &str) -> Option<(String, usize)> {
+    static OPENING: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^ {0,3}(`{3,}|~{3,})[ \t]*(?i:markdown|md)[ \t]*$").unwrap());
+    let lines: Vec<&str> = text.lines().collect();
+    let non_blank: Vec<usize> = (0..lines.len())
+        .filter(|&i| !lines[i].trim().is_empty())
+        .collect();
+    // Only a fence among the first three lines with text wraps the document.
+    let (open, fence) = non_blank
+        .iter()
+        .take(3)
+        .find_map(|&i| OPENING.captures(lines[i]).map(|c| (i, c[1].to_string())))?;
+    let closes = |line: &str| {
+        let t = line.trim();
+        t.len() >= fence.len() && t.chars().all(|c| Some(c) == fence.chars().next())
+    };
+    let closing: Vec<usize> = (open + 1..lines.len())
+        .filter(|&i| closes(lines[i]))
+        .collect();
+    let close = match closing[..] {
+        [] => None,
+        // Closed only at the very end: it wraps everything.
+        [only] if Some(&only) == non_blank.last() => Some(only),
+        _ => return None,
+    };
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in lines.iter().enumerate() {
+        if i > open && Some(i) != close {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    Some((out, open + 1))
+}
+
 fn normalize_newlines(text: &str) -> String {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if !text.contains('\r') {
@@ -582,6 +636,65 @@ mod tests {
 
     fn parse(text: &str) -> Incident {
         parse_incident("incident.md", text, &ParseOptions::default())
+    }
+
+    #[test]
+    fn a_report_wrapped_in_a_markdown_fence_is_read() {
+        for closing in ["", "```\n"] {
+            let incident = parse(&format!(
+                "Certainly! Here is the report:\n\n```markdown\n# Web outage\n\n## Root cause\nA bad deploy of the web tier.\n{closing}"
+            ));
+            assert_eq!(incident.title, "Web outage");
+            assert!(incident.root_cause.is_some(), "{closing:?}");
+            assert!(incident
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "markdown-fence" && d.line == 3));
+        }
+        // A markdown example further down is code.
+        let incident = parse("# X\n\nText.\n\nMore.\n\n```markdown\n## Root cause\nexample\n```\n");
+        assert!(incident.root_cause.is_none());
+    }
+
+    #[test]
+    fn code_blocks_hold_no_facts() {
+        // A four-backtick fence wrapping a three-backtick one, an indented block and a
+        // tilde fence: every fact-shaped line in them is shown as code, so none is read.
+        let incident = parse(
+            "# Cache outage\n\n## Summary\nThe cache was slow.\n\n\
+             ````md\n```\nRoot Cause: a fake cause\n```\nStart: June 7, 2024, 10:30 AM UTC\n\
+             Owner: TBD\n````\n\n\
+             ## Timeline\n\n```\n10:30 AM: a log line, not an event\n- **15:00:** nor this\n```\n\n\
+             ~~~\n| 11:00 | a table row in code |\n~~~\n\n\
+             ## Action items\n\n    Task 1: indented code, not a task Due: June 15, 2024\n\n\
+             ```\n- [ ] a checkbox in code\nTask 2: nor this YYYY-MM-DD\n```\n",
+        );
+        assert!(incident.timeline.is_empty(), "{:?}", incident.timeline);
+        assert!(incident.tasks.is_empty(), "{:?}", incident.tasks);
+        assert!(incident.start.is_none(), "{:?}", incident.start);
+        assert!(incident.root_cause.is_none(), "{:?}", incident.root_cause);
+        assert!(
+            !incident
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "template-leftover"),
+            "{:?}",
+            incident.diagnostics
+        );
+    }
+
+    #[test]
+    fn placeholders_in_inline_code_and_filled_links_are_not_leftovers() {
+        let incident = parse(
+            "# X\n\nDates are written as `YYYY-MM-DD` here.\n\nSee [link to the PR](https://example.com/pr/1).\n\nOwner: TBD\n",
+        );
+        let lines: Vec<usize> = incident
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "template-leftover")
+            .map(|d| d.line)
+            .collect();
+        assert_eq!(lines, vec![7]);
     }
 
     #[test]

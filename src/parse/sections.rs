@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::dates::{leading_moment, DateContext};
+use super::outline::{LineRole, MarkdownOutline};
 
 /// What a section is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -360,20 +361,37 @@ pub struct Section {
     pub body: String,
     /// 1-based file line where `body` starts.
     pub body_line: usize,
+    /// What each line of `body` is, from the file's markdown outline.
+    pub roles: Vec<LineRole>,
 }
 
 impl Section {
-    /// The body's lines with their 1-based file line numbers.
-    pub fn lines(&self) -> impl Iterator<Item = (usize, &str)> {
-        self.body
-            .lines()
-            .enumerate()
-            .map(move |(i, line)| (self.body_line + i, line))
+    /// The body's lines outside code blocks and raw HTML, with their 1-based file line
+    /// numbers: what the extractors read. Code is shown as code, so a task or a time in
+    /// it is never a fact.
+    pub fn text_lines(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.lines_with_roles()
+            .filter(|(_, role, _)| !role.is_code())
+            .map(|(number, _, line)| (number, line))
+    }
+
+    /// Every line of the body with its file line number and its role.
+    pub fn lines_with_roles(&self) -> impl Iterator<Item = (usize, LineRole, &str)> {
+        self.body.lines().enumerate().map(move |(i, line)| {
+            let role = self.roles.get(i).copied().unwrap_or_default();
+            (self.body_line + i, role, line)
+        })
+    }
+
+    /// The body's words without markup, code blocks or raw HTML; a table's rows read as
+    /// `Header: value` pairs.
+    pub fn prose(&self) -> String {
+        super::text::prose_text(&self.body)
     }
 
     /// The file line of the first non-blank line of the body, where its text starts.
     pub fn first_text_line(&self) -> usize {
-        self.lines()
+        self.text_lines()
             .find(|(_, l)| !l.trim().is_empty())
             .map_or(self.body_line, |(n, _)| n)
     }
@@ -398,8 +416,12 @@ impl Section {
             })
             .collect::<Vec<_>>()
             .join("\n");
+        // Read again: what was an indented code block is now lists and lines.
+        let count = body.lines().count();
+        let roles = MarkdownOutline::new(&body, self.body_line).roles_of(self.body_line, count);
         Section {
             body,
+            roles,
             ..self.clone()
         }
     }
@@ -417,6 +439,8 @@ impl Section {
 pub struct Outline {
     pub title: Option<(String, usize)>,
     pub sections: Vec<Section>,
+    /// What each line of the body is.
+    pub markdown: MarkdownOutline,
 }
 
 /// A line recognised as a section heading.
@@ -445,7 +469,6 @@ static PLAIN_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 });
 static SETEXT_UNDERLINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^ {0,3}(=+|-+)[ \t]*$").unwrap());
-static FENCE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^ {0,3}(```+|~~~+)").unwrap());
 
 /// Splits `body` (which starts on file line `body_line`) into a title and sections.
 pub fn split_sections(body: &str, body_line: usize, aliases: &SectionAliases) -> Outline {
@@ -461,7 +484,10 @@ pub fn split_sections_titled(
     title_known: bool,
 ) -> Outline {
     let lines: Vec<&str> = body.lines().collect();
-    let mut outline = Outline::default();
+    let mut outline = Outline {
+        markdown: MarkdownOutline::new(body, body_line),
+        ..Outline::default()
+    };
     let mut current = Section {
         title: None,
         kind: SectionKind::Preamble,
@@ -469,10 +495,10 @@ pub fn split_sections_titled(
         line: body_line,
         body: String::new(),
         body_line,
+        roles: Vec::new(),
     };
     let mut levels: Vec<u8> = Vec::new(); // heading level of each pushed section
     let mut current_level: u8 = 0;
-    let mut fence: Option<String> = None;
     let mut seen_content = false;
     let mut index = 0;
 
@@ -481,15 +507,9 @@ pub fn split_sections_titled(
         let file_line = body_line + index;
         index += 1;
 
-        if let Some(open) = &fence {
-            if line.trim_start().starts_with(open.as_str()) {
-                fence = None;
-            }
-            push_line(&mut current, line);
-            continue;
-        }
-        if let Some(m) = FENCE.captures(line).filter(|_| super::text::is_fence(line)) {
-            fence = Some(m[1].to_string());
+        // Nothing inside a code block is a heading, whatever it looks like.
+        if outline.markdown.is_code(file_line) {
+            seen_content = true;
             push_line(&mut current, line);
             continue;
         }
@@ -553,6 +573,7 @@ pub fn split_sections_titled(
                 line: file_line,
                 body: String::new(),
                 body_line: file_line + 1 + usize::from(heading.skip_next),
+                roles: Vec::new(),
             },
         );
         push_section(&mut outline.sections, &mut levels, finished, current_level);
@@ -585,6 +606,11 @@ pub fn split_sections_titled(
         }
     }
     assign_depths(&mut outline.sections, &levels);
+    for section in &mut outline.sections {
+        section.roles = outline
+            .markdown
+            .roles_of(section.body_line, section.body.lines().count());
+    }
     outline
 }
 
@@ -779,7 +805,7 @@ fn is_generic_heading(title: &str) -> bool {
 /// A preamble that opens with a short line and nothing else on it names the incident:
 /// "Postmortem: Project Issue on the 10th of April, 2024", "**Postmortem: Web outage".
 fn title_line(preamble: &Section) -> Option<(String, usize)> {
-    let (number, line) = preamble.lines().find(|(_, l)| !l.trim().is_empty())?;
+    let (number, line) = preamble.text_lines().find(|(_, l)| !l.trim().is_empty())?;
     let text = line.trim().trim_matches(['*', '_', '#', ' ']).trim();
     let words = text.split_whitespace().count();
     let lower = text.to_lowercase();

@@ -79,7 +79,7 @@ pub fn extract_tasks(sections: &[Section], year: Option<i32>) -> Vec<Task> {
         .filter(|s| !matches!(s.kind, SectionKind::Tasks | SectionKind::Timeline))
     {
         let checked: Vec<Task> = section
-            .lines()
+            .text_lines()
             .filter_map(|(number, line)| {
                 let item = LIST_ITEM.captures(line)?;
                 let text = item.name("text")?.as_str();
@@ -139,15 +139,7 @@ fn is_explicit_list(section: &Section) -> bool {
 fn list_tasks(section: &Section, context: DateContext) -> Vec<Task> {
     let mut items: Vec<(usize, usize, String)> = Vec::new(); // indent, line, text
     let mut top_indent: Option<usize> = None;
-    let mut in_fence = false;
-    for (line_number, line) in section.lines() {
-        if super::text::is_fence(line) {
-            in_fence = !in_fence;
-            continue;
-        }
-        if in_fence {
-            continue;
-        }
+    for (line_number, line) in section.text_lines() {
         if let Some(c) = TASK_LINE.captures(line) {
             items.push((0, line_number, c["text"].to_string()));
             top_indent = Some(0);
@@ -193,7 +185,7 @@ fn add_detail(text: &mut String, detail: &str) {
 /// no list.
 fn label_tasks(section: &Section, context: DateContext) -> Vec<Task> {
     section
-        .lines()
+        .text_lines()
         .filter(|(_, line)| LABEL_LINE.is_match(line))
         .filter_map(|(number, line)| task_from_text(line.trim(), number, context))
         .collect()
@@ -220,7 +212,7 @@ fn sentence_line_tasks(section: &Section, context: DateContext) -> Vec<Task> {
         }
         run.clear();
     };
-    for (number, line) in section.lines() {
+    for (number, line) in section.text_lines() {
         if !line.starts_with([' ', '\t']) && is_sentence(line) {
             run.push((number, line));
         } else {
@@ -235,7 +227,7 @@ fn sentence_line_tasks(section: &Section, context: DateContext) -> Vec<Task> {
 fn table_tasks(section: &Section, context: DateContext) -> Vec<Task> {
     let mut tasks = Vec::new();
     let mut columns: Option<TableColumns> = None;
-    for (line_number, line) in section.lines() {
+    for (line_number, line) in section.text_lines() {
         let trimmed = line.trim();
         if !trimmed.starts_with('|') {
             columns = None;

@@ -5,10 +5,12 @@ use std::sync::LazyLock;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use regex::Regex;
 
+use super::outline::markdown_options;
+
 /// The words of a markdown fragment, without markup; blocks are separated by newlines.
 pub fn plain_text(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len());
-    for event in Parser::new(markdown) {
+    for event in Parser::new_ext(markdown, markdown_options()) {
         match event {
             Event::Text(text) | Event::Code(text) => out.push_str(&text),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
@@ -30,6 +32,100 @@ pub fn plain_text(markdown: &str) -> String {
         .filter(|l| !l.is_empty())
         .collect();
     lines.join("\n")
+}
+
+/// The prose of a markdown fragment: its words without markup, code blocks, raw HTML or
+/// footnote definitions, blocks separated by newlines. A table becomes a line per row of
+/// `Header: value` pairs (`Customers impacted: All; Revenue: $5k`), so facts read from it
+/// never show pipes.
+pub fn prose_text(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut skip = 0usize; // inside code, HTML or a footnote definition
+    let mut header: Vec<String> = Vec::new();
+    let mut row: Option<Vec<String>> = None;
+    for event in Parser::new_ext(markdown, markdown_options()) {
+        match event {
+            Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::FootnoteDefinition(_)) => {
+                skip += 1
+            }
+            Event::End(TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::FootnoteDefinition) => {
+                skip = skip.saturating_sub(1);
+                out.push('\n');
+            }
+            _ if skip > 0 => {}
+            Event::Start(Tag::TableHead) => {
+                header.clear();
+                row = Some(Vec::new());
+            }
+            Event::Start(Tag::TableRow) => row = Some(Vec::new()),
+            Event::Start(Tag::TableCell) => {
+                if let Some(r) = row.as_mut() {
+                    r.push(String::new());
+                }
+            }
+            Event::End(TagEnd::TableHead) => {
+                header = row.take().unwrap_or_default();
+            }
+            Event::End(TagEnd::TableRow) => {
+                let cells = row.take().unwrap_or_default();
+                out.push_str(&table_row_text(&header, &cells));
+                out.push('\n');
+            }
+            Event::Text(text) | Event::Code(text) => match row.as_mut() {
+                Some(r) => r.last_mut().map_or((), |c| c.push_str(&text)),
+                None => out.push_str(&text),
+            },
+            Event::SoftBreak | Event::HardBreak => match row.as_mut() {
+                Some(r) => r.last_mut().map_or((), |c| c.push(' ')),
+                None => out.push(' '),
+            },
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => out.push('\n'),
+            Event::Start(Tag::Item) => out.push_str("- "),
+            _ => {}
+        }
+    }
+    let lines: Vec<&str> = out
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines.join("\n")
+}
+
+/// One table row as prose: `Header: value; Header: value` (the header row alone is
+/// left out; a row without a header, or a one-column table, is its cells).
+fn table_row_text(header: &[String], cells: &[String]) -> String {
+    let cells: Vec<&str> = cells.iter().map(|c| c.trim()).collect();
+    if cells.iter().all(|c| c.is_empty()) {
+        return String::new();
+    }
+    let named = header.len() > 1 && header.len() == cells.len();
+    cells
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.is_empty())
+        .map(|(i, c)| match header.get(i).map(|h| h.trim()) {
+            Some(h) if named && !h.is_empty() => format!("{h}: {c}"),
+            _ => c.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Whether byte `at` of `line` is inside a backtick code span (an odd number of
+/// backtick runs before it).
+fn in_inline_code(line: &str, at: usize) -> bool {
+    let before = &line[..at];
+    let mut open = false;
+    let mut previous_tick = false;
+    for c in before.chars() {
+        let tick = c == '`';
+        if tick && !previous_tick {
+            open = !open;
+        }
+        previous_tick = tick;
+    }
+    open && line[at..].contains('`')
 }
 
 /// Whether a line opens or closes a fenced code block: "```", "~~~rust". A line such
@@ -140,6 +236,11 @@ pub fn find_placeholder(line: &str) -> Option<(usize, &str)> {
     }
     PLACEHOLDER_IN_LINE.captures_iter(line).find_map(|c| {
         let whole = c.get(0)?;
+        // In inline code it is an example; `[link to the PR](https://...)` is filled in.
+        let filled_link = whole.as_str().starts_with('[') && line[whole.end()..].starts_with('(');
+        if filled_link || in_inline_code(line, whole.start()) {
+            return None;
+        }
         if let Some(tag) = c.name("tag") {
             let name = tag.as_str().trim().to_ascii_lowercase();
             if HTML.contains(&name.as_str())

@@ -28,8 +28,6 @@ static LINE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     )
     .unwrap()
 });
-static LIST_ITEM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*(?:[-*+]|\d{1,3}[.)])\s").unwrap());
 /// `__Issue Detected:__ July 29, 09:00 AM (UTC)`: an event named by a label.
 static LABEL_THEN_MOMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?P<label>\p{L}[\p{L} /'’-]{1,40}?)[*_]{0,2}\s*:[*_]{0,2}\s*(?P<value>.+)$")
@@ -58,17 +56,9 @@ pub fn extract_timeline(sections: &[Section], context: TimelineContext) -> Vec<T
         // An entry that came from a heading takes its text from the lines below it.
         let mut awaiting_text: Option<usize> = None;
         let section = section.dedented();
-        let mut in_fence = false;
-        for (line_number, line) in section.lines() {
-            // Log excerpts in code blocks carry timestamps but are not events.
-            let fence = super::text::is_fence(line);
-            if fence || in_fence {
-                in_fence ^= fence;
-                continue;
-            }
-            if (line.starts_with("    ") || line.starts_with('\t')) && !LIST_ITEM.is_match(line) {
-                continue;
-            }
+        // Log excerpts in code blocks carry timestamps but are not events: text_lines
+        // leaves code out.
+        for (line_number, line) in section.text_lines() {
             if line.trim().is_empty() {
                 if awaiting_text.is_some_and(|i| !entries_text_empty(&entries, i)) {
                     awaiting_text = None;

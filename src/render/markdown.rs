@@ -8,10 +8,8 @@ use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, Ta
 pub use crate::config::RawHtml;
 
 fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_FOOTNOTES
+    // The dialect the extractors read, so a page shows what the facts came from.
+    crate::parse::outline::markdown_options()
 }
 
 /// Finds the link for a word of text (an incident id), or `None`.
