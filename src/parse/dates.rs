@@ -283,7 +283,7 @@ pub struct DateContext {
 /// Finds the first date and/or time in `text`. A time near a date ("June 7, 2024, 10:30
 /// AM UTC", "15:00 PST on 4 Jun 2024") joins it; `None` when there is neither.
 pub fn find_moment(text: &str, context: DateContext) -> Option<Moment> {
-    let text = &*iso_t_to_space(text);
+    let text = &*same_length_times(text);
     let date = DATE
         .captures_iter(text)
         .find_map(|c| date_from(&c, context).map(|d| (d, c.get(0).unwrap().range())));
@@ -343,7 +343,7 @@ pub fn leading_moment(text: &str, context: DateContext) -> Option<(Moment, usize
     if !text.starts_with(|c: char| c.is_ascii_alphanumeric()) {
         return None;
     }
-    let text = &*iso_t_to_space(text);
+    let text = &*same_length_times(text);
     let mut moment = Moment {
         date: None,
         time: None,
@@ -390,18 +390,76 @@ pub fn leading_moment(text: &str, context: DateContext) -> Option<(Moment, usize
     Some((moment, end))
 }
 
-/// `2024-06-07T10:30` -> `2024-06-07 10:30`, same length, so the time is found whole.
-fn iso_t_to_space(text: &str) -> std::borrow::Cow<'_, str> {
+/// Times rewritten in place, at the same byte length (callers use offsets into the
+/// text), to shapes `TIME` reads: `2024-06-07T10:30` -> `2024-06-07 10:30`, and
+/// 24-hour clock times written without a colon -> `HH:MM` (see `hhmm_times`).
+fn same_length_times(text: &str) -> std::borrow::Cow<'_, str> {
     static ISO_T: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(\d{4}-\d{1,2}-\d{1,2})[Tt](\d)").unwrap());
-    ISO_T.replace_all(text, "$1 $2")
+    let text = ISO_T.replace_all(text, "$1 $2");
+    match hhmm_times(&text) {
+        Some(rewritten) => std::borrow::Cow::Owned(rewritten),
+        None => text,
+    }
+}
+
+/// `1506 UTC`, `0300hrs (EAT)`, `2022-02-02 1625: ...`: four digits that are a time of
+/// day, not a year. They are read as a time when followed by `hrs`/`h`, by a zone (a
+/// number that could be a recent year, 1970-2099, only right after a date), or by `:`
+/// or a dash right after a date. Returns the rewritten text, or `None` when there is none.
+fn hhmm_times(text: &str) -> Option<String> {
+    static HHMM: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\b([01]\d|2[0-3])([0-5]\d)(hrs?\b|h\b)?").unwrap());
+    static ZONE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^ \(?(?:UTC|GMT|Z\b|[A-Z]{1,4}T\b|[+-]\d{2}:?\d{2})").unwrap()
+    });
+    static DATE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4}|\b[a-z]{3,9}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\b\d{1,2}(?:st|nd|rd|th)? [a-z]{3,9},? \d{4}),? $").unwrap()
+    });
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut out: Option<String> = None;
+    for c in HHMM.captures_iter(text) {
+        let whole = c.get(0)?;
+        let (before, after) = (&text[..whole.start()], &text[whole.end()..]);
+        // Part of a longer number or a decimal ("12345", "1.2345") is no time.
+        if before.ends_with(|ch: char| ch.is_ascii_digit() || ch == '.' || ch == ':') {
+            continue;
+        }
+        let after_date = DATE_BEFORE.is_match(before);
+        let number: u32 = text[whole.start()..whole.start() + 4].parse().ok()?;
+        let year_like = (1970..=2099).contains(&number);
+        let suffix = c.get(3).map(|m| m.len());
+        let readable = match suffix {
+            Some(_) => true,
+            None => {
+                (ZONE_AFTER.is_match(after) && (!year_like || after_date))
+                    || (after_date && (after.starts_with(": ") || after.starts_with(" - ")))
+            }
+        };
+        if !readable {
+            continue;
+        }
+        // Room for the colon: the suffix, else the one space or colon after the digits.
+        let (start, width) = (whole.start(), 4 + suffix.unwrap_or(1));
+        let rewritten = format!("{}:{}", &c[1], &c[2]);
+        let out = out.get_or_insert_with(|| text.to_string());
+        out.replace_range(
+            start..start + width,
+            &format!("{rewritten:<width$}", width = width),
+        );
+    }
+    out
 }
 
 static WORD_TIME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\bat\s+(midnight|noon|midday)\b").unwrap());
 
-static SEPARATOR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:\s*[-–—]\s+|\s*[T@]\s*|,?\s*(?:at\s+)?)").unwrap());
+static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\s*[-–—]\s+|\s*[T@]\s*|,?\s*(?:at\s+|(?i:ca\.|approx\.|around)\s*|~\s*)?)")
+        .unwrap()
+});
 static ON_DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^,?\s*(?:on\s+)?").unwrap());
 
 fn date_from(c: &Captures, context: DateContext) -> Option<NaiveDate> {
@@ -441,7 +499,9 @@ fn date_from(c: &Captures, context: DateContext) -> Option<NaiveDate> {
         };
         (year, month, day)
     };
-    if !(1..=9999).contains(&year) {
+    // Postmortems are of computer systems: a year before 1970 is a misreading (a time
+    // such as `Feb 7 1506 UTC`, a version number), never an incident's date.
+    if !(1970..=9999).contains(&year) {
         return None;
     }
     NaiveDate::from_ymd_opt(year, month, day)
@@ -625,6 +685,38 @@ mod tests {
             "2024-03-03T21:12:00-05:00"
         );
         assert_eq!(iso("on the 4th of June 2024").unwrap(), "2024-06-04");
+    }
+
+    #[test]
+    fn four_digit_clock_times_with_a_zone_or_after_a_date() {
+        assert_eq!(
+            iso("Feb 7 1506 UTC: blocks halted").unwrap(),
+            "2024-02-07T15:06:00Z"
+        );
+        let eat = find_moment("from 0300hrs (EAT) to 0400hrs", DateContext::default()).unwrap();
+        assert_eq!(eat.time, NaiveTime::from_hms_opt(3, 0, 0));
+        assert_eq!(eat.offset, FixedOffset::east_opt(3 * 3600));
+        assert_eq!(
+            iso("2022-02-02 1625: a report arrives").unwrap(),
+            "2022-02-02T16:25:00"
+        );
+        let at = leading_moment("1936 UTC: validators restart", DateContext::default());
+        assert_eq!(at.unwrap().0.time, NaiveTime::from_hms_opt(19, 36, 0));
+        // A recent year stays a year; plain numbers stay numbers.
+        assert_eq!(iso("June 7, 2024 UTC").unwrap(), "2024-06-07");
+        assert_eq!(
+            iso("we served 1500 requests on June 7"),
+            Some("2024-06-07".into())
+        );
+        assert_eq!(
+            find_moment("error 1506 in the log", DateContext::default()),
+            None
+        );
+    }
+
+    #[test]
+    fn years_before_1970_are_misreadings() {
+        assert_eq!(iso("March 4, 1628"), None);
     }
 
     #[test]

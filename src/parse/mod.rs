@@ -79,7 +79,9 @@ static DETECTED_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:detected|alerts?|alerted|alarm\w*|noticed|paged|pages?|pagerduty|opsgenie|reported|first reports?|complain\w*|ticket (?:is |was )?opened|on-?call (?:was |is )?(?:notified|paged))\b").unwrap()
 });
 static RESOLVED_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:resolved|restored|recovered|back to normal|fully operational|mitigated|closed|all clear|normal operation|stabili[sz]ed|fixed)\b").unwrap()
+    // Not "fixed" or "closed": a bug is fixed and a ticket closed long after service
+    // came back ("Incident closed", "fixed the status page").
+    Regex::new(r"(?i)\b(?:resolved|restored|recovered|(?:back|returns?|returned|returning) to normal|fully operational|operating normally|functional again|mitigated|all clear|normal operation|stabili[sz]ed|(?:outage|incident|impact|downtime) (?:ends|ended|is over)|resolution (?:is|was) confirmed|(?:service|services|traffic|processing) resum(?:es|ed))\b").unwrap()
 });
 
 /// Reads one postmortem. `path` is relative to the content folder; `text` is the

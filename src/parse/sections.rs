@@ -685,8 +685,9 @@ fn recognise_heading(
         if title.is_empty() {
             return None;
         }
-        // "### 20:15" or "## May 12" inside a timeline marks an entry or a day.
-        if in_timeline && is_only_a_moment(&title) {
+        // "### 20:15", "### 07:30am - First report", "### 2018-10-08 ~18:10" or
+        // "## May 12" inside a timeline marks an entry or a day.
+        if in_timeline && starts_with_a_moment(&title) {
             return None;
         }
         // "# Root Cause: The certificate expired." is a labelled heading with its text.
@@ -842,6 +843,24 @@ fn is_only_a_moment(title: &str) -> bool {
             .trim_matches(|c: char| !c.is_alphanumeric())
             .is_empty()
     })
+}
+
+/// Whether a heading opens with a date or time (after `ca.`, `~` or `approx.`).
+fn starts_with_a_moment(title: &str) -> bool {
+    static APPROXIMATELY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?i:(?:ca\.|c\.|circa|approx\.|approximately|around|about)\s+|[~≈]\s*)")
+            .unwrap()
+    });
+    let stripped = title.trim_matches(|c: char| c == '*' || c == '_' || c.is_whitespace());
+    let stripped = &stripped[APPROXIMATELY.find(stripped).map_or(0, |m| m.end())..];
+    leading_moment(
+        stripped,
+        DateContext {
+            year: Some(2000),
+            offset: None,
+        },
+    )
+    .is_some_and(|(m, _)| m.date.is_some() || m.time.is_some())
 }
 
 /// Removes emphasis markers, a trailing colon and surrounding space.

@@ -24,7 +24,7 @@ pub struct TimelineContext {
 
 static LINE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^\s*(?:>\s*)*(?:#{1,6}\s*)?(?:(?:[-*+]|\d{1,3}[.)])\s+)?(?:\[[ xX]\]\s+)?(?::[a-z0-9_+-]+:\s*|[\p{So}\p{Sk}\u{FE0F}]\s*)*[*_]{0,2}\[?",
+        r"^\s*(?:>\s*)*(?:#{1,6}\s*)?(?:(?:[-*+]|\d{1,3}[.)])\s+)?(?:\[[ xX]\]\s+)?(?::[a-z0-9_+-]+:\s*|[\p{So}\p{Sk}\u{FE0F}]\s*)*[*_]{0,2}\[?(?i:(?:ca\.|c\.|circa|approx\.|approximately|around|about)\s+|[~≈]\s*)?",
     )
     .unwrap()
 });
@@ -55,12 +55,15 @@ pub fn extract_timeline(sections: &[Section], context: TimelineContext) -> Vec<T
             .or(context.offset);
         // An entry that came from a heading takes its text from the lines below it.
         let mut awaiting_text: Option<usize> = None;
+        // An entry written as a heading owns every paragraph up to the next entry.
+        let mut heading_entry = false;
         let section = section.dedented();
         // Log excerpts in code blocks carry timestamps but are not events: text_lines
         // leaves code out.
         for (line_number, line) in section.text_lines() {
             if line.trim().is_empty() {
-                if awaiting_text.is_some_and(|i| !entries_text_empty(&entries, i)) {
+                if !heading_entry && awaiting_text.is_some_and(|i| !entries_text_empty(&entries, i))
+                {
                     awaiting_text = None;
                 }
                 continue;
@@ -93,11 +96,14 @@ pub fn extract_timeline(sections: &[Section], context: TimelineContext) -> Vec<T
                 }
                 continue;
             };
-            // A date alone ("## May 13") sets the day for the times below it.
-            if moment.time.is_none() && text.is_empty() {
+            // A date alone ("## May 13"), or a day heading with a name ("### October
+            // 21 - Redis overload"), sets the day for the times below it.
+            let is_heading = line.trim_start().starts_with('#');
+            if moment.time.is_none() && (text.is_empty() || is_heading) {
                 day = moment.date.or(day);
                 previous = None;
                 awaiting_text = None;
+                heading_entry = false;
                 continue;
             }
             let date = match (moment.date, moment.time) {
@@ -109,13 +115,13 @@ pub fn extract_timeline(sections: &[Section], context: TimelineContext) -> Vec<T
                 previous = Some((date, time));
             }
             let at = Moment { date, ..moment };
-            let is_heading = line.trim_start().starts_with('#');
             entries.push(TimelineEntry {
                 at,
                 text: text.to_string(),
                 line: line_number,
             });
             awaiting_text = (is_heading || text.is_empty()).then_some(entries.len() - 1);
+            heading_entry = is_heading;
         }
     }
     entries.retain(|e| !e.text.trim().is_empty());
@@ -248,6 +254,33 @@ mod tests {
             year: Some(2024),
             offset: FixedOffset::east_opt(0),
         }
+    }
+
+    #[test]
+    fn heading_entries_with_text_approximate_times_and_named_days() {
+        let got = timeline(
+            "## Timeline\n\n### 2024-06-08 ca. 18:30\n\nPods pile up.\n\nThe queue grows.\n\n\
+             ### 19:05 - Launches fail\n\nWe page the on-call.\n\n\
+             ### June 9 - Second wave\n\n### ~08:10\nRestarted the hub.\n\n## Lessons\nMore alerts.\n",
+            june_7(),
+        );
+        assert_eq!(
+            got,
+            vec![
+                (
+                    Some("2024-06-08T18:30:00Z".into()),
+                    "Pods pile up. The queue grows.".into()
+                ),
+                (
+                    Some("2024-06-08T19:05:00Z".into()),
+                    "Launches fail We page the on-call.".into()
+                ),
+                (
+                    Some("2024-06-09T08:10:00Z".into()),
+                    "Restarted the hub.".into()
+                ),
+            ]
+        );
     }
 
     #[test]
