@@ -41,8 +41,20 @@ static SERVICE_NAMES: LazyLock<Regex> = LazyLock::new(|| {
 });
 static ROOT_CAUSE_NAMES: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:root cause|root causes|cause|the cause)$").unwrap());
+/// Words that say a sentence names the cause: strong ones first, then the weak ones
+/// ("because", "due to") that also explain side details.
 static CAUSE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:caused by|root cause|due to|because|stemmed from|triggered by|resulted from|the cause|the reason|was traced to|culprit|found (?:out )?that|turned out)\b").unwrap()
+    Regex::new(r"(?i)\b(?:caused by|root cause|stemmed from|triggered by|the (?:primary |direct |main |underlying )?cause|was traced to|culprit)\b").unwrap()
+});
+static WEAK_CAUSE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:due to|because|resulted from|the reason|found (?:out )?that|turned out)\b",
+    )
+    .unwrap()
+});
+/// "This report explains the root cause": a sentence about the document, not the outage.
+static ABOUT_THE_DOCUMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:this|the following) (?:document|report|post|postmortem|post-mortem|write-?up|retrospective|section)\b|\bwe (?:will |would like to )?(?:explain|describe|outline|share)\b").unwrap()
 });
 static END_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:ended|ending|resolved|restored|recovered|fixed|mitigated|back to normal|back online|came back|until|(?:processing|working|running|operating) normally|normal again)\b").unwrap()
@@ -716,16 +728,37 @@ impl Facts<'_> {
         })
     }
 
-    /// "The outage was caused by ...", with the sentence after it.
+    /// "The outage was caused by ...", with the sentence after it: the first sentence
+    /// with a strong cue, else the first with a weak one ("because"). Never from the
+    /// timeline, tasks or lessons ("where we got lucky", "what went wrong"), from a cue
+    /// in brackets (an aside), or from a sentence about the document itself.
     fn cause_sentence(&self) -> Option<(String, usize)> {
-        self.sections
+        let prose: Vec<(usize, Vec<String>)> = self
+            .sections
             .iter()
-            .filter(|s| !matches!(s.kind, SectionKind::Timeline | SectionKind::Tasks))
-            .find_map(|section| {
-                let all = sentences(&section.prose());
-                let at = all.iter().position(|s| CAUSE_WORDS.is_match(s))?;
-                let text = all[at..(at + 2).min(all.len())].join(" ");
-                Some((text, section.first_text_line()))
+            .filter(|s| {
+                !matches!(
+                    s.kind,
+                    SectionKind::Timeline | SectionKind::Tasks | SectionKind::Lessons
+                )
+            })
+            .map(|section| (section.first_text_line(), sentences(&section.prose())))
+            .collect();
+        let states_cause = |sentence: &str, cue: &Regex| {
+            !ABOUT_THE_DOCUMENT.is_match(sentence)
+                && cue.find_iter(sentence).any(|m| {
+                    let before = &sentence[..m.start()];
+                    before.matches('(').count() <= before.matches(')').count()
+                })
+        };
+        [&*CAUSE_WORDS, &*WEAK_CAUSE_WORDS]
+            .into_iter()
+            .find_map(|cue| {
+                prose.iter().find_map(|(line, all)| {
+                    let at = all.iter().position(|s| states_cause(s, cue))?;
+                    let text = all[at..(at + 2).min(all.len())].join(" ");
+                    Some((text, *line))
+                })
             })
     }
 

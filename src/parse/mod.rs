@@ -659,6 +659,34 @@ mod tests {
     }
 
     #[test]
+    fn root_cause_from_question_headings_never_from_lessons_or_asides() {
+        let incident = parse(
+            "# Login outage\n\n## Why did it happen?\nA cache key collided after the rename.\n",
+        );
+        assert!(incident
+            .root_cause
+            .unwrap()
+            .summary
+            .contains("cache key collided"));
+        // No cause section: a weak cue in lessons or in brackets is no cause.
+        let incident = parse(
+            "# Login outage\n\n## Summary\nLogins failed for an hour (mostly on mobile, because of retries).\n\n\
+             ## Where we got lucky\nThe fix was quick because the author was online.\n",
+        );
+        assert!(incident.root_cause.is_none(), "{:?}", incident.root_cause);
+        // A strong cue anywhere beats a weak one earlier.
+        let incident = parse(
+            "# Login outage\n\n## Summary\nWe were slow because it was night.\n\n\
+             ## Details\nThe outage was caused by an expired signing key.\n",
+        );
+        assert!(incident
+            .root_cause
+            .unwrap()
+            .summary
+            .contains("expired signing key"));
+    }
+
+    #[test]
     fn code_blocks_hold_no_facts() {
         // A four-backtick fence wrapping a three-backtick one, an indented block and a
         // tilde fence: every fact-shaped line in them is shown as code, so none is read.
