@@ -433,6 +433,8 @@ fn hhmm_times(text: &str) -> Option<String> {
         let suffix = c.get(3).map(|m| m.len());
         let readable = match suffix {
             Some(_) => true,
+            // "between the hours of 1900 and 2100 UTC"
+            None if before.to_ascii_lowercase().ends_with("hours of ") => true,
             None => {
                 (ZONE_AFTER.is_match(after) && (!year_like || after_date))
                     || (after_date && (after.starts_with(": ") || after.starts_with(" - ")))
@@ -442,6 +444,9 @@ fn hhmm_times(text: &str) -> Option<String> {
             continue;
         }
         // Room for the colon: the suffix, else the one space or colon after the digits.
+        if suffix.is_none() && !after.starts_with([' ', ':']) {
+            continue;
+        }
         let (start, width) = (whole.start(), 4 + suffix.unwrap_or(1));
         let rewritten = format!("{}:{}", &c[1], &c[2]);
         let out = out.get_or_insert_with(|| text.to_string());
@@ -702,6 +707,13 @@ mod tests {
         );
         let at = leading_moment("1936 UTC: validators restart", DateContext::default());
         assert_eq!(at.unwrap().0.time, NaiveTime::from_hms_opt(19, 36, 0));
+        let at = find_moment("between the hours of 1900 and", DateContext::default()).unwrap();
+        assert_eq!(at.time, NaiveTime::from_hms_opt(19, 0, 0));
+        // No room for the colon at the very end: left alone, and no panic.
+        assert_eq!(
+            find_moment("the hours of 1900", DateContext::default()),
+            None
+        );
         // A recent year stays a year; plain numbers stay numbers.
         assert_eq!(iso("June 7, 2024 UTC").unwrap(), "2024-06-07");
         assert_eq!(
@@ -712,6 +724,39 @@ mod tests {
             find_moment("error 1506 in the log", DateContext::default()),
             None
         );
+    }
+
+    #[test]
+    fn clock_time_rewriting_never_panics() {
+        // Every sequence of up to four pieces near the rewrite's edges: digits at the
+        // end, multi-byte letters beside them, suffixes, zones.
+        let pieces = [
+            "1506",
+            " ",
+            ":",
+            " UTC",
+            "hrs",
+            "h",
+            "2024-01-02 ",
+            "Feb 7 ",
+            "é",
+            " - ",
+            "hours of ",
+        ];
+        let mut text = String::new();
+        for n in 0..pieces.len().pow(4) {
+            text.clear();
+            let mut k = n;
+            for _ in 0..4 {
+                text.push_str(pieces[k % pieces.len()]);
+                k /= pieces.len();
+            }
+            let _ = find_moment(&text, DateContext::default());
+            let _ = leading_moment(&text, DateContext::default());
+            if let Some(rewritten) = hhmm_times(&text) {
+                assert_eq!(rewritten.len(), text.len(), "{text:?}");
+            }
+        }
     }
 
     #[test]

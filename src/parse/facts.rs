@@ -24,6 +24,10 @@ static FACT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 static START_NAMES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:start(?:ed)?(?: time| date| at)?|began(?: at)?|(?:incident|outage|issue) (?:start(?:ed)?|began|start time)|beginning|date|incident date|date of (?:the )?(?:incident|outage)|occurred(?: on)?)$").unwrap()
 });
+/// `Time: 5:13:57 UTC` beside a `Date:` label.
+static TIME_NAMES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:time|start time|time of (?:the )?(?:incident|outage)|incident time)$").unwrap()
+});
 static END_NAMES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:end(?:ed)?(?: time| date| at)?|resolved(?: at)?|recovered(?: at)?|(?:incident|outage|issue) (?:end(?:ed)?|resolved|end time)|restored(?: at)?|mitigated(?: at)?)$").unwrap()
 });
@@ -177,7 +181,13 @@ impl Facts<'_> {
     /// Every `Label: value` line outside timelines and task lists, read once per file.
     fn labels(&self) -> &[Label] {
         self.labels.get_or_init(|| {
-            self.fact_lines()
+            // `## Date: 12th March 2023`: a heading that states a fact reads as a label.
+            let headings = self.sections.iter().filter_map(|s| {
+                let title = s.title.as_deref()?;
+                title.contains(": ").then_some((s.line, title))
+            });
+            headings
+                .chain(self.fact_lines())
                 .filter(|(_, line)| line.contains([':', '|']))
                 .filter_map(|(line, text)| {
                     // `| Start | 06/04/2024 14:05 PDT |`: a two-column table of facts.
@@ -223,6 +233,22 @@ impl Facts<'_> {
     ) -> (Option<Fact<Moment>>, Option<Fact<Moment>>) {
         let mut start = self.moment(START_KEYS, &START_NAMES, diagnostics);
         let mut end = self.moment(END_KEYS, &END_NAMES, diagnostics);
+        // A day alone (`date: 2024-06-07` in frontmatter, `Date:`) takes the time a
+        // `Start:` or `Time:` label states: the author's time beats midnight.
+        if let Some(day) = start.as_mut().filter(|f| f.value.time.is_none()) {
+            let stated = [&*START_NAMES, &*TIME_NAMES].into_iter().find_map(|names| {
+                self.labels()
+                    .iter()
+                    .filter(|l| names.is_match(&l.name))
+                    .find_map(|l| self.read_moment(&l.value, l.line, &mut Vec::new()))
+                    .filter(|f| f.value.time.is_some())
+                    .filter(|f| f.value.date.is_none_or(|d| Some(d) == day.value.date))
+            });
+            if let Some(mut stated) = stated {
+                stated.value.date = stated.value.date.or(day.value.date);
+                *day = stated;
+            }
+        }
         // A day alone ("date: 2025-05-20") is refined by a range with times that day.
         let day_only =
             |f: &Option<Fact<Moment>>| f.as_ref().is_some_and(|f| f.value.time.is_none());
@@ -431,13 +457,33 @@ impl Facts<'_> {
     /// The day of the incident when nothing gives its start time: a line that is only
     /// a date, else the date in the title. Used after the timeline had its say.
     pub fn start_day(&self) -> Option<Fact<Moment>> {
-        self.standalone_date().or_else(|| {
-            let moment = find_moment(self.title?, DateContext::default())?;
-            moment.date.map(|date| Fact {
-                value: Moment::date_only(date),
-                line: 1,
+        self.standalone_date()
+            .or_else(|| self.opening_date())
+            .or_else(|| {
+                let moment = find_moment(self.title?, DateContext::default())?;
+                moment.date.map(|date| Fact {
+                    value: Moment::date_only(date),
+                    line: 1,
+                })
             })
-        })
+    }
+
+    /// "On 31st July 2018 a researcher reported ...": a summary sentence that opens with
+    /// a date with its year (a bare "On October 2" could be any year).
+    fn opening_date(&self) -> Option<Fact<Moment>> {
+        static ON: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(r"^(?i:on|in the early hours of|early on)\s+").unwrap());
+        self.summary_sentences()
+            .iter()
+            .take(3)
+            .find_map(|(line, sentence)| {
+                let rest = &sentence[ON.find(sentence)?.end()..];
+                let (moment, _) = leading_moment(rest, DateContext::default())?;
+                Some(Fact {
+                    value: Moment::date_only(moment.date?),
+                    line: *line,
+                })
+            })
     }
 
     /// A line near the top that is nothing but a date ("Monday, Nov. 13, 2017").

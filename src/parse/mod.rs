@@ -687,6 +687,32 @@ mod tests {
     }
 
     #[test]
+    fn the_stated_time_of_day_refines_a_date_alone() {
+        let start = |text: &str| parse(text).start.and_then(|f| f.value.iso());
+        // A frontmatter date is the day; the Start: label its time.
+        assert_eq!(
+            start("---\ntitle: X\ndate: 2024-06-07\n---\nStart: 10:30 AM UTC\n").as_deref(),
+            Some("2024-06-07T10:30:00Z")
+        );
+        // Facts written as headings, the date and the time apart.
+        assert_eq!(
+            start("# X\n\n## Date: 12th March 2023\n\n## Time: 5:13:57 UTC\n\n## Details\nText.\n")
+                .as_deref(),
+            Some("2023-03-12T05:13:57Z")
+        );
+        // A summary that opens with a dated sentence gives the day, with its year only.
+        assert_eq!(
+            start("# X\n\n## Summary\nOn 31st July 2018 a researcher reported a leak.\n")
+                .as_deref(),
+            Some("2018-07-31")
+        );
+        assert_eq!(
+            start("# X\n\n## Summary\nOn October 2 a researcher reported it.\n"),
+            None
+        );
+    }
+
+    #[test]
     fn code_blocks_hold_no_facts() {
         // A four-backtick fence wrapping a three-backtick one, an indented block and a
         // tilde fence: every fact-shaped line in them is shown as code, so none is read.
