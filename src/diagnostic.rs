@@ -100,7 +100,7 @@ impl fmt::Display for Diagnostic {
 
 /// Every diagnostic code, as listed in the user guide; `[rules]` in the config takes
 /// these.
-pub const CODES: [&str; 25] = [
+pub const CODES: [&str; 26] = [
     "alias-collision",
     "attachment-skipped",
     "binary-file",
@@ -114,6 +114,7 @@ pub const CODES: [&str; 25] = [
     "frontmatter-unclosed",
     "id-not-a-slug",
     "markdown-fence",
+    "merge-conflict",
     "missing-section",
     "no-title",
     "not-utf8",

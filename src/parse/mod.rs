@@ -393,6 +393,7 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
     let time_to_resolve_minutes = minutes_from_start(&resolved);
 
     report_placeholders(path, &normalized, &markdown, &mut diagnostics);
+    report_conflict_markers(path, &normalized, &markdown, &mut diagnostics);
     crate::diagnostic::sort_diagnostics(&mut diagnostics);
 
     Incident {
@@ -479,6 +480,36 @@ fn report_placeholders(
             )
             .at_column(column + 1),
         );
+    }
+}
+
+/// `<<<<<<< HEAD`, `=======`, `>>>>>>> branch` left by a merge: the file holds two
+/// versions of some text, and the page shows both. One warning per conflict, at its start.
+fn report_conflict_markers(
+    path: &str,
+    text: &str,
+    markdown: &MarkdownOutline,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut open: Option<usize> = None;
+    for (index, line) in text.lines().enumerate() {
+        let number = index + 1;
+        if markdown.is_code(number) {
+            continue;
+        }
+        if line.starts_with("<<<<<<< ") || line == "<<<<<<<" {
+            open = open.or(Some(number));
+        } else if (line.starts_with(">>>>>>> ") || line == ">>>>>>>") && open.is_some() {
+            let start = open.take().unwrap_or(number);
+            diagnostics.push(Diagnostic::warning(
+                path,
+                start,
+                "merge-conflict",
+                format!(
+                    "merge-conflict markers (lines {start}-{number}): the file holds two versions of this text, and both are shown"
+                ),
+            ));
+        }
     }
 }
 
@@ -710,6 +741,20 @@ mod tests {
             start("# X\n\n## Summary\nOn October 2 a researcher reported it.\n"),
             None
         );
+    }
+
+    #[test]
+    fn merge_conflict_markers_are_reported_once_outside_code() {
+        let incident = parse(
+            "# X\n\n<<<<<<< HEAD\nThe cache failed.\n=======\nThe database failed.\n>>>>>>> fix\n\n```\n<<<<<<< a\n>>>>>>> b\n```\n",
+        );
+        let found: Vec<usize> = incident
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "merge-conflict")
+            .map(|d| d.line)
+            .collect();
+        assert_eq!(found, vec![3]);
     }
 
     #[test]
