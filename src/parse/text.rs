@@ -26,7 +26,12 @@ pub fn plain_text(markdown: &str) -> String {
             _ => {}
         }
     }
-    let lines: Vec<&str> = out
+    non_blank_lines(&out)
+}
+
+/// The lines of `text` that hold anything, trimmed, one per line.
+fn non_blank_lines(text: &str) -> String {
+    let lines: Vec<&str> = text
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
@@ -84,12 +89,7 @@ pub fn prose_text(markdown: &str) -> String {
             _ => {}
         }
     }
-    let lines: Vec<&str> = out
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    lines.join("\n")
+    non_blank_lines(&out)
 }
 
 /// One table row as prose: `Header: value; Header: value` (the header row alone is
