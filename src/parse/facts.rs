@@ -70,7 +70,7 @@ static RANGE_HINT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:from|between|occurred|lasted|outage|down|duration|window)\b").unwrap()
 });
 static IMPACT_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:\d+(?:\.\d+)?\s?%|percent|affect(?:ed|ing)|impact(?:ed|ing)|unable to|could not|couldn't|outage|unavailable|downtime|errors?|fail(?:s|ed|ing|ures?)?|went down|was down|hard down|crash\w*|killed|oomkilled|degraded|timed out|timeouts?|stalled|broken)\b").unwrap()
+    Regex::new(r"(?i)\b(?:\d+(?:\.\d+)?\s?%|percent|affect(?:ed|ing)|impact(?:ed|ing)|unable to|could not|couldn't|outage|unavailable|downtime|errors?|fail(?:s|ed|ing|ures?)?|went down|was down|hard down|crash\w*|killed|oomkilled|degraded|timed out|timeouts?|stalled|broken|halt(?:s|ed)?|slow(?:er|ed|down|ness)?|(?:increase|rise|spike|drop|decrease|fall) in|delay(?:s|ed)?|disrupt(?:ed|ion|ions)?|interrupt(?:ed|ion|ions)|exploit(?:ed|able)?|leak(?:ed|s)?|exposed|lost|loss of)\b").unwrap()
 });
 static USERS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(

@@ -84,6 +84,22 @@ static RESOLVED_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:resolved|restored|recovered|(?:back|returns?|returned|returning) to normal|fully operational|operating normally|functional again|mitigated|all clear|normal operation|stabili[sz]ed|(?:outage|incident|impact|downtime) (?:ends|ended|is over)|resolution (?:is|was) confirmed|(?:service|services|traffic|processing) resum(?:es|ed))\b").unwrap()
 });
 
+static OUTAGE_BEGINS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:(?:outage|incident|impact|downtime|disruption)s? (?:begins|began|starts|started)|start of (?:the )?(?:incident|outage|impact|downtime))\b").unwrap()
+});
+static START_UNKNOWN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:start(?:ing)? time|start|beginning) (?:of the (?:outage|incident) )?(?:is|was|remains) (?:not (?:fully |yet |exactly )?known|unknown|unclear)\b|\boutage of unknown (?:length|duration)\b").unwrap()
+});
+
+/// "The start time is not fully known", "an outage of unknown length".
+fn states_start_unknown(sections: &[sections::Section]) -> bool {
+    sections
+        .iter()
+        .filter(|s| s.kind != SectionKind::Timeline)
+        .take(4)
+        .any(|s| START_UNKNOWN.is_match(&s.prose()))
+}
+
 /// Reads one postmortem. `path` is relative to the content folder; `text` is the
 /// decoded file.
 pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Incident {
@@ -200,9 +216,13 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         .iter()
         .filter(|e| e.at.time.is_some() || e.at.date.is_some())
         .collect();
-    if start.is_none() {
+    // An entry that says the outage began starts it, whatever led up to it; a file
+    // that says the start is unknown gets none from its timeline.
+    if start.is_none() && !states_start_unknown(&sections) {
         start = entries_with_time
-            .first()
+            .iter()
+            .find(|e| OUTAGE_BEGINS.is_match(&e.text))
+            .or(entries_with_time.first())
             .map(|e| Fact {
                 value: e.at,
                 line: e.line,
@@ -755,6 +775,33 @@ mod tests {
             .map(|d| d.line)
             .collect();
         assert_eq!(found, vec![3]);
+    }
+
+    #[test]
+    fn the_timeline_start_is_where_the_outage_begins_unless_it_is_unknown() {
+        let timeline = "## Timeline\n- 2024-06-07 09:00: capacity review scheduled\n\
+                        - 2024-06-07 10:30: **Outage begins.** Requests fail\n\
+                        - 2024-06-07 11:00: service restored\n";
+        let incident = parse(&format!("# X\n\n{timeline}"));
+        assert_eq!(
+            incident.start.unwrap().value.iso().as_deref(),
+            Some("2024-06-07T10:30:00")
+        );
+        let incident = parse(&format!(
+            "# X\n\n## Summary\nAn outage of unknown length: the start\ntime is not fully known.\n\n{timeline}"
+        ));
+        assert!(incident.start.is_none(), "{:?}", incident.start);
+    }
+
+    #[test]
+    fn a_retrospective_heading_is_the_title_and_slowdowns_are_impact() {
+        let incident = parse("# Retrospective: Drop #1\n\n## Summary\nLarge batches caused an increase in block times.\n");
+        assert_eq!(incident.title, "Retrospective: Drop #1");
+        assert!(incident
+            .impact
+            .unwrap()
+            .text
+            .contains("increase in block times"));
     }
 
     #[test]

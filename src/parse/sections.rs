@@ -707,7 +707,12 @@ fn recognise_heading(
         }
         // "# Root Cause: The certificate expired." is a labelled heading with its text.
         if let Some((label, rest)) = title.split_once(": ") {
-            if let Some(kind) = aliases.classify_label(label) {
+            // "# Retrospective: OP Drop #1" names the document, not a lessons section.
+            let names_the_document = c[1].len() == 1 && label.eq_ignore_ascii_case("retrospective");
+            if let Some(kind) = aliases
+                .classify_label(label)
+                .filter(|_| !names_the_document)
+            {
                 return Some(make(
                     label,
                     Some(c[1].len() as u8),
