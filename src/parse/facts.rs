@@ -61,7 +61,7 @@ static ABOUT_THE_DOCUMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:this|the following) (?:document|report|post|postmortem|post-mortem|write-?up|retrospective|section)\b|\bwe (?:will |would like to )?(?:explain|describe|outline|share)\b").unwrap()
 });
 static END_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:ended|ending|resolved|restored|recovered|fixed|mitigated|back to normal|back online|came back|until|(?:processing|working|running|operating) normally|normal again)\b").unwrap()
+    Regex::new(r"(?i)\b(?:ended|ending|resolved|restored|recovered|fixed|mitigated|back to normal|back online|came back|(?:worked|working|works) again|until|(?:processing|working|running|operating) normally|normal again)\b").unwrap()
 });
 static FOR_A_WHILE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:for|lasted(?: for)?|lasting|took)\s+(?:about|around|approximately|roughly|nearly|almost|over|just over|just under|some)?\s*").unwrap()

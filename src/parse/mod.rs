@@ -81,7 +81,7 @@ static DETECTED_WORDS: LazyLock<Regex> = LazyLock::new(|| {
 static RESOLVED_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     // Not "fixed" or "closed": a bug is fixed and a ticket closed long after service
     // came back ("Incident closed", "fixed the status page").
-    Regex::new(r"(?i)\b(?:resolved|restored|recovered|(?:back|returns?|returned|returning) to normal|fully operational|operating normally|functional again|mitigated|all clear|normal operation|stabili[sz]ed|(?:outage|incident|impact|downtime) (?:ends|ended|is over)|resolution (?:is|was) confirmed|(?:service|services|traffic|processing) resum(?:es|ed))\b").unwrap()
+    Regex::new(r"(?i)\b(?:resolved|restored|recovered|(?:back|returns?|returned|returning) to normal|fully operational|operating normally|functional again|(?:worked|working|works) again|mitigated|all clear|normal operation|stabili[sz]ed|(?:outage|incident|impact|downtime) (?:ends|ended|is over)|resolution (?:is|was) confirmed|(?:service|services|traffic|processing) resum(?:es|ed))\b").unwrap()
 });
 
 static OUTAGE_BEGINS: LazyLock<Regex> = LazyLock::new(|| {
