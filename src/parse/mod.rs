@@ -540,7 +540,7 @@ fn unwrap_markdown_fence(text: &str) -> Option<(String, usize)> {
         .find_map(|&i| OPENING.captures(lines[i]).map(|c| (i, c[1].to_string())))?;
     let closes = |line: &str| {
         let t = line.trim();
-        t.len() >= fence.len() && t.chars().all(|c| Some(c) == fence.chars().next())
+        t.len() >= fence.len() && t.chars().all(|c| fence.starts_with(c))
     };
     let closing: Vec<usize> = (open + 1..lines.len())
         .filter(|&i| closes(lines[i]))
