@@ -592,4 +592,13 @@ mod tests {
             ["OPS-221", "https://example.com/pr/9", "#123"]
         );
     }
+
+    #[test]
+    fn what_we_are_doing_about_it_and_how_we_prevent_it_are_task_headings() {
+        let got = tasks("### What we're doing about it\n\n- Rotate every deploy key.\n- Add a second reviewer for workflow files.\n");
+        assert_eq!(got.len(), 2);
+        let got =
+            tasks("## How will we prevent it from happening again?\n\n- Pin the base image.\n");
+        assert_eq!(got.len(), 1);
+    }
 }
