@@ -139,7 +139,10 @@ fn is_explicit_list(section: &Section) -> bool {
 fn list_tasks(section: &Section, context: DateContext) -> Vec<Task> {
     let mut items: Vec<(usize, usize, String)> = Vec::new(); // indent, line, text
     let mut top_indent: Option<usize> = None;
+    let mut blank_before = true;
     for (line_number, line) in section.text_lines() {
+        let after_blank = blank_before;
+        blank_before = line.trim().is_empty();
         if let Some(c) = TASK_LINE.captures(line) {
             items.push((0, line_number, c["text"].to_string()));
             top_indent = Some(0);
@@ -155,11 +158,16 @@ fn list_tasks(section: &Section, context: DateContext) -> Vec<Task> {
             }
             continue;
         }
-        // A wrapped line of the item above.
+        // A line of the item above: wrapped (right after it) or a paragraph inside it.
         if let Some(last) = items.last_mut() {
             if line.starts_with([' ', '\t']) && !line.trim().is_empty() && last.1 + 8 > line_number
             {
-                add_detail(&mut last.2, line.trim());
+                if after_blank {
+                    add_detail(&mut last.2, line.trim());
+                } else {
+                    last.2.push(' ');
+                    last.2.push_str(line.trim());
+                }
             }
         }
     }
@@ -600,5 +608,15 @@ mod tests {
         let got =
             tasks("## How will we prevent it from happening again?\n\n- Pin the base image.\n");
         assert_eq!(got.len(), 1);
+    }
+
+    #[test]
+    fn wrapped_lines_join_the_item_with_a_space() {
+        let got = tasks("## Action items\n\n1. Move the backups to a second region so that a\n   regional outage cannot take them.\n2. Page the on-call\n\n   when the disk fills.\n");
+        assert_eq!(
+            got[0].text,
+            "Move the backups to a second region so that a regional outage cannot take them."
+        );
+        assert_eq!(got[1].text, "Page the on-call; when the disk fills.");
     }
 }
