@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::dates::{find_moment, DateContext};
-use super::sections::{Section, SectionKind};
+use super::sections::{normalize_title, Section, SectionKind};
 use crate::model::{Task, TaskStatus};
 
 static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| {
@@ -64,20 +64,29 @@ static WONT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Extracts the tasks of every task section, numbered from 1 in document order.
 pub fn extract_tasks(sections: &[Section], year: Option<i32>) -> Vec<Task> {
-    let context = DateContext { year, offset: None };
-    let per_section: Vec<(&Section, Vec<Task>)> = sections
+    let dates = DateContext { year, offset: None };
+    let parts = task_parts(sections);
+    let mut per_section: Vec<(&Section, bool, Vec<Task>)> = parts
         .iter()
-        .filter(|s| s.kind == SectionKind::Tasks)
-        .map(|section| (section, section_tasks(&section.dedented(), context)))
+        .map(|part| {
+            let section = &sections[part.index];
+            let reading = Reading {
+                dates,
+                heading: part.state,
+            };
+            let tasks = section_tasks(&section.dedented(), &reading);
+            (section, part.explicit, tasks)
+        })
         .collect();
-    // A file with an explicit list ("Tasks:", "Action items") means that list; the
-    // "Improvements" prose around it is context, not more tasks.
-    let mut per_section = per_section;
     // GitHub checkboxes are tasks wherever they stand ("Notes to the owner: - [x] ...").
-    for section in sections
-        .iter()
-        .filter(|s| !matches!(s.kind, SectionKind::Tasks | SectionKind::Timeline))
-    {
+    let plain = Reading {
+        dates,
+        heading: None,
+    };
+    for (index, section) in sections.iter().enumerate() {
+        if section.kind == SectionKind::Timeline || parts.iter().any(|p| p.index == index) {
+            continue;
+        }
         let checked: Vec<Task> = section
             .text_lines()
             .filter_map(|(number, line)| {
@@ -85,22 +94,24 @@ pub fn extract_tasks(sections: &[Section], year: Option<i32>) -> Vec<Task> {
                 let text = item.name("text")?.as_str();
                 CHECKBOX
                     .is_match(text)
-                    .then(|| task_from_text(text, number, context))
+                    .then(|| read_task(text, number, &plain))
                     .flatten()
             })
             .collect();
         if !checked.is_empty() {
-            per_section.push((section, checked));
+            per_section.push((section, is_explicit_list(section), checked));
         }
     }
-    per_section.sort_by_key(|(s, _)| s.line);
+    per_section.sort_by_key(|(s, _, _)| s.line);
+    // A file with an explicit list ("Tasks:", "Action items") means that list; the
+    // "Improvements" prose around it is context, not more tasks.
     let explicit = per_section
         .iter()
-        .any(|(s, tasks)| is_explicit_list(s) && !tasks.is_empty());
+        .any(|(_, explicit, tasks)| *explicit && !tasks.is_empty());
     let mut tasks: Vec<Task> = per_section
         .into_iter()
-        .filter(|(s, _)| !explicit || is_explicit_list(s))
-        .flat_map(|(_, tasks)| tasks)
+        .filter(|(_, is_explicit, _)| !explicit || *is_explicit)
+        .flat_map(|(_, _, tasks)| tasks)
         .collect();
     for (i, task) in tasks.iter_mut().enumerate() {
         task.number = i + 1;
@@ -108,18 +119,191 @@ pub fn extract_tasks(sections: &[Section], year: Option<i32>) -> Vec<Task> {
     tasks
 }
 
-fn section_tasks(section: &Section, context: DateContext) -> Vec<Task> {
-    let mut found = table_tasks(section, context);
+/// What the items of one section are read with.
+struct Reading {
+    dates: DateContext,
+    /// The status its heading gives every item ("Actions taken", "Actions planned").
+    heading: Option<TaskStatus>,
+}
+
+/// A section whose items are tasks.
+struct TaskPart {
+    index: usize,
+    /// Whether it is, or is part of, an explicit list ("Action items").
+    explicit: bool,
+    state: Option<TaskStatus>,
+}
+
+/// The task sections, and the subsections an empty one holds: under an empty `Action
+/// Items`, `### BinderHub` and `### KubeSpawner` group the tasks by component. Advice
+/// to readers ("What should you do?") is not the team's tasks.
+fn task_parts(sections: &[Section]) -> Vec<TaskPart> {
+    let mut parts = Vec::new();
+    let mut container: Option<(u8, bool, Option<TaskStatus>)> = None; // depth, explicit, state
+    for (index, section) in sections.iter().enumerate() {
+        if let Some((depth, explicit, state)) = container {
+            if section.depth > depth {
+                if !is_closing_part(section) && !addressed_to_reader(sections, index) {
+                    parts.push(TaskPart {
+                        index,
+                        explicit: explicit || is_explicit_list(section),
+                        state: stated_state(section).or(state),
+                    });
+                }
+                continue;
+            }
+            container = None;
+        }
+        if section.kind != SectionKind::Tasks || addressed_to_reader(sections, index) {
+            continue;
+        }
+        let part = TaskPart {
+            index,
+            explicit: is_explicit_list(section),
+            state: stated_state(section),
+        };
+        if section.is_empty() {
+            container = Some((section.depth, part.explicit, part.state));
+        }
+        parts.push(part);
+    }
+    parts
+}
+
+/// "Conclusion", "Notes", "What went well" close a list of tasks rather than group some.
+fn is_closing_part(section: &Section) -> bool {
+    static CLOSING: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:conclusions?|summary|notes?|discussion|references|links|appendix|background|context|questions|lessons|acknowledge?ments?|timeline)\b").unwrap()
+    });
+    matches!(
+        section.kind,
+        SectionKind::Timeline | SectionKind::Lessons | SectionKind::Summary
+    ) || section
+        .title
+        .as_deref()
+        .is_some_and(|t| CLOSING.is_match(t))
+}
+
+/// A section that speaks to the reader ("What should you do?", "Check your logs"),
+/// by its own title or the empty heading right above it.
+fn addressed_to_reader(sections: &[Section], index: usize) -> bool {
+    static YOU: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)\b(?:you|your|yours)\b").unwrap());
+    let speaks = |s: &Section| s.title.as_deref().is_some_and(|t| YOU.is_match(t));
+    speaks(&sections[index])
+        || index
+            .checked_sub(1)
+            .map(|i| &sections[i])
+            .is_some_and(|above| above.is_empty() && speaks(above))
+}
+
+/// The status a heading states for the items under it: "Actions taken", "Immediate
+/// actions (completed)" are done; "Actions planned" are open whatever their tense.
+fn stated_state(section: &Section) -> Option<TaskStatus> {
+    static DONE_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:taken|completed?|done|finished|implemented)\b").unwrap()
+    });
+    static OPEN_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)\b(?:planned|proposed|pending|future|upcoming|remaining|outstanding|to-?do)\b",
+        )
+        .unwrap()
+    });
+    let title = section.title.as_deref()?;
+    match (DONE_HEADING.is_match(title), OPEN_HEADING.is_match(title)) {
+        (true, false) => Some(TaskStatus::Done),
+        (false, true) => Some(TaskStatus::Open),
+        _ => None,
+    }
+}
+
+fn section_tasks(section: &Section, reading: &Reading) -> Vec<Task> {
+    if let Some(found) = single_action_tasks(section, reading) {
+        return found;
+    }
+    let mut found = table_tasks(section, reading);
     if found.is_empty() {
-        found = list_tasks(section, context);
+        found = list_tasks(section, reading);
     }
     if found.is_empty() {
-        found = label_tasks(section, context);
+        found = label_tasks(section, reading);
     }
     if found.is_empty() {
-        found = sentence_line_tasks(section, context);
+        found = sentence_line_tasks(section, reading);
     }
     found
+}
+
+/// `Action point:`, `Action taken:`, `Action planned:`: a singular label brings one
+/// task, written as prose; a list under it (criteria, a "This has been done." note)
+/// describes that task. The same label further down starts the next one. A list right
+/// under the label is read as a list of tasks.
+fn single_action_tasks(section: &Section, reading: &Reading) -> Option<Vec<Task>> {
+    static SINGLE_ACTION: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s*[*_]{0,2}action\s+(?P<kind>point|taken|planned)[*_]{0,2}\s*:[*_]{0,2}\s*(?P<text>.*)$").unwrap()
+    });
+    let state_of = |kind: &str| match kind.to_ascii_lowercase().as_str() {
+        "taken" => Some(TaskStatus::Done),
+        "planned" => Some(TaskStatus::Open),
+        _ => None,
+    };
+    let title = normalize_title(section.title.as_deref()?);
+    let kind = title.strip_prefix("action ")?;
+    if !["point", "taken", "planned"].contains(&kind) {
+        return None;
+    }
+    let (_, first) = section.text_lines().find(|(_, l)| !l.trim().is_empty())?;
+    if LIST_ITEM.is_match(first) {
+        return None;
+    }
+    // line, state (the section's for the first task, each label's own after it), text
+    let mut drafts: Vec<(usize, Option<TaskStatus>, String)> = Vec::new();
+    let mut open = false; // whether the next lines still belong to the last task
+    let mut blank_before = false;
+    for (number, line) in section.text_lines() {
+        let after_blank = blank_before;
+        blank_before = line.trim().is_empty();
+        if blank_before {
+            continue;
+        }
+        if let Some(c) = SINGLE_ACTION.captures(line) {
+            drafts.push((number, state_of(&c["kind"]), c["text"].trim().to_string()));
+            open = true;
+            continue;
+        }
+        match drafts.last_mut() {
+            None => {
+                drafts.push((number, reading.heading, line.trim().to_string()));
+                open = true;
+            }
+            Some(last) if last.2.is_empty() => {
+                last.0 = number;
+                last.2 = line.trim().to_string();
+            }
+            Some(last) if open => {
+                if let Some(item) = LIST_ITEM.captures(line) {
+                    add_detail(&mut last.2, &item["text"]);
+                } else if !after_blank || line.starts_with([' ', '\t']) {
+                    last.2.push(' ');
+                    last.2.push_str(line.trim());
+                } else {
+                    open = false; // a new paragraph: prose about the section, not the task
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    let tasks = drafts
+        .into_iter()
+        .filter_map(|(line, state, text)| {
+            let reading = Reading {
+                heading: state,
+                ..*reading
+            };
+            read_task(&text, line, &reading)
+        })
+        .collect();
+    Some(tasks)
 }
 
 fn is_explicit_list(section: &Section) -> bool {
@@ -136,7 +320,7 @@ fn is_explicit_list(section: &Section) -> bool {
 }
 
 /// `Task 1: ...` lines and list items; nested items add detail to the item above.
-fn list_tasks(section: &Section, context: DateContext) -> Vec<Task> {
+fn list_tasks(section: &Section, reading: &Reading) -> Vec<Task> {
     let mut items: Vec<(usize, usize, String)> = Vec::new(); // indent, line, text
     let mut top_indent: Option<usize> = None;
     let mut blank_before = true;
@@ -173,7 +357,7 @@ fn list_tasks(section: &Section, context: DateContext) -> Vec<Task> {
     }
     items
         .into_iter()
-        .filter_map(|(_, line, text)| task_from_text(&text, line, context))
+        .filter_map(|(_, line, text)| read_task(&text, line, reading))
         .collect()
 }
 
@@ -191,17 +375,17 @@ fn add_detail(text: &mut String, detail: &str) {
 
 /// "Database Index Monitoring: Implement monitoring for ..." lines, when a section has
 /// no list.
-fn label_tasks(section: &Section, context: DateContext) -> Vec<Task> {
+fn label_tasks(section: &Section, reading: &Reading) -> Vec<Task> {
     section
         .text_lines()
         .filter(|(_, line)| LABEL_LINE.is_match(line))
-        .filter_map(|(number, line)| task_from_text(line.trim(), number, context))
+        .filter_map(|(number, line)| read_task(line.trim(), number, reading))
         .collect()
 }
 
 /// One task per line: runs of two or more lines that each start with a capital and do
 /// not end mid-clause ("Add a smoke test after upgrades."). A lone line is prose.
-fn sentence_line_tasks(section: &Section, context: DateContext) -> Vec<Task> {
+fn sentence_line_tasks(section: &Section, reading: &Reading) -> Vec<Task> {
     let is_sentence = |line: &str| {
         let line = line.trim();
         !line.starts_with(['|', '>', '#', '`'])
@@ -213,10 +397,7 @@ fn sentence_line_tasks(section: &Section, context: DateContext) -> Vec<Task> {
     let mut run: Vec<(usize, &str)> = Vec::new();
     let mut flush = |run: &mut Vec<(usize, &str)>| {
         if run.len() >= 2 {
-            tasks.extend(
-                run.iter()
-                    .filter_map(|(n, l)| task_from_text(l, *n, context)),
-            );
+            tasks.extend(run.iter().filter_map(|(n, l)| read_task(l, *n, reading)));
         }
         run.clear();
     };
@@ -232,7 +413,7 @@ fn sentence_line_tasks(section: &Section, context: DateContext) -> Vec<Task> {
 }
 
 /// Rows of a table whose header names an action column.
-fn table_tasks(section: &Section, context: DateContext) -> Vec<Task> {
+fn table_tasks(section: &Section, reading: &Reading) -> Vec<Task> {
     let mut tasks = Vec::new();
     let mut columns: Option<TableColumns> = None;
     for (line_number, line) in section.text_lines() {
@@ -260,14 +441,14 @@ fn table_tasks(section: &Section, context: DateContext) -> Vec<Task> {
         let Some(text) = cell(Some(layout.text)) else {
             continue;
         };
-        let Some(mut task) = task_from_text(text, line_number, context) else {
+        let Some(mut task) = read_task(text, line_number, reading) else {
             continue;
         };
         if let Some(owner) = cell(layout.owner).filter(|o| !super::text::is_placeholder(o)) {
             task.owner = Some(clean_owner(owner));
         }
         if let Some(due) = cell(layout.due)
-            .and_then(|d| find_moment(d, context))
+            .and_then(|d| find_moment(d, reading.dates))
             .and_then(|m| m.date)
         {
             task.due = Some(due);
@@ -351,23 +532,44 @@ fn status_from_word(word: &str) -> Option<TaskStatus> {
 
 /// Reads owner, due date, status and links out of one item's text.
 pub fn task_from_text(text: &str, line: usize, context: DateContext) -> Option<Task> {
+    let reading = Reading {
+        dates: context,
+        heading: None,
+    };
+    read_task(text, line, &reading)
+}
+
+fn read_task(text: &str, line: usize, reading: &Reading) -> Option<Task> {
+    let context = reading.dates;
     let mut text = text.trim().to_string();
-    let mut status = TaskStatus::Open;
+    let mut checkbox = None;
     if let Some(c) = CHECKBOX.captures(&text) {
-        if c["mark"].trim() != "" && &c["mark"] != "-" {
-            status = TaskStatus::Done;
-        }
+        checkbox = Some(if c["mark"].trim() != "" && &c["mark"] != "-" {
+            TaskStatus::Done
+        } else {
+            TaskStatus::Open
+        });
         text = text[c.get(0).unwrap().end()..].to_string();
     }
     if let Some(c) = TASK_LINE.captures(&text) {
         text = c["text"].to_string();
     }
+    // What the item marks outright beats what its heading says, which beats its tense.
     let struck = text.trim_start().starts_with("~~") && text.matches("~~").count() >= 2;
-    if struck || WONT_WORDS.is_match(&text) {
-        status = TaskStatus::WontDo;
-    } else if DONE_WORDS.is_match(&text) || PAST_TENSE.is_match(&text) {
-        status = TaskStatus::Done;
-    }
+    let marked = if struck || WONT_WORDS.is_match(&text) {
+        Some(TaskStatus::WontDo)
+    } else if DONE_WORDS.is_match(&text) {
+        Some(TaskStatus::Done)
+    } else {
+        checkbox
+    };
+    let status = marked
+        .or(reading.heading)
+        .unwrap_or(if PAST_TENSE.is_match(&text) {
+            TaskStatus::Done
+        } else {
+            TaskStatus::Open
+        });
 
     // The clause regexes backtrack; most items name no due date or owner at all.
     let lower = text.to_lowercase();
@@ -601,6 +803,10 @@ mod tests {
         );
     }
 
+    fn statuses(got: &[Task]) -> Vec<TaskStatus> {
+        got.iter().map(|t| t.status).collect()
+    }
+
     #[test]
     fn what_we_are_doing_about_it_and_how_we_prevent_it_are_task_headings() {
         let got = tasks("### What we're doing about it\n\n- Rotate every deploy key.\n- Add a second reviewer for workflow files.\n");
@@ -611,6 +817,50 @@ mod tests {
     }
 
     #[test]
+    fn a_singular_action_label_brings_one_task_with_its_list_as_detail() {
+        let text = "## Reporting channels\n\nThe bounty page did not list the relay.\n\n**Action taken:**\n\nWe put the relay in the bounty scope. These parts are listed:\n\n- relay nodes\n- relay clients\n\nA paragraph about the section, not the task.\n\nAction point: set up a mailing list for operators.\n- This has been done.\n\n**Action planned:** We will page on reports marked critical,\nso that nobody misses them.\n";
+        let got = tasks(text);
+        let texts: Vec<&str> = got.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "We put the relay in the bounty scope. These parts are listed: relay nodes; relay clients",
+                "set up a mailing list for operators.; This has been done.",
+                "We will page on reports marked critical, so that nobody misses them.",
+            ]
+        );
+        assert_eq!(
+            statuses(&got),
+            [TaskStatus::Done, TaskStatus::Open, TaskStatus::Open]
+        );
+        assert_eq!(got[1].line, 14);
+    }
+
+    #[test]
+    fn a_list_right_under_a_singular_label_is_a_list_of_tasks() {
+        let got = tasks("## Alerting\n\nNo alert fired.\n\n**Action planned:**\n\n- Alert on stalled blocks.\n- Alert on missed signatures.\n");
+        assert_eq!(got.len(), 2);
+    }
+
+    #[test]
+    fn the_heading_states_the_status_of_its_items() {
+        let text = "## Channels\n\n**Actions taken:**\n\n1. Widen the alert window.\n2. Move the cron job off the shared host.\n\n**Actions planned:**\n\n1. Add a canary.\n2. Backups were restored by hand once; a schedule will follow.\n3. Publish the runbook (done)\n";
+        let got = tasks(text);
+        assert_eq!(
+            statuses(&got),
+            [
+                TaskStatus::Done,
+                TaskStatus::Done,
+                TaskStatus::Open,
+                TaskStatus::Open, // planned, whatever the tense
+                TaskStatus::Done, // an item's own marker beats its heading
+            ]
+        );
+        let got = tasks("## Remediation\n\n### Immediate actions (completed)\n\n- Raise the pool size\n\n### Next steps\n\n- Split the cache\n");
+        assert_eq!(statuses(&got), [TaskStatus::Done, TaskStatus::Open]);
+    }
+
+    #[test]
     fn wrapped_lines_join_the_item_with_a_space() {
         let got = tasks("## Action items\n\n1. Move the backups to a second region so that a\n   regional outage cannot take them.\n2. Page the on-call\n\n   when the disk fills.\n");
         assert_eq!(
@@ -618,5 +868,38 @@ mod tests {
             "Move the backups to a second region so that a regional outage cannot take them."
         );
         assert_eq!(got[1].text, "Page the on-call; when the disk fills.");
+    }
+
+    #[test]
+    fn an_empty_action_items_heading_holds_its_component_subsections() {
+        let text = "## Action Items\n\n### Gateway\n\n1. Add retries.\n2. Log timeouts.\n\n### Scheduler\n\n1. Fix the leak.\n\n### Conclusion\n\n- Overall the plan is sound.\n\n## Lessons\n\n- Keep the dashboards\n";
+        let got = tasks(text);
+        let texts: Vec<&str> = got.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(texts, ["Add retries.", "Log timeouts.", "Fix the leak."]);
+        // A list that is not empty keeps to itself.
+        let got = tasks(
+            "## Action Items\n\n- Add retries.\n\n## Gateway\n\n- The pool is sized for peak.\n",
+        );
+        assert_eq!(got.len(), 1);
+    }
+
+    #[test]
+    fn advice_to_readers_is_not_tasks() {
+        let text = "## What should you do?\n\nOur recommendations are to:\n\n1. Check your lockfile.\n2. Clear your cache.\n\n## Follow-ups\n\n- Pin the build image.\n";
+        let got = tasks(text);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].text, "Pin the build image.");
+    }
+
+    #[test]
+    fn a_table_is_read_by_column_and_never_from_code() {
+        let text = "## Follow-ups\n\n| Task | Owner | Due | Status |\n|---|---|---|---|\n| Add a canary | jdoe | 2024-07-01 | Done |\n| Page on burn | TBD | July 15, 2024 | in progress |\n\n```\n| Task | Owner |\n|---|---|\n| Not a task | x |\n```\n";
+        let got = tasks(text);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].owner.as_deref(), Some("jdoe"));
+        assert_eq!(got[1].owner, None);
+        assert_eq!(got[0].due, date(2024, 7, 1));
+        assert_eq!(got[1].due, date(2024, 7, 15));
+        assert_eq!(statuses(&got), [TaskStatus::Done, TaskStatus::Open]);
     }
 }
