@@ -49,12 +49,129 @@ static PERSON_AT_END: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\((?P<who>\p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+)?)\)\s*\.?\s*$").unwrap()
 });
 static DONE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:(?-i:\bDONE\b)|\(\s*(?:done|completed?|fixed|resolved|closed|shipped)\s*\)|\[\s*(?:done|completed?)\s*\]|\bstatus\s*:\s*(?:done|completed?|closed|fixed|resolved)\b|✅|✔️?|^(?:done|completed?)\s*[:–—-])").unwrap()
+    Regex::new(r"(?i)(?:(?-i:\bDONE\b)|\(\s*(?:done|completed?|fixed|resolved|closed|shipped)\s*\)|\[\s*(?:done|completed?|fixed|resolved)\s*\]|\bstatus\s*:\s*(?:done|completed?|closed|fixed|resolved)\b|✅|✔️?|^(?:done|completed?)\s*[:–—-]|\b(?:this|it|that)\s+(?:has|have|was)\s+(?:already\s+)?been\s+(?:done|completed|implemented|fixed|addressed|resolved|shipped)\b|(?:^|[.;!]\s+|[*_])(?:done|completed)(?:\s+(?:in|on|via|with|by|as\s+of)\s+[^.;*_]{1,40})?[*_]{0,2}\.?\s*$)").unwrap()
 });
 /// "Reverted the change", "Script updated to handle pagination": written as already done.
 static PAST_TENSE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^[*_]{0,2}(?:[\w-]+\s+){0,2}?(?:was\s+|were\s+|has\s+been\s+|have\s+been\s+)?(?:added|updated|fixed|implemented|deployed|increased|decreased|removed|enabled|disabled|created|migrated|patched|rolled\s+back|reverted|upgraded|rotated|renewed|replaced|reconfigured|documented|merged|released|shipped|completed|resolved|issued|sent|restored|refunded|pushed|filed)\b").unwrap()
 });
+
+/// Whether an item is written as already done: "Reverted the change"; a passive in the
+/// past anywhere in its first clause ("The vulnerable action has been disabled",
+/// "Observability was introduced"); or "we" with a verb in the past ("We requested all
+/// maintainers...", "We have for several years enabled 2FA"). "We would have detected
+/// it", "If it was deployed, ..." and "We will be alerted" stay open.
+fn written_as_done(text: &str) -> bool {
+    const MODALS: &[&str] = &[
+        "would", "could", "should", "might", "must", "may", "will", "shall", "can", "to",
+    ];
+    const NOT_YET: &[&str] = &[
+        "to", "be", "will", "would", "should", "could", "can", "must", "may", "might", "shall",
+        "need", "needs", "want", "wants", "plan", "plans", "intend", "intends", "not", "never",
+        "are", "is", "am", "going", "hope", "aim", "try", "d", "ll",
+    ];
+    const SUBORDINATORS: &[&str] = &[
+        "if", "when", "whenever", "unless", "once", "until", "whether", "should", "had",
+    ];
+    const RELATIVES: &[&str] = &[
+        "that", "which", "who", "whom", "whose", "where", "why", "how", "when", "what", "whether",
+        "if", "because", "since", "so", "until", "unless", "after", "before", "while", "once",
+    ];
+    if PAST_TENSE.is_match(text) {
+        return true;
+    }
+    let clause = text
+        .split([',', ';', ':', '(', ')', '!', '?'])
+        .next()
+        .unwrap_or("");
+    let clause = clause.split(". ").next().unwrap_or(clause).to_lowercase();
+    let words: Vec<&str> = clause
+        .split(|c: char| c.is_whitespace() || matches!(c, '\'' | '’'))
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.first().is_some_and(|w| SUBORDINATORS.contains(w)) {
+        return false;
+    }
+    let participle = |word: &str| is_participle(word);
+    // A passive: "was|were|has been|have been|is now|are now" and a participle, in the
+    // main clause: "Revert the change that was introduced" is still to do.
+    for i in 0..words.len() {
+        if RELATIVES.contains(&words[i]) {
+            break;
+        }
+        let after_modal = i > 0 && MODALS.contains(&words[i - 1]);
+        let rest = match (words[i], words.get(i + 1).copied()) {
+            ("was" | "were", _) => i + 1,
+            ("has" | "have", Some("been")) if !after_modal => i + 2,
+            ("is" | "are", Some("now")) => i + 2,
+            _ => continue,
+        };
+        let mut next = words.get(rest).copied();
+        if next.is_some_and(|w| w.ends_with("ly") || matches!(w, "also" | "now" | "already")) {
+            next = words.get(rest + 1).copied();
+        }
+        if next.is_some_and(participle) {
+            return true;
+        }
+    }
+    // "We requested ...", "We've established ...", "We have for several years enabled ...".
+    if words.first() == Some(&"we") {
+        let rest = words[1..]
+            .iter()
+            .skip_while(|w| matches!(**w, "have" | "ve" | "had"))
+            .take(5);
+        for word in rest {
+            if NOT_YET.contains(word) {
+                return false;
+            }
+            if participle(word) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// A past participle or simple past: "-ed" (not "need", "agreed", "speed"), or an
+/// irregular one.
+fn is_participle(word: &str) -> bool {
+    const IRREGULAR: &[&str] = &[
+        "built",
+        "made",
+        "set",
+        "run",
+        "ran",
+        "written",
+        "wrote",
+        "taken",
+        "took",
+        "done",
+        "did",
+        "put",
+        "shut",
+        "sent",
+        "held",
+        "kept",
+        "brought",
+        "begun",
+        "began",
+        "rewritten",
+        "frozen",
+        "chosen",
+        "drawn",
+        "shown",
+        "given",
+        "split",
+        "cut",
+        "rebuilt",
+        "spun",
+        "moved",
+        "paid",
+        "found",
+    ];
+    (word.len() > 4 && word.ends_with("ed") && !word.ends_with("eed")) || IRREGULAR.contains(&word)
+}
 static STATUS_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)[(\[]\s*(?:done|completed?|won'?t\s+(?:do|fix)|wontfix)\s*[)\]]|[,;:–—-]?\s*\b(?:won'?t\s+(?:do|fix)|wontfix)\b\s*[:.]?\s*$").unwrap()
 });
@@ -556,16 +673,16 @@ fn read_task(text: &str, line: usize, reading: &Reading) -> Option<Task> {
     }
     // What the item marks outright beats what its heading says, which beats its tense.
     let struck = text.trim_start().starts_with("~~") && text.matches("~~").count() >= 2;
-    let marked = if struck || WONT_WORDS.is_match(&text) {
+    let marked = if WONT_WORDS.is_match(&text) {
         Some(TaskStatus::WontDo)
-    } else if DONE_WORDS.is_match(&text) {
+    } else if struck || DONE_WORDS.is_match(&text) {
         Some(TaskStatus::Done)
     } else {
         checkbox
     };
     let status = marked
         .or(reading.heading)
-        .unwrap_or(if PAST_TENSE.is_match(&text) {
+        .unwrap_or(if written_as_done(&text) {
             TaskStatus::Done
         } else {
             TaskStatus::Open
@@ -831,7 +948,7 @@ mod tests {
         );
         assert_eq!(
             statuses(&got),
-            [TaskStatus::Done, TaskStatus::Open, TaskStatus::Open]
+            [TaskStatus::Done, TaskStatus::Done, TaskStatus::Open]
         );
         assert_eq!(got[1].line, 14);
     }
@@ -858,6 +975,28 @@ mod tests {
         );
         let got = tasks("## Remediation\n\n### Immediate actions (completed)\n\n- Raise the pool size\n\n### Next steps\n\n- Split the cache\n");
         assert_eq!(statuses(&got), [TaskStatus::Done, TaskStatus::Open]);
+    }
+
+    #[test]
+    fn past_tense_with_any_verb_is_done_but_not_after_a_modal_or_in_a_relative_clause() {
+        let text = "## Follow-ups\n\n- The leaked token has been revoked and replaced.\n- Extra tracing was introduced for the queue\n- We requested every maintainer rotate their keys.\n- We have for two years required signed commits.\n- We've published the incident process.\n- The runbook is now linked from the alert.\n- A canary would have detected the regression.\n- Revert the flag that was enabled for the migration.\n- We will be alerted when the queue grows.\n- If the cache was flushed, warm it again.\n- The cache has not been warmed.\n- We need to be told sooner.\n";
+        let got = tasks(text);
+        use TaskStatus::{Done, Open};
+        assert_eq!(
+            statuses(&got),
+            [Done, Done, Done, Done, Done, Done, Open, Open, Open, Open, Open, Open]
+        );
+    }
+
+    #[test]
+    fn done_notes_struck_items_and_fixed_links() {
+        let text = "## Follow-ups\n\n- Tune the dashboards. _done in grafana_.\n- Remove the script [FIXED](https://example.com/pr/1)\n- ~~Drop the legacy path~~\n- ~~Rewrite the proxy~~ won't do\n- Add a mailing list\n  - This has been done.\n- Make sure the migration gets done\n- ✅ Refund the affected teams\n- Raise the limit. Done.\n";
+        let got = tasks(text);
+        use TaskStatus::{Done, Open, WontDo};
+        assert_eq!(
+            statuses(&got),
+            [Done, Done, Done, WontDo, Done, Open, Done, Done]
+        );
     }
 
     #[test]
