@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::actors::{self, Actors};
 use super::dates::{find_moment, DateContext};
 use super::sections::{normalize_title, Section, SectionKind};
 use crate::model::{Task, TaskStatus};
@@ -182,6 +183,7 @@ static WONT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
 /// Extracts the tasks of every task section, numbered from 1 in document order.
 pub fn extract_tasks(sections: &[Section], year: Option<i32>) -> Vec<Task> {
     let dates = DateContext { year, offset: None };
+    let actors = Actors::of(sections);
     let parts = task_parts(sections);
     let mut per_section: Vec<(&Section, bool, Vec<Task>)> = parts
         .iter()
@@ -190,6 +192,7 @@ pub fn extract_tasks(sections: &[Section], year: Option<i32>) -> Vec<Task> {
             let reading = Reading {
                 dates,
                 heading: part.state,
+                actors: &actors,
             };
             let tasks = section_tasks(&section.dedented(), &reading);
             (section, part.explicit, tasks)
@@ -199,6 +202,7 @@ pub fn extract_tasks(sections: &[Section], year: Option<i32>) -> Vec<Task> {
     let plain = Reading {
         dates,
         heading: None,
+        actors: &actors,
     };
     for (index, section) in sections.iter().enumerate() {
         if section.kind == SectionKind::Timeline || parts.iter().any(|p| p.index == index) {
@@ -237,10 +241,11 @@ pub fn extract_tasks(sections: &[Section], year: Option<i32>) -> Vec<Task> {
 }
 
 /// What the items of one section are read with.
-struct Reading {
+struct Reading<'a> {
     dates: DateContext,
     /// The status its heading gives every item ("Actions taken", "Actions planned").
     heading: Option<TaskStatus>,
+    actors: &'a Actors,
 }
 
 /// A section whose items are tasks.
@@ -649,9 +654,11 @@ fn status_from_word(word: &str) -> Option<TaskStatus> {
 
 /// Reads owner, due date, status and links out of one item's text.
 pub fn task_from_text(text: &str, line: usize, context: DateContext) -> Option<Task> {
+    let actors = Actors::default();
     let reading = Reading {
         dates: context,
         heading: None,
+        actors: &actors,
     };
     read_task(text, line, &reading)
 }
@@ -746,6 +753,9 @@ fn read_task(text: &str, line: usize, reading: &Reading) -> Option<Task> {
         {
             owner = Some(c["who"].trim().to_string());
             text.replace_range(c.get(0).unwrap().range(), " ");
+        } else if let Some((who, rest)) = leading_owner(&text, reading.actors) {
+            owner = Some(who);
+            text = rest;
         }
     }
     let links = links_in(&text);
@@ -789,6 +799,43 @@ fn clean_owner(owner: &str) -> String {
         .trim_matches(['*', '_', '`'])
         .trim()
         .to_string()
+}
+
+/// An owner written first: `[Hypha] Investigate...`, `Hypha: Make a proposal...`,
+/// `Hypha + ICL: Investigate...`, `ICL to subscribe...`, `Hypha will run...`. Category
+/// labels take the same shapes ("Documentation: Document best practices"), so every
+/// name must read as a name and be one the file names as an actor elsewhere (see
+/// `actors`). A bracket or label is removed from the text; a sentence keeps its subject.
+fn leading_owner(text: &str, actors: &Actors) -> Option<(String, String)> {
+    static BRACKETED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\[(?P<names>[^\]\[]{2,60})\]\s+(?P<rest>[^(\s].*)$").unwrap()
+    });
+    static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(
+            r"^[*_]{{0,2}}(?P<names>{})[*_]{{0,2}}\s*:[*_]{{0,2}}\s+(?P<rest>\S.*)$",
+            *actors::NAMES
+        ))
+        .unwrap()
+    });
+    static SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(r"^(?P<names>{})\s+\p{{Ll}}", *actors::NAMES)).unwrap()
+    });
+    let known = |names: &str| {
+        let names = actors::split_names(names);
+        !names.is_empty()
+            && names
+                .iter()
+                .all(|n| actors::is_name_like(n) && actors.knows(n))
+    };
+    let as_written = |names: &str| names.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some(c) = BRACKETED.captures(text).or_else(|| LABELLED.captures(text)) {
+        if known(&c["names"]) {
+            return Some((as_written(&c["names"]), c["rest"].trim().to_string()));
+        }
+        return None;
+    }
+    let c = SUBJECT.captures(text)?;
+    known(&c["names"]).then(|| (as_written(&c["names"]), text.to_string()))
 }
 
 /// Collapses spaces and drops separators left behind by removed clauses.
@@ -924,6 +971,10 @@ mod tests {
         got.iter().map(|t| t.status).collect()
     }
 
+    fn owners(got: &[Task]) -> Vec<Option<&str>> {
+        got.iter().map(|t| t.owner.as_deref()).collect()
+    }
+
     #[test]
     fn what_we_are_doing_about_it_and_how_we_prevent_it_are_task_headings() {
         let got = tasks("### What we're doing about it\n\n- Rotate every deploy key.\n- Add a second reviewer for workflow files.\n");
@@ -1031,12 +1082,46 @@ mod tests {
     }
 
     #[test]
+    fn an_owner_written_first_when_the_file_names_them_elsewhere() {
+        let text = "# Outage\n\n- Authors: Kestrel and Moth Works\n\n## Action items\n\n* Kestrel: Draft a proposal for faster votes\n* Kestrel + OPX: Find the source of the drift\n- [Kestrel] Review the block window\n- OPX to subscribe to vendor advisories\n- Kestrel will run the full suite\n- OPX check the upgrade tests\n- Moth Works: Publish the schedule\n\n## Timeline\n\n| Time | Actor | Event |\n|---|---|---|\n| 10:00 | OPX | Ships the build |\n";
+        let got = tasks(text);
+        assert_eq!(
+            owners(&got),
+            [
+                Some("Kestrel"),
+                Some("Kestrel + OPX"),
+                Some("Kestrel"),
+                Some("OPX"),
+                Some("Kestrel"),
+                Some("OPX"),
+                Some("Moth Works"),
+            ]
+        );
+        assert_eq!(got[0].text, "Draft a proposal for faster votes");
+        assert_eq!(got[2].text, "Review the block window");
+        assert_eq!(got[3].text, "OPX to subscribe to vendor advisories");
+    }
+
+    #[test]
+    fn an_actor_named_by_a_human_verb_in_the_timeline() {
+        let text = "## Timeline\n\n- 10:00 UTC: Lumen informs the validators.\n\n## Action items\n\n- Lumen to publish upgrade notes\n";
+        assert_eq!(owners(&tasks(text)), [Some("Lumen")]);
+    }
+
+    #[test]
+    fn category_labels_and_unknown_names_are_not_owners() {
+        let text = "## Corrective measures\n\n- Automation: Write scripts to sync the replicas\n- Documentation: Document the failover\n- Training: Run a drill for the on-call team\n- Redis: Raise the memory limit\n- Zorblat: Tune the pool\n- CI: Add a smoke test\n\n## Timeline\n\n- 10:00 Redis restarts and Training begins\n- 10:05 CI confirms the build\n";
+        let got = tasks(text);
+        assert!(got.iter().all(|t| t.owner.is_none()), "{got:?}");
+        assert_eq!(got[1].text, "Documentation: Document the failover");
+    }
+
+    #[test]
     fn a_table_is_read_by_column_and_never_from_code() {
         let text = "## Follow-ups\n\n| Task | Owner | Due | Status |\n|---|---|---|---|\n| Add a canary | jdoe | 2024-07-01 | Done |\n| Page on burn | TBD | July 15, 2024 | in progress |\n\n```\n| Task | Owner |\n|---|---|\n| Not a task | x |\n```\n";
         let got = tasks(text);
         assert_eq!(got.len(), 2);
-        assert_eq!(got[0].owner.as_deref(), Some("jdoe"));
-        assert_eq!(got[1].owner, None);
+        assert_eq!(owners(&got), [Some("jdoe"), None]);
         assert_eq!(got[0].due, date(2024, 7, 1));
         assert_eq!(got[1].due, date(2024, 7, 15));
         assert_eq!(statuses(&got), [TaskStatus::Done, TaskStatus::Open]);
