@@ -2,6 +2,7 @@
 //! diagnostics. Nothing here touches the file system, so every piece is testable with
 //! string literals.
 
+mod actors;
 pub mod dates;
 pub mod duration;
 mod facts;

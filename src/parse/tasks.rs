@@ -7,8 +7,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::actors::{self, Actors};
 use super::dates::{find_moment, DateContext};
-use super::sections::{Section, SectionKind};
+use super::sections::{normalize_title, Section, SectionKind};
 use crate::model::{Task, TaskStatus};
 
 static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| {
@@ -49,12 +50,129 @@ static PERSON_AT_END: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\((?P<who>\p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+)?)\)\s*\.?\s*$").unwrap()
 });
 static DONE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:(?-i:\bDONE\b)|\(\s*(?:done|completed?|fixed|resolved|closed|shipped)\s*\)|\[\s*(?:done|completed?)\s*\]|\bstatus\s*:\s*(?:done|completed?|closed|fixed|resolved)\b|✅|✔️?|^(?:done|completed?)\s*[:–—-])").unwrap()
+    Regex::new(r"(?i)(?:(?-i:\bDONE\b)|\(\s*(?:done|completed?|fixed|resolved|closed|shipped)\s*\)|\[\s*(?:done|completed?|fixed|resolved)\s*\]|\bstatus\s*:\s*(?:done|completed?|closed|fixed|resolved)\b|✅|✔️?|^(?:done|completed?)\s*[:–—-]|\b(?:this|it|that)\s+(?:has|have|was)\s+(?:already\s+)?been\s+(?:done|completed|implemented|fixed|addressed|resolved|shipped)\b|(?:^|[.;!]\s+|[*_])(?:done|completed)(?:\s+(?:in|on|via|with|by|as\s+of)\s+[^.;*_]{1,40})?[*_]{0,2}\.?\s*$)").unwrap()
 });
 /// "Reverted the change", "Script updated to handle pagination": written as already done.
 static PAST_TENSE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^[*_]{0,2}(?:[\w-]+\s+){0,2}?(?:was\s+|were\s+|has\s+been\s+|have\s+been\s+)?(?:added|updated|fixed|implemented|deployed|increased|decreased|removed|enabled|disabled|created|migrated|patched|rolled\s+back|reverted|upgraded|rotated|renewed|replaced|reconfigured|documented|merged|released|shipped|completed|resolved|issued|sent|restored|refunded|pushed|filed)\b").unwrap()
 });
+
+/// Whether an item is written as already done: "Reverted the change"; a passive in the
+/// past anywhere in its first clause ("The vulnerable action has been disabled",
+/// "Observability was introduced"); or "we" with a verb in the past ("We requested all
+/// maintainers...", "We have for several years enabled 2FA"). "We would have detected
+/// it", "If it was deployed, ..." and "We will be alerted" stay open.
+fn written_as_done(text: &str) -> bool {
+    const MODALS: &[&str] = &[
+        "would", "could", "should", "might", "must", "may", "will", "shall", "can", "to",
+    ];
+    const NOT_YET: &[&str] = &[
+        "to", "be", "will", "would", "should", "could", "can", "must", "may", "might", "shall",
+        "need", "needs", "want", "wants", "plan", "plans", "intend", "intends", "not", "never",
+        "are", "is", "am", "going", "hope", "aim", "try", "d", "ll",
+    ];
+    const SUBORDINATORS: &[&str] = &[
+        "if", "when", "whenever", "unless", "once", "until", "whether", "should", "had",
+    ];
+    const RELATIVES: &[&str] = &[
+        "that", "which", "who", "whom", "whose", "where", "why", "how", "when", "what", "whether",
+        "if", "because", "since", "so", "until", "unless", "after", "before", "while", "once",
+    ];
+    if PAST_TENSE.is_match(text) {
+        return true;
+    }
+    let clause = text
+        .split([',', ';', ':', '(', ')', '!', '?'])
+        .next()
+        .unwrap_or("");
+    let clause = clause.split(". ").next().unwrap_or(clause).to_lowercase();
+    let words: Vec<&str> = clause
+        .split(|c: char| c.is_whitespace() || matches!(c, '\'' | '’'))
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.first().is_some_and(|w| SUBORDINATORS.contains(w)) {
+        return false;
+    }
+    let participle = |word: &str| is_participle(word);
+    // A passive: "was|were|has been|have been|is now|are now" and a participle, in the
+    // main clause: "Revert the change that was introduced" is still to do.
+    for i in 0..words.len() {
+        if RELATIVES.contains(&words[i]) {
+            break;
+        }
+        let after_modal = i > 0 && MODALS.contains(&words[i - 1]);
+        let rest = match (words[i], words.get(i + 1).copied()) {
+            ("was" | "were", _) => i + 1,
+            ("has" | "have", Some("been")) if !after_modal => i + 2,
+            ("is" | "are", Some("now")) => i + 2,
+            _ => continue,
+        };
+        let mut next = words.get(rest).copied();
+        if next.is_some_and(|w| w.ends_with("ly") || matches!(w, "also" | "now" | "already")) {
+            next = words.get(rest + 1).copied();
+        }
+        if next.is_some_and(participle) {
+            return true;
+        }
+    }
+    // "We requested ...", "We've established ...", "We have for several years enabled ...".
+    if words.first() == Some(&"we") {
+        let rest = words[1..]
+            .iter()
+            .skip_while(|w| matches!(**w, "have" | "ve" | "had"))
+            .take(5);
+        for word in rest {
+            if NOT_YET.contains(word) {
+                return false;
+            }
+            if participle(word) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// A past participle or simple past: "-ed" (not "need", "agreed", "speed"), or an
+/// irregular one.
+fn is_participle(word: &str) -> bool {
+    const IRREGULAR: &[&str] = &[
+        "built",
+        "made",
+        "set",
+        "run",
+        "ran",
+        "written",
+        "wrote",
+        "taken",
+        "took",
+        "done",
+        "did",
+        "put",
+        "shut",
+        "sent",
+        "held",
+        "kept",
+        "brought",
+        "begun",
+        "began",
+        "rewritten",
+        "frozen",
+        "chosen",
+        "drawn",
+        "shown",
+        "given",
+        "split",
+        "cut",
+        "rebuilt",
+        "spun",
+        "moved",
+        "paid",
+        "found",
+    ];
+    (word.len() > 4 && word.ends_with("ed") && !word.ends_with("eed")) || IRREGULAR.contains(&word)
+}
 static STATUS_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)[(\[]\s*(?:done|completed?|won'?t\s+(?:do|fix)|wontfix)\s*[)\]]|[,;:–—-]?\s*\b(?:won'?t\s+(?:do|fix)|wontfix)\b\s*[:.]?\s*$").unwrap()
 });
@@ -64,20 +182,32 @@ static WONT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Extracts the tasks of every task section, numbered from 1 in document order.
 pub fn extract_tasks(sections: &[Section], year: Option<i32>) -> Vec<Task> {
-    let context = DateContext { year, offset: None };
-    let per_section: Vec<(&Section, Vec<Task>)> = sections
+    let dates = DateContext { year, offset: None };
+    let actors = Actors::of(sections);
+    let parts = task_parts(sections);
+    let mut per_section: Vec<(&Section, bool, Vec<Task>)> = parts
         .iter()
-        .filter(|s| s.kind == SectionKind::Tasks)
-        .map(|section| (section, section_tasks(&section.dedented(), context)))
+        .map(|part| {
+            let section = &sections[part.index];
+            let reading = Reading {
+                dates,
+                heading: part.state,
+                actors: &actors,
+            };
+            let tasks = section_tasks(&section.dedented(), &reading);
+            (section, part.explicit, tasks)
+        })
         .collect();
-    // A file with an explicit list ("Tasks:", "Action items") means that list; the
-    // "Improvements" prose around it is context, not more tasks.
-    let mut per_section = per_section;
     // GitHub checkboxes are tasks wherever they stand ("Notes to the owner: - [x] ...").
-    for section in sections
-        .iter()
-        .filter(|s| !matches!(s.kind, SectionKind::Tasks | SectionKind::Timeline))
-    {
+    let plain = Reading {
+        dates,
+        heading: None,
+        actors: &actors,
+    };
+    for (index, section) in sections.iter().enumerate() {
+        if section.kind == SectionKind::Timeline || parts.iter().any(|p| p.index == index) {
+            continue;
+        }
         let checked: Vec<Task> = section
             .text_lines()
             .filter_map(|(number, line)| {
@@ -85,22 +215,24 @@ pub fn extract_tasks(sections: &[Section], year: Option<i32>) -> Vec<Task> {
                 let text = item.name("text")?.as_str();
                 CHECKBOX
                     .is_match(text)
-                    .then(|| task_from_text(text, number, context))
+                    .then(|| read_task(text, number, &plain))
                     .flatten()
             })
             .collect();
         if !checked.is_empty() {
-            per_section.push((section, checked));
+            per_section.push((section, is_explicit_list(section), checked));
         }
     }
-    per_section.sort_by_key(|(s, _)| s.line);
+    per_section.sort_by_key(|(s, _, _)| s.line);
+    // A file with an explicit list ("Tasks:", "Action items") means that list; the
+    // "Improvements" prose around it is context, not more tasks.
     let explicit = per_section
         .iter()
-        .any(|(s, tasks)| is_explicit_list(s) && !tasks.is_empty());
+        .any(|(_, explicit, tasks)| *explicit && !tasks.is_empty());
     let mut tasks: Vec<Task> = per_section
         .into_iter()
-        .filter(|(s, _)| !explicit || is_explicit_list(s))
-        .flat_map(|(_, tasks)| tasks)
+        .filter(|(_, is_explicit, _)| !explicit || *is_explicit)
+        .flat_map(|(_, _, tasks)| tasks)
         .collect();
     for (i, task) in tasks.iter_mut().enumerate() {
         task.number = i + 1;
@@ -108,18 +240,192 @@ pub fn extract_tasks(sections: &[Section], year: Option<i32>) -> Vec<Task> {
     tasks
 }
 
-fn section_tasks(section: &Section, context: DateContext) -> Vec<Task> {
-    let mut found = table_tasks(section, context);
+/// What the items of one section are read with.
+struct Reading<'a> {
+    dates: DateContext,
+    /// The status its heading gives every item ("Actions taken", "Actions planned").
+    heading: Option<TaskStatus>,
+    actors: &'a Actors,
+}
+
+/// A section whose items are tasks.
+struct TaskPart {
+    index: usize,
+    /// Whether it is, or is part of, an explicit list ("Action items").
+    explicit: bool,
+    state: Option<TaskStatus>,
+}
+
+/// The task sections, and the subsections an empty one holds: under an empty `Action
+/// Items`, `### BinderHub` and `### KubeSpawner` group the tasks by component. Advice
+/// to readers ("What should you do?") is not the team's tasks.
+fn task_parts(sections: &[Section]) -> Vec<TaskPart> {
+    let mut parts = Vec::new();
+    let mut container: Option<(u8, bool, Option<TaskStatus>)> = None; // depth, explicit, state
+    for (index, section) in sections.iter().enumerate() {
+        if let Some((depth, explicit, state)) = container {
+            if section.depth > depth {
+                if !is_closing_part(section) && !addressed_to_reader(sections, index) {
+                    parts.push(TaskPart {
+                        index,
+                        explicit: explicit || is_explicit_list(section),
+                        state: stated_state(section).or(state),
+                    });
+                }
+                continue;
+            }
+            container = None;
+        }
+        if section.kind != SectionKind::Tasks || addressed_to_reader(sections, index) {
+            continue;
+        }
+        let part = TaskPart {
+            index,
+            explicit: is_explicit_list(section),
+            state: stated_state(section),
+        };
+        if section.is_empty() {
+            container = Some((section.depth, part.explicit, part.state));
+        }
+        parts.push(part);
+    }
+    parts
+}
+
+/// "Conclusion", "Notes", "What went well" close a list of tasks rather than group some.
+fn is_closing_part(section: &Section) -> bool {
+    static CLOSING: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:conclusions?|summary|notes?|discussion|references|links|appendix|background|context|questions|lessons|acknowledge?ments?|timeline)\b").unwrap()
+    });
+    matches!(
+        section.kind,
+        SectionKind::Timeline | SectionKind::Lessons | SectionKind::Summary
+    ) || section
+        .title
+        .as_deref()
+        .is_some_and(|t| CLOSING.is_match(t))
+}
+
+/// A section that speaks to the reader ("What should you do?", "Check your logs"),
+/// by its own title or the empty heading right above it.
+fn addressed_to_reader(sections: &[Section], index: usize) -> bool {
+    static YOU: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)\b(?:you|your|yours)\b").unwrap());
+    let speaks = |s: &Section| s.title.as_deref().is_some_and(|t| YOU.is_match(t));
+    speaks(&sections[index])
+        || index
+            .checked_sub(1)
+            .map(|i| &sections[i])
+            .is_some_and(|above| above.is_empty() && speaks(above))
+}
+
+/// The status a heading states for the items under it: "Actions taken", "Immediate
+/// actions (completed)" are done; "Actions planned" are open whatever their tense.
+fn stated_state(section: &Section) -> Option<TaskStatus> {
+    static DONE_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:taken|completed?|done|finished|implemented)\b").unwrap()
+    });
+    static OPEN_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)\b(?:planned|proposed|pending|future|upcoming|remaining|outstanding|to-?do)\b",
+        )
+        .unwrap()
+    });
+    let title = section.title.as_deref()?;
+    match (DONE_HEADING.is_match(title), OPEN_HEADING.is_match(title)) {
+        (true, false) => Some(TaskStatus::Done),
+        (false, true) => Some(TaskStatus::Open),
+        _ => None,
+    }
+}
+
+fn section_tasks(section: &Section, reading: &Reading) -> Vec<Task> {
+    if let Some(found) = single_action_tasks(section, reading) {
+        return found;
+    }
+    let mut found = table_tasks(section, reading);
     if found.is_empty() {
-        found = list_tasks(section, context);
+        found = list_tasks(section, reading);
     }
     if found.is_empty() {
-        found = label_tasks(section, context);
+        found = label_tasks(section, reading);
     }
     if found.is_empty() {
-        found = sentence_line_tasks(section, context);
+        found = sentence_line_tasks(section, reading);
     }
     found
+}
+
+/// `Action point:`, `Action taken:`, `Action planned:`: a singular label brings one
+/// task, written as prose; a list under it (criteria, a "This has been done." note)
+/// describes that task. The same label further down starts the next one. A list right
+/// under the label is read as a list of tasks.
+fn single_action_tasks(section: &Section, reading: &Reading) -> Option<Vec<Task>> {
+    static SINGLE_ACTION: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s*[*_]{0,2}action\s+(?P<kind>point|taken|planned)[*_]{0,2}\s*:[*_]{0,2}\s*(?P<text>.*)$").unwrap()
+    });
+    let state_of = |kind: &str| match kind.to_ascii_lowercase().as_str() {
+        "taken" => Some(TaskStatus::Done),
+        "planned" => Some(TaskStatus::Open),
+        _ => None,
+    };
+    let title = normalize_title(section.title.as_deref()?);
+    let kind = title.strip_prefix("action ")?;
+    if !["point", "taken", "planned"].contains(&kind) {
+        return None;
+    }
+    let (_, first) = section.text_lines().find(|(_, l)| !l.trim().is_empty())?;
+    if LIST_ITEM.is_match(first) {
+        return None;
+    }
+    // line, state (the section's for the first task, each label's own after it), text
+    let mut drafts: Vec<(usize, Option<TaskStatus>, String)> = Vec::new();
+    let mut open = false; // whether the next lines still belong to the last task
+    let mut blank_before = false;
+    for (number, line) in section.text_lines() {
+        let after_blank = blank_before;
+        blank_before = line.trim().is_empty();
+        if blank_before {
+            continue;
+        }
+        if let Some(c) = SINGLE_ACTION.captures(line) {
+            drafts.push((number, state_of(&c["kind"]), c["text"].trim().to_string()));
+            open = true;
+            continue;
+        }
+        match drafts.last_mut() {
+            None => {
+                drafts.push((number, reading.heading, line.trim().to_string()));
+                open = true;
+            }
+            Some(last) if last.2.is_empty() => {
+                last.0 = number;
+                last.2 = line.trim().to_string();
+            }
+            Some(last) if open => {
+                if let Some(item) = LIST_ITEM.captures(line) {
+                    add_detail(&mut last.2, &item["text"]);
+                } else if !after_blank || line.starts_with([' ', '\t']) {
+                    last.2.push(' ');
+                    last.2.push_str(line.trim());
+                } else {
+                    open = false; // a new paragraph: prose about the section, not the task
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    let tasks = drafts
+        .into_iter()
+        .filter_map(|(line, state, text)| {
+            let reading = Reading {
+                heading: state,
+                ..*reading
+            };
+            read_task(&text, line, &reading)
+        })
+        .collect();
+    Some(tasks)
 }
 
 fn is_explicit_list(section: &Section) -> bool {
@@ -136,10 +442,13 @@ fn is_explicit_list(section: &Section) -> bool {
 }
 
 /// `Task 1: ...` lines and list items; nested items add detail to the item above.
-fn list_tasks(section: &Section, context: DateContext) -> Vec<Task> {
+fn list_tasks(section: &Section, reading: &Reading) -> Vec<Task> {
     let mut items: Vec<(usize, usize, String)> = Vec::new(); // indent, line, text
     let mut top_indent: Option<usize> = None;
+    let mut blank_before = true;
     for (line_number, line) in section.text_lines() {
+        let after_blank = blank_before;
+        blank_before = line.trim().is_empty();
         if let Some(c) = TASK_LINE.captures(line) {
             items.push((0, line_number, c["text"].to_string()));
             top_indent = Some(0);
@@ -155,17 +464,22 @@ fn list_tasks(section: &Section, context: DateContext) -> Vec<Task> {
             }
             continue;
         }
-        // A wrapped line of the item above.
+        // A line of the item above: wrapped (right after it) or a paragraph inside it.
         if let Some(last) = items.last_mut() {
             if line.starts_with([' ', '\t']) && !line.trim().is_empty() && last.1 + 8 > line_number
             {
-                add_detail(&mut last.2, line.trim());
+                if after_blank {
+                    add_detail(&mut last.2, line.trim());
+                } else {
+                    last.2.push(' ');
+                    last.2.push_str(line.trim());
+                }
             }
         }
     }
     items
         .into_iter()
-        .filter_map(|(_, line, text)| task_from_text(&text, line, context))
+        .filter_map(|(_, line, text)| read_task(&text, line, reading))
         .collect()
 }
 
@@ -183,17 +497,17 @@ fn add_detail(text: &mut String, detail: &str) {
 
 /// "Database Index Monitoring: Implement monitoring for ..." lines, when a section has
 /// no list.
-fn label_tasks(section: &Section, context: DateContext) -> Vec<Task> {
+fn label_tasks(section: &Section, reading: &Reading) -> Vec<Task> {
     section
         .text_lines()
         .filter(|(_, line)| LABEL_LINE.is_match(line))
-        .filter_map(|(number, line)| task_from_text(line.trim(), number, context))
+        .filter_map(|(number, line)| read_task(line.trim(), number, reading))
         .collect()
 }
 
 /// One task per line: runs of two or more lines that each start with a capital and do
 /// not end mid-clause ("Add a smoke test after upgrades."). A lone line is prose.
-fn sentence_line_tasks(section: &Section, context: DateContext) -> Vec<Task> {
+fn sentence_line_tasks(section: &Section, reading: &Reading) -> Vec<Task> {
     let is_sentence = |line: &str| {
         let line = line.trim();
         !line.starts_with(['|', '>', '#', '`'])
@@ -205,10 +519,7 @@ fn sentence_line_tasks(section: &Section, context: DateContext) -> Vec<Task> {
     let mut run: Vec<(usize, &str)> = Vec::new();
     let mut flush = |run: &mut Vec<(usize, &str)>| {
         if run.len() >= 2 {
-            tasks.extend(
-                run.iter()
-                    .filter_map(|(n, l)| task_from_text(l, *n, context)),
-            );
+            tasks.extend(run.iter().filter_map(|(n, l)| read_task(l, *n, reading)));
         }
         run.clear();
     };
@@ -224,7 +535,7 @@ fn sentence_line_tasks(section: &Section, context: DateContext) -> Vec<Task> {
 }
 
 /// Rows of a table whose header names an action column.
-fn table_tasks(section: &Section, context: DateContext) -> Vec<Task> {
+fn table_tasks(section: &Section, reading: &Reading) -> Vec<Task> {
     let mut tasks = Vec::new();
     let mut columns: Option<TableColumns> = None;
     for (line_number, line) in section.text_lines() {
@@ -252,14 +563,14 @@ fn table_tasks(section: &Section, context: DateContext) -> Vec<Task> {
         let Some(text) = cell(Some(layout.text)) else {
             continue;
         };
-        let Some(mut task) = task_from_text(text, line_number, context) else {
+        let Some(mut task) = read_task(text, line_number, reading) else {
             continue;
         };
         if let Some(owner) = cell(layout.owner).filter(|o| !super::text::is_placeholder(o)) {
             task.owner = Some(clean_owner(owner));
         }
         if let Some(due) = cell(layout.due)
-            .and_then(|d| find_moment(d, context))
+            .and_then(|d| find_moment(d, reading.dates))
             .and_then(|m| m.date)
         {
             task.due = Some(due);
@@ -343,23 +654,46 @@ fn status_from_word(word: &str) -> Option<TaskStatus> {
 
 /// Reads owner, due date, status and links out of one item's text.
 pub fn task_from_text(text: &str, line: usize, context: DateContext) -> Option<Task> {
+    let actors = Actors::default();
+    let reading = Reading {
+        dates: context,
+        heading: None,
+        actors: &actors,
+    };
+    read_task(text, line, &reading)
+}
+
+fn read_task(text: &str, line: usize, reading: &Reading) -> Option<Task> {
+    let context = reading.dates;
     let mut text = text.trim().to_string();
-    let mut status = TaskStatus::Open;
+    let mut checkbox = None;
     if let Some(c) = CHECKBOX.captures(&text) {
-        if c["mark"].trim() != "" && &c["mark"] != "-" {
-            status = TaskStatus::Done;
-        }
+        checkbox = Some(if c["mark"].trim() != "" && &c["mark"] != "-" {
+            TaskStatus::Done
+        } else {
+            TaskStatus::Open
+        });
         text = text[c.get(0).unwrap().end()..].to_string();
     }
     if let Some(c) = TASK_LINE.captures(&text) {
         text = c["text"].to_string();
     }
+    // What the item marks outright beats what its heading says, which beats its tense.
     let struck = text.trim_start().starts_with("~~") && text.matches("~~").count() >= 2;
-    if struck || WONT_WORDS.is_match(&text) {
-        status = TaskStatus::WontDo;
-    } else if DONE_WORDS.is_match(&text) || PAST_TENSE.is_match(&text) {
-        status = TaskStatus::Done;
-    }
+    let marked = if WONT_WORDS.is_match(&text) {
+        Some(TaskStatus::WontDo)
+    } else if struck || DONE_WORDS.is_match(&text) {
+        Some(TaskStatus::Done)
+    } else {
+        checkbox
+    };
+    let status = marked
+        .or(reading.heading)
+        .unwrap_or(if written_as_done(&text) {
+            TaskStatus::Done
+        } else {
+            TaskStatus::Open
+        });
 
     // The clause regexes backtrack; most items name no due date or owner at all.
     let lower = text.to_lowercase();
@@ -419,6 +753,9 @@ pub fn task_from_text(text: &str, line: usize, context: DateContext) -> Option<T
         {
             owner = Some(c["who"].trim().to_string());
             text.replace_range(c.get(0).unwrap().range(), " ");
+        } else if let Some((who, rest)) = leading_owner(&text, reading.actors) {
+            owner = Some(who);
+            text = rest;
         }
     }
     let links = links_in(&text);
@@ -462,6 +799,43 @@ fn clean_owner(owner: &str) -> String {
         .trim_matches(['*', '_', '`'])
         .trim()
         .to_string()
+}
+
+/// An owner written first: `[Hypha] Investigate...`, `Hypha: Make a proposal...`,
+/// `Hypha + ICL: Investigate...`, `ICL to subscribe...`, `Hypha will run...`. Category
+/// labels take the same shapes ("Documentation: Document best practices"), so every
+/// name must read as a name and be one the file names as an actor elsewhere (see
+/// `actors`). A bracket or label is removed from the text; a sentence keeps its subject.
+fn leading_owner(text: &str, actors: &Actors) -> Option<(String, String)> {
+    static BRACKETED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\[(?P<names>[^\]\[]{2,60})\]\s+(?P<rest>[^(\s].*)$").unwrap()
+    });
+    static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(
+            r"^[*_]{{0,2}}(?P<names>{})[*_]{{0,2}}\s*:[*_]{{0,2}}\s+(?P<rest>\S.*)$",
+            *actors::NAMES
+        ))
+        .unwrap()
+    });
+    static SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(r"^(?P<names>{})\s+\p{{Ll}}", *actors::NAMES)).unwrap()
+    });
+    let known = |names: &str| {
+        let names = actors::split_names(names);
+        !names.is_empty()
+            && names
+                .iter()
+                .all(|n| actors::is_name_like(n) && actors.knows(n))
+    };
+    let as_written = |names: &str| names.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some(c) = BRACKETED.captures(text).or_else(|| LABELLED.captures(text)) {
+        if known(&c["names"]) {
+            return Some((as_written(&c["names"]), c["rest"].trim().to_string()));
+        }
+        return None;
+    }
+    let c = SUBJECT.captures(text)?;
+    known(&c["names"]).then(|| (as_written(&c["names"]), text.to_string()))
 }
 
 /// Collapses spaces and drops separators left behind by removed clauses.
@@ -591,5 +965,165 @@ mod tests {
             got[0].links,
             ["OPS-221", "https://example.com/pr/9", "#123"]
         );
+    }
+
+    fn statuses(got: &[Task]) -> Vec<TaskStatus> {
+        got.iter().map(|t| t.status).collect()
+    }
+
+    fn owners(got: &[Task]) -> Vec<Option<&str>> {
+        got.iter().map(|t| t.owner.as_deref()).collect()
+    }
+
+    #[test]
+    fn what_we_are_doing_about_it_and_how_we_prevent_it_are_task_headings() {
+        let got = tasks("### What we're doing about it\n\n- Rotate every deploy key.\n- Add a second reviewer for workflow files.\n");
+        assert_eq!(got.len(), 2);
+        let got =
+            tasks("## How will we prevent it from happening again?\n\n- Pin the base image.\n");
+        assert_eq!(got.len(), 1);
+    }
+
+    #[test]
+    fn a_singular_action_label_brings_one_task_with_its_list_as_detail() {
+        let text = "## Reporting channels\n\nThe bounty page did not list the relay.\n\n**Action taken:**\n\nWe put the relay in the bounty scope. These parts are listed:\n\n- relay nodes\n- relay clients\n\nA paragraph about the section, not the task.\n\nAction point: set up a mailing list for operators.\n- This has been done.\n\n**Action planned:** We will page on reports marked critical,\nso that nobody misses them.\n";
+        let got = tasks(text);
+        let texts: Vec<&str> = got.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "We put the relay in the bounty scope. These parts are listed: relay nodes; relay clients",
+                "set up a mailing list for operators.; This has been done.",
+                "We will page on reports marked critical, so that nobody misses them.",
+            ]
+        );
+        assert_eq!(
+            statuses(&got),
+            [TaskStatus::Done, TaskStatus::Done, TaskStatus::Open]
+        );
+        assert_eq!(got[1].line, 14);
+    }
+
+    #[test]
+    fn a_list_right_under_a_singular_label_is_a_list_of_tasks() {
+        let got = tasks("## Alerting\n\nNo alert fired.\n\n**Action planned:**\n\n- Alert on stalled blocks.\n- Alert on missed signatures.\n");
+        assert_eq!(got.len(), 2);
+    }
+
+    #[test]
+    fn the_heading_states_the_status_of_its_items() {
+        let text = "## Channels\n\n**Actions taken:**\n\n1. Widen the alert window.\n2. Move the cron job off the shared host.\n\n**Actions planned:**\n\n1. Add a canary.\n2. Backups were restored by hand once; a schedule will follow.\n3. Publish the runbook (done)\n";
+        let got = tasks(text);
+        assert_eq!(
+            statuses(&got),
+            [
+                TaskStatus::Done,
+                TaskStatus::Done,
+                TaskStatus::Open,
+                TaskStatus::Open, // planned, whatever the tense
+                TaskStatus::Done, // an item's own marker beats its heading
+            ]
+        );
+        let got = tasks("## Remediation\n\n### Immediate actions (completed)\n\n- Raise the pool size\n\n### Next steps\n\n- Split the cache\n");
+        assert_eq!(statuses(&got), [TaskStatus::Done, TaskStatus::Open]);
+    }
+
+    #[test]
+    fn past_tense_with_any_verb_is_done_but_not_after_a_modal_or_in_a_relative_clause() {
+        let text = "## Follow-ups\n\n- The leaked token has been revoked and replaced.\n- Extra tracing was introduced for the queue\n- We requested every maintainer rotate their keys.\n- We have for two years required signed commits.\n- We've published the incident process.\n- The runbook is now linked from the alert.\n- A canary would have detected the regression.\n- Revert the flag that was enabled for the migration.\n- We will be alerted when the queue grows.\n- If the cache was flushed, warm it again.\n- The cache has not been warmed.\n- We need to be told sooner.\n";
+        let got = tasks(text);
+        use TaskStatus::{Done, Open};
+        assert_eq!(
+            statuses(&got),
+            [Done, Done, Done, Done, Done, Done, Open, Open, Open, Open, Open, Open]
+        );
+    }
+
+    #[test]
+    fn done_notes_struck_items_and_fixed_links() {
+        let text = "## Follow-ups\n\n- Tune the dashboards. _done in grafana_.\n- Remove the script [FIXED](https://example.com/pr/1)\n- ~~Drop the legacy path~~\n- ~~Rewrite the proxy~~ won't do\n- Add a mailing list\n  - This has been done.\n- Make sure the migration gets done\n- ✅ Refund the affected teams\n- Raise the limit. Done.\n";
+        let got = tasks(text);
+        use TaskStatus::{Done, Open, WontDo};
+        assert_eq!(
+            statuses(&got),
+            [Done, Done, Done, WontDo, Done, Open, Done, Done]
+        );
+    }
+
+    #[test]
+    fn wrapped_lines_join_the_item_with_a_space() {
+        let got = tasks("## Action items\n\n1. Move the backups to a second region so that a\n   regional outage cannot take them.\n2. Page the on-call\n\n   when the disk fills.\n");
+        assert_eq!(
+            got[0].text,
+            "Move the backups to a second region so that a regional outage cannot take them."
+        );
+        assert_eq!(got[1].text, "Page the on-call; when the disk fills.");
+    }
+
+    #[test]
+    fn an_empty_action_items_heading_holds_its_component_subsections() {
+        let text = "## Action Items\n\n### Gateway\n\n1. Add retries.\n2. Log timeouts.\n\n### Scheduler\n\n1. Fix the leak.\n\n### Conclusion\n\n- Overall the plan is sound.\n\n## Lessons\n\n- Keep the dashboards\n";
+        let got = tasks(text);
+        let texts: Vec<&str> = got.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(texts, ["Add retries.", "Log timeouts.", "Fix the leak."]);
+        // A list that is not empty keeps to itself.
+        let got = tasks(
+            "## Action Items\n\n- Add retries.\n\n## Gateway\n\n- The pool is sized for peak.\n",
+        );
+        assert_eq!(got.len(), 1);
+    }
+
+    #[test]
+    fn advice_to_readers_is_not_tasks() {
+        let text = "## What should you do?\n\nOur recommendations are to:\n\n1. Check your lockfile.\n2. Clear your cache.\n\n## Follow-ups\n\n- Pin the build image.\n";
+        let got = tasks(text);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].text, "Pin the build image.");
+    }
+
+    #[test]
+    fn an_owner_written_first_when_the_file_names_them_elsewhere() {
+        let text = "# Outage\n\n- Authors: Kestrel and Moth Works\n\n## Action items\n\n* Kestrel: Draft a proposal for faster votes\n* Kestrel + OPX: Find the source of the drift\n- [Kestrel] Review the block window\n- OPX to subscribe to vendor advisories\n- Kestrel will run the full suite\n- OPX check the upgrade tests\n- Moth Works: Publish the schedule\n\n## Timeline\n\n| Time | Actor | Event |\n|---|---|---|\n| 10:00 | OPX | Ships the build |\n";
+        let got = tasks(text);
+        assert_eq!(
+            owners(&got),
+            [
+                Some("Kestrel"),
+                Some("Kestrel + OPX"),
+                Some("Kestrel"),
+                Some("OPX"),
+                Some("Kestrel"),
+                Some("OPX"),
+                Some("Moth Works"),
+            ]
+        );
+        assert_eq!(got[0].text, "Draft a proposal for faster votes");
+        assert_eq!(got[2].text, "Review the block window");
+        assert_eq!(got[3].text, "OPX to subscribe to vendor advisories");
+    }
+
+    #[test]
+    fn an_actor_named_by_a_human_verb_in_the_timeline() {
+        let text = "## Timeline\n\n- 10:00 UTC: Lumen informs the validators.\n\n## Action items\n\n- Lumen to publish upgrade notes\n";
+        assert_eq!(owners(&tasks(text)), [Some("Lumen")]);
+    }
+
+    #[test]
+    fn category_labels_and_unknown_names_are_not_owners() {
+        let text = "## Corrective measures\n\n- Automation: Write scripts to sync the replicas\n- Documentation: Document the failover\n- Training: Run a drill for the on-call team\n- Redis: Raise the memory limit\n- Zorblat: Tune the pool\n- CI: Add a smoke test\n\n## Timeline\n\n- 10:00 Redis restarts and Training begins\n- 10:05 CI confirms the build\n";
+        let got = tasks(text);
+        assert!(got.iter().all(|t| t.owner.is_none()), "{got:?}");
+        assert_eq!(got[1].text, "Documentation: Document the failover");
+    }
+
+    #[test]
+    fn a_table_is_read_by_column_and_never_from_code() {
+        let text = "## Follow-ups\n\n| Task | Owner | Due | Status |\n|---|---|---|---|\n| Add a canary | jdoe | 2024-07-01 | Done |\n| Page on burn | TBD | July 15, 2024 | in progress |\n\n```\n| Task | Owner |\n|---|---|\n| Not a task | x |\n```\n";
+        let got = tasks(text);
+        assert_eq!(got.len(), 2);
+        assert_eq!(owners(&got), [Some("jdoe"), None]);
+        assert_eq!(got[0].due, date(2024, 7, 1));
+        assert_eq!(got[1].due, date(2024, 7, 15));
+        assert_eq!(statuses(&got), [TaskStatus::Done, TaskStatus::Open]);
     }
 }
