@@ -128,20 +128,6 @@ fn in_inline_code(line: &str, at: usize) -> bool {
     open && line[at..].contains('`')
 }
 
-/// Whether a line opens or closes a fenced code block: "```", "~~~rust". A line such
-/// as "```cat error.log```" is inline code, not a fence (a backtick fence's info string
-/// cannot hold a backtick).
-pub fn is_fence(line: &str) -> bool {
-    let trimmed = line.trim_start();
-    if line.len() - trimmed.len() > 3 {
-        return false;
-    }
-    if let Some(rest) = trimmed.strip_prefix("```") {
-        return !rest.trim_start_matches('`').contains('`');
-    }
-    trimmed.starts_with("~~~")
-}
-
 /// The longest summary pmsite makes from prose, in characters. A summary shows on every
 /// list page, feed entry and search result that names the incident, so a pasted log with
 /// no sentence end must not become a megabyte-long "sentence" copied into each of them.
@@ -378,11 +364,19 @@ mod tests {
 
     #[test]
     fn fences_and_inline_code() {
+        // What is a fence is the outline's to say (one reading of the markdown).
+        use crate::parse::outline::MarkdownOutline;
+        let is_fence =
+            |line: &str| MarkdownOutline::new(&format!("Text\n\n{line}\n"), 1).is_code(3);
         assert!(is_fence("```"));
         assert!(is_fence("```rust"));
         assert!(is_fence("~~~"));
         assert!(!is_fence("```cat var/log/nginx/error.log```"));
-        assert!(!is_fence("    ```"));
+        let after_text = MarkdownOutline::new("Text\n    ```\n", 1);
+        assert!(
+            !after_text.is_code(2),
+            "an indented line after text continues it"
+        );
     }
 
     #[test]
