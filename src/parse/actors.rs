@@ -7,6 +7,7 @@
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
+use super::pattern::compile;
 use regex::Regex;
 
 use super::sections::{Section, SectionKind};
@@ -18,20 +19,20 @@ pub static NAMES: LazyLock<String> =
     LazyLock::new(|| format!(r"{NAME}(?:\s*(?:\+|&|/|,|\band\b)\s*{NAME}){{0,3}}"));
 
 static ACTOR_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:[-*+]\s+)?[*_]{0,2}(?:authors?|written\s+by|prepared\s+by|owners?|incident\s+(?:commander|lead|owner)|participants|attendees|responders|people(?:\s+involved)?|involved|contributors?)[*_]{0,2}\s*:[*_]{0,2}\s*(?P<names>\S.*)$").unwrap()
+    compile(r"(?i)^\s*(?:[-*+]\s+)?[*_]{0,2}(?:authors?|written\s+by|prepared\s+by|owners?|incident\s+(?:commander|lead|owner)|participants|attendees|responders|people(?:\s+involved)?|involved|contributors?)[*_]{0,2}\s*:[*_]{0,2}\s*(?P<names>\S.*)$").unwrap()
 });
 static ACTOR_TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:authors?|owners?|participants|attendees|responders|people(?:\s+involved)?|contributors?)$").unwrap()
+    compile(r"(?i)^(?:authors?|owners?|participants|attendees|responders|people(?:\s+involved)?|contributors?)$").unwrap()
 });
 static ACTOR_COLUMN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    compile(
         r"(?i)^(?:actors?|who|owners?|by|authors?|assignees?|responders?|persons?|people|teams?)\b",
     )
     .unwrap()
 });
 /// Verbs only people and teams do: a tool "notifies" and "restarts", it does not agree.
 static HUMAN_VERB: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    compile(&format!(
         r"(?:^\s*(?:[-*+]\s+)?|[:|]\s*|\s[–—-]\s+|[.!?]\s+)(?P<names>{})\s+(?:informs?|tells?|asks?|agrees?|decides?|confirms?|announces?|instructs?|thanks?|notices?|identifies|identify|discovers?|determines?|investigates?|realises?|realizes?|acknowledges?|coordinates?|proposes?|requests?|approves?|messages?|contacts?|escalates?|commits?\s+to|takes\s+over|grants?)\b",
         *NAMES
     ))
@@ -117,8 +118,8 @@ impl Actors {
 /// markup, handles' `@` or a parenthesised aside.
 pub fn split_names(text: &str) -> Vec<String> {
     static SEPARATOR: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\s*(?:[,;&+/]|<>|\band\b|\s[–—-]\s)\s*").unwrap());
-    static ASIDE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\([^)]*\)").unwrap());
+        LazyLock::new(|| compile(r"\s*(?:[,;&+/]|<>|\band\b|\s[–—-]\s)\s*").unwrap());
+    static ASIDE: LazyLock<Regex> = LazyLock::new(|| compile(r"\([^)]*\)").unwrap());
     let text = text.replace(['*', '_', '`'], "");
     let text = ASIDE.replace_all(&text, " ");
     SEPARATOR

@@ -5,6 +5,7 @@
 use std::fmt;
 use std::sync::LazyLock;
 
+use super::pattern::compile;
 use chrono::{Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use regex::{Captures, Regex};
 
@@ -224,7 +225,7 @@ pub fn parse_zone(text: &str) -> Option<FixedOffset> {
 }
 
 static OFFSET: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^([+-])(\d{1,2})(?::?(\d{2}))?$").unwrap());
+    LazyLock::new(|| compile(r"^([+-])(\d{1,2})(?::?(\d{2}))?$").unwrap());
 
 const MONTH: &str = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?";
 const WEEKDAY: &str =
@@ -240,7 +241,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
         r"{WEEKDAY}(?P<dd>\d{{1,2}}){ORDINAL}\s+(?:of\s+)?(?P<dm>{MONTH}),?(?:\s+(?P<dy>\d{{4}}))?"
     );
     let numeric = r"(?P<na>\d{1,2})(?P<ns1>[/.-])(?P<nb>\d{1,2})(?P<ns2>[/.-])(?P<ny>\d{4}|\d{2})";
-    Regex::new(&format!(
+    compile(&format!(
         r"(?i)\b(?:{iso}|{month_first}|{day_first}|{numeric})\b"
     ))
     .unwrap()
@@ -249,9 +250,9 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 /// `DATE` and `TIME` anchored at the start, for timeline lines: no search through the
 /// rest of the line.
 static LEADING_DATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!("^(?:{})", DATE.as_str())).unwrap());
+    LazyLock::new(|| compile(&format!("^(?:{})", DATE.as_str())).unwrap());
 static LEADING_TIME: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!("^(?:{})", TIME.as_str())).unwrap());
+    LazyLock::new(|| compile(&format!("^(?:{})", TIME.as_str())).unwrap());
 
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
     // Zone names are matched case-sensitively ("10:30 ET" but not "10:30 et al").
@@ -264,7 +265,7 @@ static TIME: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:(?i:utc|gmt)\s*[+−-]\s*\d{{1,2}}(?::?\d{{2}})?|[+−-]\d{{2}}:?\d{{2}}|(?i:utc|gmt)\b|(?-i:{})\b)",
         names.join("|")
     );
-    Regex::new(&format!(
+    compile(&format!(
         r"(?ix)\b(?P<h>\d{{1,2}})(?: :(?P<m>\d{{2}})(?::(?P<s>\d{{2}})(?:\.\d+)?)? \s*(?P<ap>[ap]\.?\s?m\b\.?)? | \s*(?P<ap2>[ap]\.?m\b\.?) )
           (?:\s*\(?(?P<zone>{zone})\)?)?"
     ))
@@ -395,7 +396,7 @@ pub fn leading_moment(text: &str, context: DateContext) -> Option<(Moment, usize
 /// 24-hour clock times written without a colon -> `HH:MM` (see `hhmm_times`).
 fn same_length_times(text: &str) -> std::borrow::Cow<'_, str> {
     static ISO_T: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(\d{4}-\d{1,2}-\d{1,2})[Tt](\d)").unwrap());
+        LazyLock::new(|| compile(r"(\d{4}-\d{1,2}-\d{1,2})[Tt](\d)").unwrap());
     let text = ISO_T.replace_all(text, "$1 $2");
     match hhmm_times(&text) {
         Some(rewritten) => std::borrow::Cow::Owned(rewritten),
@@ -409,12 +410,11 @@ fn same_length_times(text: &str) -> std::borrow::Cow<'_, str> {
 /// or a dash right after a date. Returns the rewritten text, or `None` when there is none.
 fn hhmm_times(text: &str) -> Option<String> {
     static HHMM: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\b([01]\d|2[0-3])([0-5]\d)(hrs?\b|h\b)?").unwrap());
-    static ZONE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^ \(?(?:UTC|GMT|Z\b|[A-Z]{1,4}T\b|[+-]\d{2}:?\d{2})").unwrap()
-    });
+        LazyLock::new(|| compile(r"\b([01]\d|2[0-3])([0-5]\d)(hrs?\b|h\b)?").unwrap());
+    static ZONE_AFTER: LazyLock<Regex> =
+        LazyLock::new(|| compile(r"^ \(?(?:UTC|GMT|Z\b|[A-Z]{1,4}T\b|[+-]\d{2}:?\d{2})").unwrap());
     static DATE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4}|\b[a-z]{3,9}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\b\d{1,2}(?:st|nd|rd|th)? [a-z]{3,9},? \d{4}),? $").unwrap()
+        compile(r"(?i)(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4}|\b[a-z]{3,9}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\b\d{1,2}(?:st|nd|rd|th)? [a-z]{3,9},? \d{4}),? $").unwrap()
     });
     if !text.bytes().any(|b| b.is_ascii_digit()) {
         return None;
@@ -459,13 +459,13 @@ fn hhmm_times(text: &str) -> Option<String> {
 }
 
 static WORD_TIME: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bat\s+(midnight|noon|midday)\b").unwrap());
+    LazyLock::new(|| compile(r"(?i)\bat\s+(midnight|noon|midday)\b").unwrap());
 
 static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:\s*[-–—]\s+|\s*[T@]\s*|,?\s*(?:at\s+|(?i:ca\.|approx\.|around)\s*|~\s*)?)")
+    compile(r"^(?:\s*[-–—]\s+|\s*[T@]\s*|,?\s*(?:at\s+|(?i:ca\.|approx\.|around)\s*|~\s*)?)")
         .unwrap()
 });
-static ON_DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^,?\s*(?:on\s+)?").unwrap());
+static ON_DATE: LazyLock<Regex> = LazyLock::new(|| compile(r"^,?\s*(?:on\s+)?").unwrap());
 
 fn date_from(c: &Captures, context: DateContext) -> Option<NaiveDate> {
     let number = |name: &str| c.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
@@ -550,7 +550,7 @@ fn time_from(c: &Captures) -> Option<(NaiveTime, Option<FixedOffset>)> {
 }
 
 static RANGE_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\s+(?:-+|–|—|to|until|till|through|thru|and)\s+|\s*[–—]\s*").unwrap()
+    compile(r"(?i)\s+(?:-+|–|—|to|until|till|through|thru|and)\s+|\s*[–—]\s*").unwrap()
 });
 
 /// A span of time written as a range: "01:00 AM - 03:30 AM (UTC)", "from 10:00 AM to

@@ -3,10 +3,11 @@
 
 use std::sync::LazyLock;
 
+use super::pattern::compile;
 use regex::Regex;
 
 static PART: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    compile(
         r"(?ix)
         (?: (?P<num>\d+(?:[.,]\d+)?) \s*-?\s*
           | \b(?P<word>an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|forty-five|fifty|sixty|ninety|half\s+an?|a\s+half)\s+ )
@@ -22,7 +23,7 @@ pub const MAX_MINUTES: i64 = 10 * 366 * 24 * 60;
 /// ("2 hours and 30 minutes"); "and a half" adds half of the unit before it.
 pub fn parse_duration(text: &str) -> Option<i64> {
     // "2h30m" -> "2h 30m", so each part ends at a word boundary.
-    static GLUED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"([A-Za-z])(\d)").unwrap());
+    static GLUED: LazyLock<Regex> = LazyLock::new(|| compile(r"([A-Za-z])(\d)").unwrap());
     let text = &*GLUED.replace_all(text, "$1 $2");
     let mut total = 0.0;
     let mut last_end: Option<usize> = None;

@@ -6,6 +6,7 @@
 use std::cell::OnceCell;
 use std::sync::LazyLock;
 
+use super::pattern::compile;
 use regex::Regex;
 
 use super::dates::{find_moment, find_range, leading_moment, DateContext, Moment};
@@ -19,81 +20,79 @@ use crate::model::{Fact, Impact, RootCause};
 
 /// `Impact: ...`, `* Impact: ...`, `- __Impact:__ ...`, `:rotating_light: Impact: ...`.
 static FACT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:>\s*)?(?:[-*+•]\s+|\d{1,2}[.)]\s+)?(?::[a-z0-9_+-]+:\s*|[\p{So}\p{Sk}\u{FE0F}]+\s*)*[*_]{0,2}(?P<label>\p{L}[\p{L} /'’-]{1,40}?)[*_]{0,2}\s*:[*_]{0,2}\s*(?P<value>\S.*?)\s*(?:<br\s*/?>)?\s*$").unwrap()
+    compile(r"^\s*(?:>\s*)?(?:[-*+•]\s+|\d{1,2}[.)]\s+)?(?::[a-z0-9_+-]+:\s*|[\p{So}\p{Sk}\u{FE0F}]+\s*)*[*_]{0,2}(?P<label>\p{L}[\p{L} /'’-]{1,40}?)[*_]{0,2}\s*:[*_]{0,2}\s*(?P<value>\S.*?)\s*(?:<br\s*/?>)?\s*$").unwrap()
 });
 static START_NAMES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:start(?:ed)?(?: time| date| at)?|began(?: at)?|(?:incident|outage|issue) (?:start(?:ed)?|began|start time)|beginning|date|incident date|date of (?:the )?(?:incident|outage)|occurred(?: on)?)$").unwrap()
+    compile(r"^(?:start(?:ed)?(?: time| date| at)?|began(?: at)?|(?:incident|outage|issue) (?:start(?:ed)?|began|start time)|beginning|date|incident date|date of (?:the )?(?:incident|outage)|occurred(?: on)?)$").unwrap()
 });
 /// `Time: 5:13:57 UTC` beside a `Date:` label.
 static TIME_NAMES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:time|start time|time of (?:the )?(?:incident|outage)|incident time)$").unwrap()
+    compile(r"^(?:time|start time|time of (?:the )?(?:incident|outage)|incident time)$").unwrap()
 });
 static END_NAMES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:end(?:ed)?(?: time| date| at)?|resolved(?: at)?|recovered(?: at)?|(?:incident|outage|issue) (?:end(?:ed)?|resolved|end time)|restored(?: at)?|mitigated(?: at)?)$").unwrap()
+    compile(r"^(?:end(?:ed)?(?: time| date| at)?|resolved(?: at)?|recovered(?: at)?|(?:incident|outage|issue) (?:end(?:ed)?|resolved|end time)|restored(?: at)?|mitigated(?: at)?)$").unwrap()
 });
 static DURATION_NAMES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(?:total|outage|incident|issue) )?(?:duration|downtime)(?: of (?:the )?(?:outage|incident|issue))?$|^(?:time to resolve|outage window|time frame|timeframe|period)$").unwrap()
+    compile(r"^(?:(?:total|outage|incident|issue) )?(?:duration|downtime)(?: of (?:the )?(?:outage|incident|issue))?$|^(?:time to resolve|outage window|time frame|timeframe|period)$").unwrap()
 });
 static SEVERITY_NAMES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:severity|sev|priority|incident level|impact level|severity level)$").unwrap()
+    compile(r"^(?:severity|sev|priority|incident level|impact level|severity level)$").unwrap()
 });
 static IMPACT_NAMES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:impact|customer impact|user impact|impact on users|business impact|who was affected|affected users)$").unwrap()
+    compile(r"^(?:impact|customer impact|user impact|impact on users|business impact|who was affected|affected users)$").unwrap()
 });
 static SERVICE_NAMES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(?:affected|impacted) )?(?:services?|systems?|components?)(?: (?:affected|impacted|involved))?$").unwrap()
+    compile(r"^(?:(?:affected|impacted) )?(?:services?|systems?|components?)(?: (?:affected|impacted|involved))?$").unwrap()
 });
 static ROOT_CAUSE_NAMES: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:root cause|root causes|cause|the cause)$").unwrap());
+    LazyLock::new(|| compile(r"^(?:root cause|root causes|cause|the cause)$").unwrap());
 /// Words that say a sentence names the cause: strong ones first, then the weak ones
 /// ("because", "due to") that also explain side details.
 static CAUSE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:caused by|root cause|stemmed from|triggered by|the (?:primary |direct |main |underlying )?cause|was traced to|culprit)\b").unwrap()
+    compile(r"(?i)\b(?:caused by|root cause|stemmed from|triggered by|the (?:primary |direct |main |underlying )?cause|was traced to|culprit)\b").unwrap()
 });
 static WEAK_CAUSE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)\b(?:due to|because|resulted from|the reason|found (?:out )?that|turned out)\b",
-    )
-    .unwrap()
+    compile(r"(?i)\b(?:due to|because|resulted from|the reason|found (?:out )?that|turned out)\b")
+        .unwrap()
 });
 /// "This report explains the root cause": a sentence about the document, not the outage.
 static ABOUT_THE_DOCUMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:this|the following) (?:document|report|post|postmortem|post-mortem|write-?up|retrospective|section)\b|\bwe (?:will |would like to )?(?:explain|describe|outline|share)\b").unwrap()
+    compile(r"(?i)\b(?:this|the following) (?:document|report|post|postmortem|post-mortem|write-?up|retrospective|section)\b|\bwe (?:will |would like to )?(?:explain|describe|outline|share)\b").unwrap()
 });
 static END_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:ended|ending|resolved|restored|recovered|fixed|mitigated|back to normal|back online|came back|(?:worked|working|works) again|until|(?:processing|working|running|operating) normally|normal again)\b").unwrap()
+    compile(r"(?i)\b(?:ended|ending|resolved|restored|recovered|fixed|mitigated|back to normal|back online|came back|(?:worked|working|works) again|until|(?:processing|working|running|operating) normally|normal again)\b").unwrap()
 });
 static FOR_A_WHILE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:for|lasted(?: for)?|lasting|took)\s+(?:about|around|approximately|roughly|nearly|almost|over|just over|just under|some)?\s*").unwrap()
+    compile(r"(?i)\b(?:for|lasted(?: for)?|lasting|took)\s+(?:about|around|approximately|roughly|nearly|almost|over|just over|just under|some)?\s*").unwrap()
 });
 static RANGE_HINT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:from|between|occurred|lasted|outage|down|duration|window)\b").unwrap()
+    compile(r"(?i)\b(?:from|between|occurred|lasted|outage|down|duration|window)\b").unwrap()
 });
 static IMPACT_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:\d+(?:\.\d+)?\s?%|percent|affect(?:ed|ing)|impact(?:ed|ing)|unable to|could not|couldn't|outage|unavailable|downtime|errors?|fail(?:s|ed|ing|ures?)?|went down|was down|hard down|crash\w*|killed|oomkilled|degraded|timed out|timeouts?|stalled|broken|halt(?:s|ed)?|slow(?:er|ed|down|ness)?|(?:increase|rise|spike|drop|decrease|fall) in|delay(?:s|ed)?|disrupt(?:ed|ion|ions)?|interrupt(?:ed|ion|ions)|exploit(?:ed|able)?|leak(?:ed|s)?|exposed|lost|loss of)\b").unwrap()
+    compile(r"(?i)\b(?:\d+(?:\.\d+)?\s?%|percent|affect(?:ed|ing)|impact(?:ed|ing)|unable to|could not|couldn't|outage|unavailable|downtime|errors?|fail(?:s|ed|ing|ures?)?|went down|was down|hard down|crash\w*|killed|oomkilled|degraded|timed out|timeouts?|stalled|broken|halt(?:s|ed)?|slow(?:er|ed|down|ness)?|(?:increase|rise|spike|drop|decrease|fall) in|delay(?:s|ed)?|disrupt(?:ed|ion|ions)?|interrupt(?:ed|ion|ions)|exploit(?:ed|able)?|leak(?:ed|s)?|exposed|lost|loss of)\b").unwrap()
 });
 static USERS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    compile(
         r"(?i)\b(?:users?|customers?|clients?|visitors?|merchants?|members?|accounts?|people|shoppers?|buyers?|sellers?|administrators?|admins?|subscribers?|tenants?|players?|students?|developers?|partners?|drivers?|riders?|patients?|employees?|staff|agents?|learners?|readers?|viewers?|listeners?|guests?|teams?|organi[sz]ations?|companies|businesses|stores?)\b",
     )
     .unwrap()
 });
 static PERCENT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?P<n>\d{1,3}(?:\.\d+)?)\s?(?:%|percent\b)").unwrap());
+    LazyLock::new(|| compile(r"(?P<n>\d{1,3}(?:\.\d+)?)\s?(?:%|percent\b)").unwrap());
 static MONEY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|K|M|million|billion|bn))?\b|\b\d[\d,]*(?:\.\d+)?\s?(?:USD|EUR|GBP|dollars)\b").unwrap()
+    compile(r"[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|K|M|million|billion|bn))?\b|\b\d[\d,]*(?:\.\d+)?\s?(?:USD|EUR|GBP|dollars)\b").unwrap()
 });
 static SHARE_OF_PEOPLE: LazyLock<Regex> = LazyLock::new(|| {
     let people = r"users?|customers?|clients?|visitors?|merchants?|members?|accounts?|people|shoppers?|buyers?|sellers?|administrators?|admins?|subscribers?|tenants?|players?|students?|developers?|partners?|drivers?|riders?|patients?|employees?|staff|agents?|learners?|readers?|viewers?|guests?|teams?|organi[sz]ations?|companies|businesses|stores?";
-    Regex::new(&format!(r"(?i)\b(?P<n>\d{{1,3}}(?:\.\d+)?)\s?(?:%|percent)\s+(?:of\s+)?(?:(?:our|the|all|its|their|active|affected|impacted|existing|logged-in)\s+){{0,2}}(?:[\p{{L}}-]+\s+)?(?:{people})\b")).unwrap()
+    compile(&format!(r"(?i)\b(?P<n>\d{{1,3}}(?:\.\d+)?)\s?(?:%|percent)\s+(?:of\s+)?(?:(?:our|the|all|its|their|active|affected|impacted|existing|logged-in)\s+){{0,2}}(?:[\p{{L}}-]+\s+)?(?:{people})\b")).unwrap()
 });
 static ALL_USERS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:all (?:of (?:our|the) )?(?:users|customers|clients|visitors)|every (?:user|customer)|everyone|anyone|entire user base|complete (?:outage|service (?:outage|disruption))|customers impacted\s*\|?\s*all)\b").unwrap()
+    compile(r"(?i)\b(?:all (?:of (?:our|the) )?(?:users|customers|clients|visitors)|every (?:user|customer)|everyone|anyone|entire user base|complete (?:outage|service (?:outage|disruption))|customers impacted\s*\|?\s*all)\b").unwrap()
 });
 static COUNT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b\d[\d,]*(?:\.\d+)?\s?(?:k\s)?(?:[a-z-]+\s){0,2}?(?:users|customers|requests|orders|e-?mails|tickets|support (?:cases|tickets)|messages|accounts|merchants|teams|transactions|payments|errors|sessions|logins|payouts|complaints)\b").unwrap()
+    compile(r"(?i)\b\d[\d,]*(?:\.\d+)?\s?(?:k\s)?(?:[a-z-]+\s){0,2}?(?:users|customers|requests|orders|e-?mails|tickets|support (?:cases|tickets)|messages|accounts|merchants|teams|transactions|payments|errors|sessions|logins|payouts|complaints)\b").unwrap()
 });
-static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(19[7-9]\d|20\d\d)\b").unwrap());
+static YEAR: LazyLock<Regex> = LazyLock::new(|| compile(r"\b(19[7-9]\d|20\d\d)\b").unwrap());
 
 const START_KEYS: &[&str] = &[
     "start",
@@ -472,7 +471,7 @@ impl Facts<'_> {
     /// a date with its year (a bare "On October 2" could be any year).
     fn opening_date(&self) -> Option<Fact<Moment>> {
         static ON: LazyLock<Regex> =
-            LazyLock::new(|| Regex::new(r"^(?i:on|in the early hours of|early on)\s+").unwrap());
+            LazyLock::new(|| compile(r"^(?i:on|in the early hours of|early on)\s+").unwrap());
         self.summary_sentences()
             .iter()
             .take(3)

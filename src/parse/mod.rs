@@ -8,6 +8,7 @@ pub mod duration;
 mod facts;
 pub mod frontmatter;
 pub mod outline;
+mod pattern;
 pub mod sections;
 pub mod span;
 pub mod tags;
@@ -17,6 +18,7 @@ pub mod timeline;
 
 use std::sync::LazyLock;
 
+use self::pattern::compile;
 use chrono::{Datelike, FixedOffset};
 use regex::Regex;
 
@@ -77,19 +79,19 @@ impl Default for ParseOptions {
 }
 
 static DETECTED_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:detected|alerts?|alerted|alarm\w*|noticed|paged|pages?|pagerduty|opsgenie|reported|first reports?|complain\w*|ticket (?:is |was )?opened|on-?call (?:was |is )?(?:notified|paged))\b").unwrap()
+    compile(r"(?i)\b(?:detected|alerts?|alerted|alarm\w*|noticed|paged|pages?|pagerduty|opsgenie|reported|first reports?|complain\w*|ticket (?:is |was )?opened|on-?call (?:was |is )?(?:notified|paged))\b").unwrap()
 });
 static RESOLVED_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     // Not "fixed" or "closed": a bug is fixed and a ticket closed long after service
     // came back ("Incident closed", "fixed the status page").
-    Regex::new(r"(?i)\b(?:resolved|restored|recovered|(?:back|returns?|returned|returning) to normal|fully operational|operating normally|functional again|(?:worked|working|works) again|mitigated|all clear|normal operation|stabili[sz]ed|(?:outage|incident|impact|downtime) (?:ends|ended|is over)|resolution (?:is|was) confirmed|(?:service|services|traffic|processing) resum(?:es|ed))\b").unwrap()
+    compile(r"(?i)\b(?:resolved|restored|recovered|(?:back|returns?|returned|returning) to normal|fully operational|operating normally|functional again|(?:worked|working|works) again|mitigated|all clear|normal operation|stabili[sz]ed|(?:outage|incident|impact|downtime) (?:ends|ended|is over)|resolution (?:is|was) confirmed|(?:service|services|traffic|processing) resum(?:es|ed))\b").unwrap()
 });
 
 static OUTAGE_BEGINS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:(?:outage|incident|impact|downtime|disruption)s? (?:begins|began|starts|started)|start of (?:the )?(?:incident|outage|impact|downtime))\b").unwrap()
+    compile(r"(?i)\b(?:(?:outage|incident|impact|downtime|disruption)s? (?:begins|began|starts|started)|start of (?:the )?(?:incident|outage|impact|downtime))\b").unwrap()
 });
 static START_UNKNOWN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:start(?:ing)? time|start|beginning) (?:of the (?:outage|incident) )?(?:is|was|remains) (?:not (?:fully |yet |exactly )?known|unknown|unclear)\b|\boutage of unknown (?:length|duration)\b").unwrap()
+    compile(r"(?i)\b(?:start(?:ing)? time|start|beginning) (?:of the (?:outage|incident) )?(?:is|was|remains) (?:not (?:fully |yet |exactly )?known|unknown|unclear)\b|\boutage of unknown (?:length|duration)\b").unwrap()
 });
 
 /// "The start time is not fully known", "an outage of unknown length".
@@ -582,7 +584,7 @@ fn computed_duration(
 /// the opening fence is returned.
 fn unwrap_markdown_fence(text: &str) -> Option<(String, usize)> {
     static OPENING: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"^ {0,3}(`{3,}|~{3,})[ \t]*(?i:markdown|md)[ \t]*$").unwrap());
+        LazyLock::new(|| compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*(?i:markdown|md)[ \t]*$").unwrap());
     let lines: Vec<&str> = text.lines().collect();
     let non_blank: Vec<usize> = (0..lines.len())
         .filter(|&i| !lines[i].trim().is_empty())

@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
+use super::pattern::compile;
 use regex::Regex;
 
 use super::dates::{leading_moment, DateContext};
@@ -366,7 +367,7 @@ pub fn normalize_title(title: &str) -> String {
 }
 
 static LEADING_NUMBER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:\d+[.)]|[IVX]+\.)\s+").unwrap());
+    LazyLock::new(|| compile(r"^(?:\d+[.)]|[IVX]+\.)\s+").unwrap());
 
 /// A section of a postmortem, in file order.
 #[derive(Debug, Clone, PartialEq)]
@@ -477,19 +478,15 @@ struct Heading {
 }
 
 static ATX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*#*[ \t]*$").unwrap());
+    LazyLock::new(|| compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*#*[ \t]*$").unwrap());
 static PSEUDO_ATX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(#{1,6})(\p{L}.*?)[ \t]*$").unwrap());
+    LazyLock::new(|| compile(r"^(#{1,6})(\p{L}.*?)[ \t]*$").unwrap());
 static BOLD_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^ {0,3}(?:\*\*|__)(?P<label>[^*_]{2,80}?)(?:\*\*|__)[ \t]*(?P<rest>.*?)[ \t]*$")
-        .unwrap()
-});
-static PLAIN_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^ {0,3}(?P<label>\p{L}[\p{L}\d /&'’()-]{1,60}?)[ \t]*:[ \t]*(?P<rest>.*?)[ \t]*$")
+    compile(r"^ {0,3}(?:\*\*|__)(?P<label>[^*_]{2,80}?)(?:\*\*|__)[ \t]*(?P<rest>.*?)[ \t]*$")
         .unwrap()
 });
 static SETEXT_UNDERLINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^ {0,3}(=+|-+)[ \t]*$").unwrap());
+    LazyLock::new(|| compile(r"^ {0,3}(=+|-+)[ \t]*$").unwrap());
 
 /// Splits `body` (which starts on file line `body_line`) into a title and sections.
 pub fn split_sections(body: &str, body_line: usize, aliases: &SectionAliases) -> Outline {
@@ -755,14 +752,8 @@ fn recognise_heading(
         }
         return Some(make(label, None, Some(rest.to_string()), Some(kind)));
     }
-    let plain = if first.is_alphabetic() && line.contains(':') {
-        PLAIN_LABEL.captures(line)
-    } else {
-        None
-    };
-    if let Some(c) = plain {
-        let label = &c["label"];
-        let rest = c["rest"].trim();
+    if let Some((label, rest)) = plain_label(line) {
+        let rest = rest.trim();
         // "Fix deployed at 10:00" is an event, not a "Fix" section.
         if label.contains(|c: char| c.is_ascii_digit()) {
             return None;
@@ -814,6 +805,28 @@ fn recognise_heading(
     None
 }
 
+/// `Root Cause: the certificate expired` (up to three spaces in): a label of 2 to 61
+/// letters, digits, spaces and `/&'’()-` that starts with a letter, then `:` and the rest.
+fn plain_label(line: &str) -> Option<(&str, &str)> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    if indent > 3 {
+        return None;
+    }
+    let line = &line[indent..];
+    let (label, rest) = line.split_once(':')?;
+    let label = label.trim_end_matches([' ', '\t']);
+    let mut chars = label.chars();
+    if !chars.next()?.is_alphabetic() {
+        return None;
+    }
+    let label_char = |c: char| c.is_alphanumeric() || " /&'’()-".contains(c);
+    let length = label.chars().count();
+    if !(2..=61).contains(&length) || !chars.all(label_char) {
+        return None;
+    }
+    Some((label, rest.trim_matches([' ', '\t'])))
+}
+
 /// Headings that name a part of a template, never an incident.
 fn is_generic_heading(title: &str) -> bool {
     const GENERIC: &[&str] = &[
@@ -851,7 +864,7 @@ fn title_line(preamble: &Section) -> Option<(String, usize)> {
 }
 
 fn is_list_item(line: &str) -> bool {
-    static LIST: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:[-*+]|\d+[.)])\s").unwrap());
+    static LIST: LazyLock<Regex> = LazyLock::new(|| compile(r"^(?:[-*+]|\d+[.)])\s").unwrap());
     LIST.is_match(line) || line.starts_with('|') || line.starts_with('>')
 }
 
@@ -874,8 +887,7 @@ fn is_only_a_moment(title: &str) -> bool {
 /// Whether a heading opens with a date or time (after `ca.`, `~` or `approx.`).
 fn starts_with_a_moment(title: &str) -> bool {
     static APPROXIMATELY: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?i:(?:ca\.|c\.|circa|approx\.|approximately|around|about)\s+|[~≈]\s*)")
-            .unwrap()
+        compile(r"^(?i:(?:ca\.|c\.|circa|approx\.|approximately|around|about)\s+|[~≈]\s*)").unwrap()
     });
     let stripped = title.trim_matches(|c: char| c == '*' || c == '_' || c.is_whitespace());
     let stripped = &stripped[APPROXIMATELY.find(stripped).map_or(0, |m| m.end())..];

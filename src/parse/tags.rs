@@ -4,6 +4,7 @@
 
 use std::sync::LazyLock;
 
+use super::pattern::compile;
 use regex::Regex;
 
 /// (tag, pattern over the lowercased text). Patterns match word starts, so "config"
@@ -75,7 +76,7 @@ const RULES: &[(&str, &str)] = &[
 static COMPILED: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
     RULES
         .iter()
-        .map(|(tag, pattern)| (*tag, Regex::new(pattern).unwrap()))
+        .map(|(tag, pattern)| (*tag, compile(pattern).unwrap()))
         .collect()
 });
 

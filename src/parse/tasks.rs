@@ -5,6 +5,7 @@
 
 use std::sync::LazyLock;
 
+use super::pattern::compile;
 use regex::Regex;
 
 use super::actors::{self, Actors};
@@ -12,49 +13,46 @@ use super::dates::{find_moment, DateContext};
 use super::sections::{normalize_title, Section, SectionKind};
 use crate::model::{Task, TaskStatus};
 
-static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?P<indent>\s*)(?:[-*+•]|\d{1,3}[.)])\s+(?P<text>.*)$").unwrap()
-});
+static LIST_ITEM: LazyLock<Regex> =
+    LazyLock::new(|| compile(r"^(?P<indent>\s*)(?:[-*+•]|\d{1,3}[.)])\s+(?P<text>.*)$").unwrap());
 static TASK_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:[-*+]\s+)?[*_]{0,2}(?:task|action(?:\s+item)?|ai)\s*#?\d+[*_]{0,2}\s*[:.)–-]\s*[*_]{0,2}\s*(?P<text>.+)$").unwrap()
+    compile(r"(?i)^\s*(?:[-*+]\s+)?[*_]{0,2}(?:task|action(?:\s+item)?|ai)\s*#?\d+[*_]{0,2}\s*[:.)–-]\s*[*_]{0,2}\s*(?P<text>.+)$").unwrap()
 });
 static LABEL_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^\s*[*_]{0,2}(?P<label>\p{Lu}[^:]{2,60}?)[*_]{0,2}\s*:[*_]{0,2}\s+(?P<text>\S.{8,})$",
-    )
-    .unwrap()
+    compile(r"^\s*[*_]{0,2}(?P<label>\p{Lu}[^:]{2,60}?)[*_]{0,2}\s*:[*_]{0,2}\s+(?P<text>\S.{8,})$")
+        .unwrap()
 });
 static CHECKBOX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\[(?P<mark>[ xX✓✔-])\]\s*").unwrap());
+    LazyLock::new(|| compile(r"^\[(?P<mark>[ xX✓✔-])\]\s*").unwrap());
 static DUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)[\s(\[,;–—-]*[*_]{0,2}\b(?:due(?:\s+date)?|deadline|eta|target(?:\s+date)?|by)[*_]{0,2}\s*(?:[:=]|\bon\b|\bby\b)?[*_]{0,2}\s*(?P<date>[^()\[\];|]{3,40}?)\s*[)\]]?\s*(?:[;.](?:\s|$)|$|\s[–—-]\s|\s\()").unwrap()
+    compile(r"(?i)[\s(\[,;–—-]*[*_]{0,2}\b(?:due(?:\s+date)?|deadline|eta|target(?:\s+date)?|by)[*_]{0,2}\s*(?:[:=]|\bon\b|\bby\b)?[*_]{0,2}\s*(?P<date>[^()\[\];|]{3,40}?)\s*[)\]]?\s*(?:[;.](?:\s|$)|$|\s[–—-]\s|\s\()").unwrap()
 });
-static OWNER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)[\s(\[,;–—-]*[*_]{0,2}\b(?P<keyword>owner|owners|assignee|assigned\s+to|responsible|poc|dri)[*_]{0,2}\s*(?P<separator>[:=])?[*_]{0,2}\s*(?P<who>@?[\p{L}][\p{L}\d_.' -]{0,40}?)\s*[)\]]?\s*(?:[,;.]|$|\s[–—-]\s|\s\(|\s+due\b)").unwrap()
+/// The keyword of an owner clause; the rest of the clause is read by `owner_clause_at`
+/// (as a regex its lazy name and terminators backtracked on every item).
+static OWNER_KEYWORD: LazyLock<Regex> = LazyLock::new(|| {
+    compile(r"(?i)\b(?:owner|owners|assignee|assigned\s+to|responsible|poc|dri)\b").unwrap()
 });
 static HANDLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[\s(\[,])@(?P<who>[A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9_])").unwrap()
+    compile(r"(?:^|[\s(\[,])@(?P<who>[A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9_])").unwrap()
 });
 static TEAM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    compile(
         r"\((?P<who>(?:the\s+)?[\p{Lu}][\p{L} &-]{1,30}\s(?:team|Team|squad|group|SRE|on-call))\)",
     )
     .unwrap()
 });
 static LINK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"https?://[^\s)>\]|]+|\b[A-Z][A-Z0-9]{1,9}-\d{1,7}\b|(?:^|[\s(])#\d{1,7}\b")
-        .unwrap()
+    compile(r"https?://[^\s)>\]|]+|\b[A-Z][A-Z0-9]{1,9}-\d{1,7}\b|(?:^|[\s(])#\d{1,7}\b").unwrap()
 });
 /// "Alert on queue depth (Sam)": a name in brackets closing the item is its owner.
-static PERSON_AT_END: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\((?P<who>\p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+)?)\)\s*\.?\s*$").unwrap()
-});
+static PERSON_AT_END: LazyLock<Regex> =
+    LazyLock::new(|| compile(r"\((?P<who>\p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+)?)\)\s*\.?\s*$").unwrap());
 static DONE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:(?-i:\bDONE\b)|\(\s*(?:done|completed?|fixed|resolved|closed|shipped)\s*\)|\[\s*(?:done|completed?|fixed|resolved)\s*\]|\bstatus\s*:\s*(?:done|completed?|closed|fixed|resolved)\b|✅|✔️?|^(?:done|completed?)\s*[:–—-]|\b(?:this|it|that)\s+(?:has|have|was)\s+(?:already\s+)?been\s+(?:done|completed|implemented|fixed|addressed|resolved|shipped)\b|(?:^|[.;!]\s+|[*_])(?:done|completed)(?:\s+(?:in|on|via|with|by|as\s+of)\s+[^.;*_]{1,40})?[*_]{0,2}\.?\s*$)").unwrap()
+    compile(r"(?i)(?:(?-i:\bDONE\b)|\(\s*(?:done|completed?|fixed|resolved|closed|shipped)\s*\)|\[\s*(?:done|completed?|fixed|resolved)\s*\]|\bstatus\s*:\s*(?:done|completed?|closed|fixed|resolved)\b|✅|✔️?|^(?:done|completed?)\s*[:–—-]|\b(?:this|it|that)\s+(?:has|have|was)\s+(?:already\s+)?been\s+(?:done|completed|implemented|fixed|addressed|resolved|shipped)\b|(?:^|[.;!]\s+|[*_])(?:done|completed)(?:\s+(?:in|on|via|with|by|as\s+of)\s+[^.;*_]{1,40})?[*_]{0,2}\.?\s*$)").unwrap()
 });
 /// "Reverted the change", "Script updated to handle pagination": written as already done.
 static PAST_TENSE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[*_]{0,2}(?:[\w-]+\s+){0,2}?(?:was\s+|were\s+|has\s+been\s+|have\s+been\s+)?(?:added|updated|fixed|implemented|deployed|increased|decreased|removed|enabled|disabled|created|migrated|patched|rolled\s+back|reverted|upgraded|rotated|renewed|replaced|reconfigured|documented|merged|released|shipped|completed|resolved|issued|sent|restored|refunded|pushed|filed)\b").unwrap()
+    compile(r"(?i)^[*_]{0,2}(?:[\w-]+\s+){0,2}?(?:was\s+|were\s+|has\s+been\s+|have\s+been\s+)?(?:added|updated|fixed|implemented|deployed|increased|decreased|removed|enabled|disabled|created|migrated|patched|rolled\s+back|reverted|upgraded|rotated|renewed|replaced|reconfigured|documented|merged|released|shipped|completed|resolved|issued|sent|restored|refunded|pushed|filed)\b").unwrap()
 });
 
 /// Whether an item is written as already done: "Reverted the change"; a passive in the
@@ -174,10 +172,10 @@ fn is_participle(word: &str) -> bool {
     (word.len() > 4 && word.ends_with("ed") && !word.ends_with("eed")) || IRREGULAR.contains(&word)
 }
 static STATUS_MARKER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)[(\[]\s*(?:done|completed?|won'?t\s+(?:do|fix)|wontfix)\s*[)\]]|[,;:–—-]?\s*\b(?:won'?t\s+(?:do|fix)|wontfix)\b\s*[:.]?\s*$").unwrap()
+    compile(r"(?i)[(\[]\s*(?:done|completed?|won'?t\s+(?:do|fix)|wontfix)\s*[)\]]|[,;:–—-]?\s*\b(?:won'?t\s+(?:do|fix)|wontfix)\b\s*[:.]?\s*$").unwrap()
 });
 static WONT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:won'?t\s+(?:do|fix)|wontfix|not\s+planned|cancell?ed|\bstatus\s*:\s*(?:dropped|rejected)\b)").unwrap()
+    compile(r"(?i)(?:won'?t\s+(?:do|fix)|wontfix|not\s+planned|cancell?ed|\bstatus\s*:\s*(?:dropped|rejected)\b)").unwrap()
 });
 
 /// Extracts the tasks of every task section, numbered from 1 in document order.
@@ -295,7 +293,7 @@ fn task_parts(sections: &[Section]) -> Vec<TaskPart> {
 /// "Conclusion", "Notes", "What went well" close a list of tasks rather than group some.
 fn is_closing_part(section: &Section) -> bool {
     static CLOSING: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(?:conclusions?|summary|notes?|discussion|references|links|appendix|background|context|questions|lessons|acknowledge?ments?|timeline)\b").unwrap()
+        compile(r"(?i)\b(?:conclusions?|summary|notes?|discussion|references|links|appendix|background|context|questions|lessons|acknowledge?ments?|timeline)\b").unwrap()
     });
     matches!(
         section.kind,
@@ -309,8 +307,7 @@ fn is_closing_part(section: &Section) -> bool {
 /// A section that speaks to the reader ("What should you do?", "Check your logs"),
 /// by its own title or the empty heading right above it.
 fn addressed_to_reader(sections: &[Section], index: usize) -> bool {
-    static YOU: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(?i)\b(?:you|your|yours)\b").unwrap());
+    static YOU: LazyLock<Regex> = LazyLock::new(|| compile(r"(?i)\b(?:you|your|yours)\b").unwrap());
     let speaks = |s: &Section| s.title.as_deref().is_some_and(|t| YOU.is_match(t));
     speaks(&sections[index])
         || index
@@ -323,10 +320,10 @@ fn addressed_to_reader(sections: &[Section], index: usize) -> bool {
 /// actions (completed)" are done; "Actions planned" are open whatever their tense.
 fn stated_state(section: &Section) -> Option<TaskStatus> {
     static DONE_HEADING: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(?:taken|completed?|done|finished|implemented)\b").unwrap()
+        compile(r"(?i)\b(?:taken|completed?|done|finished|implemented)\b").unwrap()
     });
     static OPEN_HEADING: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
+        compile(
             r"(?i)\b(?:planned|proposed|pending|future|upcoming|remaining|outstanding|to-?do)\b",
         )
         .unwrap()
@@ -362,7 +359,7 @@ fn section_tasks(section: &Section, reading: &Reading) -> Vec<Task> {
 /// under the label is read as a list of tasks.
 fn single_action_tasks(section: &Section, reading: &Reading) -> Option<Vec<Task>> {
     static SINGLE_ACTION: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^\s*[*_]{0,2}action\s+(?P<kind>point|taken|planned)[*_]{0,2}\s*:[*_]{0,2}\s*(?P<text>.*)$").unwrap()
+        compile(r"(?i)^\s*[*_]{0,2}action\s+(?P<kind>point|taken|planned)[*_]{0,2}\s*:[*_]{0,2}\s*(?P<text>.*)$").unwrap()
     });
     let state_of = |kind: &str| match kind.to_ascii_lowercase().as_str() {
         "taken" => Some(TaskStatus::Done),
@@ -430,7 +427,7 @@ fn single_action_tasks(section: &Section, reading: &Reading) -> Option<Vec<Task>
 
 fn is_explicit_list(section: &Section) -> bool {
     static EXPLICIT: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
+        compile(
             r"(?i)\b(?:tasks?|task list|action items?|action points|follow[- ]?ups?|to-?dos?)\b",
         )
         .unwrap()
@@ -716,19 +713,16 @@ fn read_task(text: &str, line: usize, reading: &Reading) -> Option<Task> {
     let owner_clause = if mentions(&["owner", "assign", "responsible", "poc", "dri"]) {
         // "Page the owner on call" is prose: without `:` the clause must read as one
         // ("assigned to Bob", "owner @alice").
-        OWNER.captures_iter(&text).find(|c| {
-            c.name("separator").is_some()
-                || c["who"].starts_with('@')
-                || c["keyword"].to_ascii_lowercase().starts_with("assign")
-        })
+        owner_clauses(&text)
+            .find(|c| c.separator || c.who.starts_with('@') || c.keyword.starts_with("assign"))
     } else {
         None
     };
     if let Some(c) = owner_clause {
-        let who = clean_owner(&c["who"]);
+        let who = clean_owner(&c.who);
         if !who.is_empty() && !super::text::is_placeholder(&who) {
             owner = Some(who);
-            text.replace_range(c.get(0).unwrap().range(), " ");
+            text.replace_range(c.range, " ");
         }
     }
     if owner.is_none() {
@@ -792,6 +786,119 @@ fn links_in(text: &str) -> Vec<String> {
     links
 }
 
+/// "Owner: Bob", "(assigned to @alice)", "**Owner:** SRE team - due": one owner clause
+/// of an item, with the text it spans (brackets and separators around it included).
+struct OwnerClause {
+    range: std::ops::Range<usize>,
+    /// The keyword in lower case: "owner", "assigned to", ...
+    keyword: String,
+    /// Whether `:` or `=` follows the keyword.
+    separator: bool,
+    who: String,
+}
+
+fn owner_clauses(text: &str) -> impl Iterator<Item = OwnerClause> + '_ {
+    OWNER_KEYWORD
+        .find_iter(text)
+        .filter_map(|keyword| owner_clause_at(text, keyword.range()))
+}
+
+/// Reads the clause around a keyword: up to two `*`/`_`, an optional `:` or `=`, then a
+/// name of at most 41 characters (a letter first, or `@` and a letter) that ends at the
+/// first place a clause can end: `,` `;` `.`, the end, ` - `, ` (` or ` due`.
+fn owner_clause_at(text: &str, keyword: std::ops::Range<usize>) -> Option<OwnerClause> {
+    let skip_emphasis = |at: usize| {
+        let run = text[at..]
+            .bytes()
+            .take(2)
+            .take_while(|b| matches!(b, b'*' | b'_'));
+        at + run.count()
+    };
+    let skip_space = |at: usize| {
+        let rest = &text[at..];
+        at + rest.len() - rest.trim_start().len()
+    };
+    let mut at = skip_space(skip_emphasis(keyword.end));
+    let separator = text[at..].starts_with([':', '=']);
+    if separator {
+        at += 1;
+    }
+    let who_start = skip_space(skip_emphasis(at));
+    let handle = usize::from(text[who_start..].starts_with('@'));
+    let first = text[who_start + handle..].chars().next()?;
+    if !first.is_alphabetic() {
+        return None;
+    }
+    let name_char = |c: char| c.is_alphanumeric() || matches!(c, '_' | '.' | '\'' | ' ' | '-');
+    let mut who_end = who_start + handle + first.len_utf8();
+    for taken in 0..=40 {
+        if let Some(end) = clause_end(text, who_end) {
+            let start = widen_left(text, keyword.start);
+            return Some(OwnerClause {
+                range: start..end,
+                keyword: text[keyword.clone()].to_lowercase(),
+                separator,
+                who: text[who_start..who_end].to_string(),
+            });
+        }
+        if taken == 40 {
+            break;
+        }
+        match text[who_end..].chars().next() {
+            Some(c) if name_char(c) => who_end += c.len_utf8(),
+            _ => break,
+        }
+    }
+    None
+}
+
+/// Where an owner clause ends if its name ends at `at`: spaces, an optional `)` or `]`,
+/// spaces, then `,` `;` `.` or the end; or a space and then `- `, `(` or `due`.
+fn clause_end(text: &str, at: usize) -> Option<usize> {
+    let rest = &text[at..];
+    let after_space = rest.trim_start();
+    let bracket = after_space.strip_prefix([')', ']']).unwrap_or(after_space);
+    let tail = bracket.trim_start();
+    let p = text.len() - tail.len();
+    if tail.is_empty() {
+        return Some(p);
+    }
+    if tail.starts_with([',', ';', '.']) {
+        return Some(p + 1);
+    }
+    // The rest need a space before them.
+    let spaced = text[..p].ends_with(char::is_whitespace);
+    if !spaced {
+        return None;
+    }
+    if let Some(dash) = tail.strip_prefix(['–', '—', '-']) {
+        if dash.starts_with(char::is_whitespace) {
+            let space = dash.chars().next().map_or(0, char::len_utf8);
+            return Some(text.len() - dash.len() + space);
+        }
+    }
+    if tail.starts_with('(') {
+        return Some(p + 1);
+    }
+    let due = tail.get(..3).filter(|w| w.eq_ignore_ascii_case("due"));
+    let word_ends =
+        !tail[3.min(tail.len())..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+    if due.is_some() && word_ends {
+        return Some(p + 3);
+    }
+    None
+}
+
+/// The clause takes in the emphasis, brackets and separators written before its keyword.
+fn widen_left(text: &str, start: usize) -> usize {
+    let before = &text[..start];
+    let emphasis = before.len() - before.trim_end_matches(['*', '_']).len();
+    let before = &before[..before.len() - emphasis.min(2)];
+    before
+        .trim_end_matches(|c: char| c.is_whitespace() || "([,;–—-".contains(c))
+        .len()
+}
+
 fn clean_owner(owner: &str) -> String {
     owner
         .trim()
@@ -807,19 +914,17 @@ fn clean_owner(owner: &str) -> String {
 /// name must read as a name and be one the file names as an actor elsewhere (see
 /// `actors`). A bracket or label is removed from the text; a sentence keeps its subject.
 fn leading_owner(text: &str, actors: &Actors) -> Option<(String, String)> {
-    static BRACKETED: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^\[(?P<names>[^\]\[]{2,60})\]\s+(?P<rest>[^(\s].*)$").unwrap()
-    });
+    static BRACKETED: LazyLock<Regex> =
+        LazyLock::new(|| compile(r"^\[(?P<names>[^\]\[]{2,60})\]\s+(?P<rest>[^(\s].*)$").unwrap());
     static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(&format!(
+        compile(&format!(
             r"^[*_]{{0,2}}(?P<names>{})[*_]{{0,2}}\s*:[*_]{{0,2}}\s+(?P<rest>\S.*)$",
             *actors::NAMES
         ))
         .unwrap()
     });
-    static SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(&format!(r"^(?P<names>{})\s+\p{{Ll}}", *actors::NAMES)).unwrap()
-    });
+    static SUBJECT: LazyLock<Regex> =
+        LazyLock::new(|| compile(&format!(r"^(?P<names>{})\s+\p{{Ll}}", *actors::NAMES)).unwrap());
     let known = |names: &str| {
         let names = actors::split_names(names);
         !names.is_empty()

@@ -2,6 +2,7 @@
 
 use std::sync::LazyLock;
 
+use super::pattern::compile;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use regex::Regex;
 
@@ -186,7 +187,7 @@ pub fn split_sentences(folded: &str) -> Vec<&str> {
 // A full stop, question or exclamation mark followed by a space and a capital or digit;
 // "e.g. x" and "v1.2" do not end a sentence.
 static SENTENCE_END: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[.!?][)\]]?\s+[\p{Lu}\d]").unwrap());
+    LazyLock::new(|| compile(r"[.!?][)\]]?\s+[\p{Lu}\d]").unwrap());
 
 /// Removes emphasis markers around a whole fragment: `**Impact:**` -> `Impact:`.
 pub fn strip_emphasis(text: &str) -> &str {
@@ -196,7 +197,7 @@ pub fn strip_emphasis(text: &str) -> &str {
 /// Template leftovers that mean "not filled in": `TBD`, `HH:mm`, `[insert date]`, `<service>`, `?`.
 pub fn is_placeholder(text: &str) -> bool {
     static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^(?:tbd|tba|todo|n/?a|none|unknown|\?+|-+|x+|hh:mm(?::ss)?|yyyy-mm-dd(?:\s+hh:mm)?|\[[^\]]*\]|<[^>]*>|\{[^}]*\}|_+|\.\.\.)$").unwrap()
+        compile(r"(?i)^(?:tbd|tba|todo|n/?a|none|unknown|\?+|-+|x+|hh:mm(?::ss)?|yyyy-mm-dd(?:\s+hh:mm)?|\[[^\]]*\]|<[^>]*>|\{[^}]*\}|_+|\.\.\.)$").unwrap()
     });
     let text = strip_emphasis(text).trim_end_matches(['.', ':']);
     PLACEHOLDER.is_match(text.trim())
@@ -206,7 +207,7 @@ pub fn is_placeholder(text: &str) -> bool {
 /// `<service name>`, `HH:mm`, `YYYY-MM-DD`, `TBD`. HTML tags are not placeholders.
 pub fn find_placeholder(line: &str) -> Option<(usize, &str)> {
     static PLACEHOLDER_IN_LINE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\[(?i:insert|add|describe|enter|fill in|your|link to|name of)[^\]]{0,60}\]|<(?P<tag>[a-zA-Z][a-zA-Z _-]{1,40})>|\bHH:mm\b|\bhh:mm\b|\bYYYY-MM-DD\b|\bTBD\b|\bTBA\b|\bXX:XX\b").unwrap()
+        compile(r"\[(?i:insert|add|describe|enter|fill in|your|link to|name of)[^\]]{0,60}\]|<(?P<tag>[a-zA-Z][a-zA-Z _-]{1,40})>|\bHH:mm\b|\bhh:mm\b|\bYYYY-MM-DD\b|\bTBD\b|\bTBA\b|\bXX:XX\b").unwrap()
     });
     const HTML: &[&str] = &[
         "br", "p", "b", "i", "a", "em", "strong", "code", "pre", "div", "span", "img", "sub",

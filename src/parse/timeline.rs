@@ -5,6 +5,7 @@
 
 use std::sync::LazyLock;
 
+use super::pattern::compile;
 use chrono::{FixedOffset, NaiveDate, NaiveTime};
 use regex::Regex;
 
@@ -23,24 +24,22 @@ pub struct TimelineContext {
 }
 
 static LINE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    compile(
         r"^\s*(?:>\s*)*(?:#{1,6}\s*)?(?:(?:[-*+]|\d{1,3}[.)])\s+)?(?:\[[ xX]\]\s+)?(?::[a-z0-9_+-]+:\s*|[\p{So}\p{Sk}\u{FE0F}]\s*)*[*_]{0,2}\[?(?i:(?:ca\.|c\.|circa|approx\.|approximately|around|about)\s+|[~≈]\s*)?",
     )
     .unwrap()
 });
 /// `__Issue Detected:__ July 29, 09:00 AM (UTC)`: an event named by a label.
 static LABEL_THEN_MOMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?P<label>\p{L}[\p{L} /'’-]{1,40}?)[*_]{0,2}\s*:[*_]{0,2}\s*(?P<value>.+)$")
-        .unwrap()
+    compile(r"^(?P<label>\p{L}[\p{L} /'’-]{1,40}?)[*_]{0,2}\s*:[*_]{0,2}\s*(?P<value>.+)$").unwrap()
 });
 static AFTER_MOMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\]?[*_]{0,2}\s*(?:[:|–—-]+\s*)?[*_]{0,2}\s*(?:[:–—-]\s*)?").unwrap()
+    compile(r"^\]?[*_]{0,2}\s*(?:[:|–—-]+\s*)?[*_]{0,2}\s*(?:[:–—-]\s*)?").unwrap()
 });
 static ZONE_NOTE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:all\s+)?times?\s+(?:are\s+)?(?:shown\s+|listed\s+|given\s+)?(?:in\s+|are\s+)?\(?([A-Z]{2,5}(?:\s*[+−-]\s*\d{1,2}(?::?\d{2})?)?)").unwrap()
+    compile(r"(?i)(?:all\s+)?times?\s+(?:are\s+)?(?:shown\s+|listed\s+|given\s+)?(?:in\s+|are\s+)?\(?([A-Z]{2,5}(?:\s*[+−-]\s*\d{1,2}(?::?\d{2})?)?)").unwrap()
 });
-static TABLE_SEPARATOR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*\|?\s*:?-{2,}").unwrap());
+static TABLE_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| compile(r"^\s*\|?\s*:?-{2,}").unwrap());
 
 /// Extracts the entries of every timeline section, in document order.
 pub fn extract_timeline(sections: &[Section], context: TimelineContext) -> Vec<TimelineEntry> {
@@ -226,9 +225,8 @@ fn zone_note(text: &str) -> Option<FixedOffset> {
     if !text.contains("time") && !text.contains("Time") && !text.contains('(') {
         return None;
     }
-    static PARENTHESISED: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\(\s*([A-Z]{2,5}(?:[+−-]\d{1,2}(?::?\d{2})?)?)\s*\)").unwrap()
-    });
+    static PARENTHESISED: LazyLock<Regex> =
+        LazyLock::new(|| compile(r"\(\s*([A-Z]{2,5}(?:[+−-]\d{1,2}(?::?\d{2})?)?)\s*\)").unwrap());
     ZONE_NOTE
         .captures_iter(text)
         .chain(PARENTHESISED.captures_iter(text))
