@@ -240,6 +240,14 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
             .rev()
             .find(|e| RESOLVED_WORDS.is_match(&e.text))
             .copied();
+        // A timeline that runs on past the next day holds the follow-up (the patch
+        // merged, the review held): its last entry ends the incident only when the
+        // timeline stays within a day, else only an entry that says service came back.
+        let first_day = entries_with_time.first().and_then(|e| e.at.date);
+        let last = last.filter(|e| match (first_day, e.at.date) {
+            (Some(first), Some(last)) => (last - first).num_days() <= 1,
+            _ => true,
+        });
         end = recovered.or(last).map(|e| Fact {
             value: e.at,
             line: e.line,
@@ -778,6 +786,21 @@ mod tests {
             .map(|d| d.line)
             .collect();
         assert_eq!(found, vec![3]);
+    }
+
+    #[test]
+    fn a_timeline_running_for_days_ends_where_service_came_back_or_not_at_all() {
+        let follow_up = "# X\n\n## Timeline\n- 2024-03-04 08:10: disk alarms fire\n\
+            - 2024-03-04 09:00: writes fail\n- 2024-03-08 15:00: cleanup job merged\n";
+        let incident = parse(follow_up);
+        assert!(incident.end.is_none(), "{:?}", incident.end);
+        let recovered = follow_up.replace("writes fail", "writes recovered");
+        let end = parse(&recovered).end.expect("an end").value;
+        assert_eq!(end.time.map(|t| t.to_string()).as_deref(), Some("09:00:00"));
+        // Within a day the last entry still ends it.
+        let same_day = "# X\n\n## Timeline\n- 2024-03-04 08:10: disk alarms fire\n\
+            - 2024-03-04 09:00: old logs deleted\n";
+        assert!(parse(same_day).end.is_some());
     }
 
     #[test]
