@@ -18,6 +18,7 @@ use crate::parse::{parse_incident, ParseOptions};
 use crate::render::theme::Theme;
 use crate::render::views::LinkStyle;
 use crate::render::{RenderSettings, RenderedSite};
+use crate::sift::{sift, Verdict};
 use crate::walk::{walk, SkipReason, Skipped, SourceFile, WalkOptions};
 
 /// Everything a build needs; the CLI fills it from flags, the config and the clock.
@@ -225,7 +226,6 @@ fn read_archive(
     progress.start("walk", None);
     let found = walk(&config.content_dir, walk_options, Some(&config.output_dir));
     report.diagnostics.extend(found.diagnostics);
-    let skipped = found.skipped;
     step.done("walk", report);
 
     let parse_options = ParseOptions::from_config(config);
@@ -243,10 +243,30 @@ fn read_archive(
         Some(cache) => reparse_changed(&found.files, &parse_options, cache),
     };
     progress.start("model", None);
+    let verdicts: Vec<Verdict> = parsed
+        .par_iter()
+        .map(|(incident, _)| incident.as_ref().map_or(Verdict::Postmortem, sift))
+        .collect();
+    let mut skipped = found.skipped;
     let mut incidents = Vec::with_capacity(parsed.len());
-    for (incident, diagnostics) in parsed {
-        report.diagnostics.extend(diagnostics);
-        incidents.extend(incident);
+    for ((incident, diagnostics), verdict) in parsed.into_iter().zip(verdicts) {
+        let reason = match verdict {
+            Verdict::Postmortem => None,
+            Verdict::IndexPage => Some(SkipReason::IndexPage),
+            Verdict::BlankTemplate => Some(SkipReason::BlankTemplate),
+        };
+        match (incident, reason) {
+            // Not built, so its problems (a template's every placeholder) are moot; the
+            // `skipped-files` warning names it.
+            (Some(incident), Some(reason)) => skipped.push(Skipped {
+                relative: incident.source,
+                reason,
+            }),
+            (incident, _) => {
+                report.diagnostics.extend(diagnostics);
+                incidents.extend(incident);
+            }
+        }
     }
     step.done("parse", report);
 

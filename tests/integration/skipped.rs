@@ -113,3 +113,68 @@ fn ignored_files_are_named_in_one_line() {
     run.assert_code(0);
     assert!(run.diagnostics().is_empty(), "{}", run.stderr);
 }
+
+#[test]
+fn readme_template_and_index_page_are_summarised_in_one_line() {
+    let archive = Archive::new();
+    archive.write("README.md", "# Our postmortems\n\nOne file per incident.\n");
+    archive.write("template.md", "# Title\n\n## Summary\n\nTBD\n");
+    archive.write(
+        "index.md",
+        "# Incident reports\n\n- [Checkout queue stalled](2024/queue.md)\n- [DNS forwarder loop](2024/dns.md)\n- [Disk full](2023/disk.md)\n",
+    );
+    archive.write("2024/queue.md", POSTMORTEM);
+    archive.write("2024/dns.md", POSTMORTEM);
+    archive.write("2023/disk.md", POSTMORTEM);
+    let run = archive.build(&[]);
+    run.assert_code(0);
+    assert_eq!(
+        run.diagnostics(),
+        ["README.md:1:1: warning: skipped 3 files that are not postmortems: README.md, template.md (ignore patterns); index.md (index pages: lists of links to other files)"]
+    );
+    assert_eq!(
+        sources(&archive),
+        ["2023/disk.md", "2024/dns.md", "2024/queue.md"]
+    );
+}
+
+#[test]
+fn a_blank_template_is_not_built_and_its_placeholders_are_not_reported() {
+    let archive = Archive::new();
+    archive.write(
+        "incident-report-blank.md",
+        "# [Incident title]\n\n## Summary\n\nTBD\n\n## Impact\n\n[describe the impact]\n\n## Root cause\n\n## Timeline\n\n- HH:mm TBD\n\n## Action items\n\n- [ ] TBD. Owner: @name. Due: YYYY-MM-DD\n",
+    );
+    archive.write("2024-01-09-dns.md", POSTMORTEM);
+    let run = archive.build(&[]);
+    run.assert_code(0);
+    assert_eq!(
+        run.diagnostics(),
+        ["incident-report-blank.md:1:1: warning: skipped 1 file that is not a postmortem: incident-report-blank.md (blank templates: nothing filled in)"]
+    );
+    assert_eq!(sources(&archive), ["2024-01-09-dns.md"]);
+}
+
+#[test]
+fn a_postmortem_with_a_list_of_links_is_built() {
+    let archive = Archive::new();
+    let text = format!(
+        "{POSTMORTEM}\n## Related\n\n- [The first stall](2023-11-queue.md)\n- [The runbook](runbooks/queue.md)\n- [The DNS loop](2024-01-09-dns.md)\n- [Disk full](2023-08-disk.md)\n"
+    );
+    archive.write("2024-03-02-queue.md", &text);
+    // Undated, short, and mostly links, but with tasks: still a postmortem.
+    archive.write(
+        "queue-follow-up.md",
+        "# Queue follow-up\n\n## Action items\n\n- [ ] Update [the runbook](runbooks/queue.md)\n- [ ] Link [the dashboard](dashboards.md)\n- [ ] Merge [the fix](fix.md)\n",
+    );
+    let run = archive.build(&[]);
+    assert!(
+        !run.stderr.contains("skipped-files") && !run.stderr.contains("not postmortems"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        sources(&archive),
+        ["2024-03-02-queue.md", "queue-follow-up.md"]
+    );
+}
