@@ -122,7 +122,7 @@ pub struct WalkResult {
     pub files: Vec<SourceFile>,
     /// Every other file (images, PDFs), for the site's `files/` folder.
     pub attachments: Vec<SourceFile>,
-    /// Files that are not postmortems by their name, for the `skipped-files` note: the
+    /// Files that are not postmortems by their name, for the `skipped-files` warning: the
     /// ignored ones are not copied either; the others are attachments too.
     pub skipped: Vec<Skipped>,
     pub diagnostics: Vec<Diagnostic>,
