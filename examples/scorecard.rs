@@ -15,7 +15,7 @@ use pmsite::config::Config;
 use pmsite::diagnostic::{Diagnostic, Severity};
 use pmsite::model::{Incident, TaskStatus, TitleSource};
 use pmsite::parse::{parse_incident, ParseOptions};
-use pmsite::walk::{walk, IgnoreList};
+use pmsite::walk::{walk, WalkOptions};
 
 /// Where the last panic happened, filled by the panic hook while parsing.
 static PANIC_LOCATION: Mutex<Option<String>> = Mutex::new(None);
@@ -27,7 +27,7 @@ fn main() {
         std::process::exit(2);
     }
     let config = Config::default();
-    let ignore = IgnoreList::new(&config.ignore).unwrap_or_else(|e| {
+    let walk_options = WalkOptions::new(&config.ignore, &config.extensions).unwrap_or_else(|e| {
         eprintln!("scorecard: {e}");
         std::process::exit(2);
     });
@@ -52,7 +52,7 @@ fn main() {
             failed = true;
             continue;
         }
-        let card = score(root, &ignore, &options);
+        let card = score(root, &walk_options, &options);
         print!("{}", card.report(dir));
     }
     let _ = panic::take_hook();
@@ -286,8 +286,8 @@ impl Tally {
     }
 }
 
-fn score(root: &Path, ignore: &IgnoreList, options: &ParseOptions) -> Card {
-    let found = walk(root, ignore, None);
+fn score(root: &Path, walk_options: &WalkOptions, options: &ParseOptions) -> Card {
+    let found = walk(root, walk_options, None);
     let mut card = Card {
         files: found.files.len(),
         ..Card::default()

@@ -34,6 +34,9 @@ pub struct Config {
     pub timezone: String,
     /// File-name patterns (globs) of files in the content folder that are not postmortems.
     pub ignore: Vec<String>,
+    /// File extensions read as postmortems (`md`, `qmd`, ...), without the dot; case is
+    /// ignored. Every other file is an attachment.
+    pub extensions: Vec<String>,
     /// A link to each postmortem's source, with `{path}` replaced by its path in the
     /// content folder. Empty means pmsite links to a copy of the source in the site.
     pub source_url: String,
@@ -127,6 +130,7 @@ impl Default for Config {
                 "_*".to_string(),
                 "template*".to_string(),
             ],
+            extensions: crate::walk::EXTENSIONS.map(String::from).to_vec(),
             source_url: String::new(),
             aliases: BTreeMap::new(),
             date_formats: Vec::new(),
@@ -255,6 +259,9 @@ impl Config {
         if let Err(e) = crate::walk::IgnoreList::new(&config.ignore) {
             return Err(config_error(key_offset("ignore"), e));
         }
+        if let Err(e) = crate::walk::check_extensions(&config.extensions) {
+            return Err(config_error(key_offset("extensions"), e));
+        }
         Ok(config)
     }
 
@@ -288,6 +295,27 @@ mod tests {
         assert_eq!(config.title, "Postmortems");
         assert_eq!(config.timezone, "UTC");
         assert_eq!(config.ignore, ["README*", "_*", "template*"]);
+        assert_eq!(config.extensions, ["md", "markdown", "txt"]);
+    }
+
+    #[test]
+    fn extensions_are_names_without_a_dot() {
+        let ok = Config::parse(Path::new("p.toml"), "extensions = [\"md\", \"qmd\"]\n").unwrap();
+        assert_eq!(ok.extensions, ["md", "qmd"]);
+        let text = "title = \"Ops\"\nextensions = [\"md\", \".qmd\"]\n";
+        let err = Config::parse(Path::new("p.toml"), text).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "p.toml:2:1: extension `.qmd` must be written without a dot: `qmd`"
+        );
+        let err = Config::parse(Path::new("p.toml"), "extensions = []\n").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("p.toml:1:1: `extensions` is empty"),
+            "{err}"
+        );
+        let err = Config::parse(Path::new("p.toml"), "extensions = [\"a/md\"]\n").unwrap_err();
+        assert!(err.to_string().contains("`a/md`"), "{err}");
     }
 
     #[test]

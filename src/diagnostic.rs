@@ -100,7 +100,7 @@ impl fmt::Display for Diagnostic {
 
 /// Every diagnostic code, as listed in the user guide; `[rules]` in the config takes
 /// these.
-pub const CODES: [&str; 26] = [
+pub const CODES: [&str; 29] = [
     "alias-collision",
     "attachment-skipped",
     "binary-file",
@@ -116,8 +116,11 @@ pub const CODES: [&str; 26] = [
     "markdown-fence",
     "merge-conflict",
     "missing-section",
+    "no-extension",
     "no-title",
     "not-utf8",
+    "skipped-extension",
+    "skipped-files",
     "slug-collision",
     "symlink-outside",
     "task-no-due",

@@ -224,6 +224,17 @@ pub fn human_report(incident: &Incident, today: NaiveDate) -> String {
     if !unknown.is_empty() {
         let _ = writeln!(out, "  not found   {}", unknown.join(", "));
     }
+    let left_out = match crate::sift::sift(incident) {
+        crate::sift::Verdict::Postmortem => None,
+        crate::sift::Verdict::IndexPage => Some("an index page (a list of links to other files)"),
+        crate::sift::Verdict::BlankTemplate => Some("a blank template (nothing filled in)"),
+    };
+    if let Some(what) = left_out {
+        let _ = writeln!(
+            out,
+            "  left out    a build leaves this file out as {what}, and names it in `skipped-files`"
+        );
+    }
     if incident.diagnostics.is_empty() {
         let _ = writeln!(out, "  problems    none");
     } else {
@@ -294,8 +305,20 @@ mod tests {
             report.contains("  not found   severity, services, impact, trigger, resolution"),
             "{report}"
         );
+        assert!(!report.contains("left out"), "{report}");
         let json = json_report(&incident, NaiveDate::from_ymd_opt(2024, 7, 1).unwrap());
         assert_eq!(json["lines"]["start"], 3);
         assert_eq!(json["not_found"][0], "severity");
+    }
+
+    #[test]
+    fn the_report_says_when_a_build_leaves_the_file_out() {
+        let text = "# Reports\n\n- [DB](db.md)\n- [DNS](dns.md)\n- [Disk](disk.md)\n";
+        let incident = parse_incident("index.md", text, &ParseOptions::default());
+        let report = human_report(&incident, NaiveDate::from_ymd_opt(2024, 7, 1).unwrap());
+        assert!(
+            report.contains("  left out    a build leaves this file out as an index page"),
+            "{report}"
+        );
     }
 }

@@ -1,8 +1,9 @@
 //! pmsite turns a folder of incident postmortems into a static archive.
 //!
 //! The pipeline, one module per step: [`walk`] finds the files, [`read`] decodes them,
-//! [`parse`] reads each into a [`model::Incident`], [`render`] turns the archive into
-//! pages and JSON in memory, and [`write`] puts them on disk atomically.
+//! [`parse`] reads each into a [`model::Incident`], [`sift`] leaves out index pages and
+//! blank templates, [`render`] turns the archive into pages and JSON in memory, and
+//! [`write`] puts them on disk atomically.
 //! [`pipeline::build`] runs them in order.
 
 pub mod cache;
@@ -20,6 +21,7 @@ pub mod render;
 pub mod report;
 pub mod scaffold;
 pub mod serve;
+pub mod sift;
 pub mod synthetic;
 pub mod task_table;
 pub mod walk;

@@ -18,7 +18,8 @@ use crate::parse::{parse_incident, ParseOptions};
 use crate::render::theme::Theme;
 use crate::render::views::LinkStyle;
 use crate::render::{RenderSettings, RenderedSite};
-use crate::walk::{walk, IgnoreList, SourceFile};
+use crate::sift::{sift, Verdict};
+use crate::walk::{walk, SkipReason, Skipped, SourceFile, WalkOptions};
 
 /// Everything a build needs; the CLI fills it from flags, the config and the clock.
 #[derive(Debug, Clone)]
@@ -116,10 +117,18 @@ pub fn load_archive(options: &BuildOptions) -> Result<(Archive, BuildReport)> {
         if !config.content_dir.is_dir() {
             return Err(Error::NoContent(config.content_dir.clone()));
         }
-        let ignore = IgnoreList::new(&config.ignore).map_err(Error::Usage)?;
+        let walk_options =
+            WalkOptions::new(&config.ignore, &config.extensions).map_err(Error::Usage)?;
         let mut report = BuildReport::default();
         let mut step = Timer(Some(Instant::now()));
-        let archive = read_archive(options, &ignore, None, &NoProgress, &mut report, &mut step);
+        let archive = read_archive(
+            options,
+            &walk_options,
+            None,
+            &NoProgress,
+            &mut report,
+            &mut step,
+        );
         config.rules(options.strict).apply(&mut report.diagnostics);
         sort_diagnostics(&mut report.diagnostics);
         Ok((archive, report))
@@ -152,12 +161,13 @@ fn run_steps(
         Some(theme) => theme,
         None => std::sync::Arc::new(Theme::load(config.theme.as_deref())?),
     };
-    let ignore = IgnoreList::new(&config.ignore).map_err(Error::Usage)?;
+    let walk_options =
+        WalkOptions::new(&config.ignore, &config.extensions).map_err(Error::Usage)?;
     step.done("load", &mut report);
 
     let archive = read_archive(
         options,
-        &ignore,
+        &walk_options,
         cache.as_deref_mut(),
         progress,
         &mut report,
@@ -206,7 +216,7 @@ fn run_steps(
 /// walk → parse → model: the content folder as an archive, each step timed.
 fn read_archive(
     options: &BuildOptions,
-    ignore: &IgnoreList,
+    walk_options: &WalkOptions,
     cache: Option<&mut BuildCache>,
     progress: &dyn Progress,
     report: &mut BuildReport,
@@ -214,7 +224,7 @@ fn read_archive(
 ) -> Archive {
     let config = &options.config;
     progress.start("walk", None);
-    let found = walk(&config.content_dir, ignore, Some(&config.output_dir));
+    let found = walk(&config.content_dir, walk_options, Some(&config.output_dir));
     report.diagnostics.extend(found.diagnostics);
     step.done("walk", report);
 
@@ -233,13 +243,34 @@ fn read_archive(
         Some(cache) => reparse_changed(&found.files, &parse_options, cache),
     };
     progress.start("model", None);
+    let verdicts: Vec<Verdict> = parsed
+        .par_iter()
+        .map(|(incident, _)| incident.as_ref().map_or(Verdict::Postmortem, sift))
+        .collect();
+    let mut skipped = found.skipped;
     let mut incidents = Vec::with_capacity(parsed.len());
-    for (incident, diagnostics) in parsed {
-        report.diagnostics.extend(diagnostics);
-        incidents.extend(incident);
+    for ((incident, diagnostics), verdict) in parsed.into_iter().zip(verdicts) {
+        let reason = match verdict {
+            Verdict::Postmortem => None,
+            Verdict::IndexPage => Some(SkipReason::IndexPage),
+            Verdict::BlankTemplate => Some(SkipReason::BlankTemplate),
+        };
+        match (incident, reason) {
+            // Not built, so its problems (a template's every placeholder) are moot; the
+            // `skipped-files` warning names it.
+            (Some(incident), Some(reason)) => skipped.push(Skipped {
+                relative: incident.source,
+                reason,
+            }),
+            (incident, _) => {
+                report.diagnostics.extend(diagnostics);
+                incidents.extend(incident);
+            }
+        }
     }
     step.done("parse", report);
 
+    report.diagnostics.extend(skipped_files(&skipped));
     let incidents = drop_duplicate_ids(incidents, &mut report.diagnostics);
     let mut archive = Archive::new(incidents);
     archive.attachments = crate::read::copyable_attachments(
@@ -275,6 +306,46 @@ fn read_archive(
         .sum();
     step.done("model", report);
     archive
+}
+
+/// The most file names the `skipped-files` warning lists.
+const SKIPPED_NAMES_SHOWN: usize = 10;
+
+/// One `skipped-files` warning for every file left out as not a postmortem, grouped by
+/// why: a folder's README and template are worth a line, not a line each. It stands at
+/// the first file named.
+fn skipped_files(skipped: &[Skipped]) -> Option<Diagnostic> {
+    let mut skipped: Vec<&Skipped> = skipped.iter().collect();
+    // Stable: by reason, then in path order within one.
+    skipped.sort_by_key(|file| file.reason);
+    let first = skipped.first()?;
+    let mut groups: Vec<(SkipReason, Vec<&str>)> = Vec::new();
+    for file in skipped.iter().take(SKIPPED_NAMES_SHOWN) {
+        match groups.last_mut() {
+            Some((reason, names)) if *reason == file.reason => names.push(&file.relative),
+            _ => groups.push((file.reason, vec![&file.relative])),
+        }
+    }
+    let listed: Vec<String> = groups
+        .iter()
+        .map(|(reason, names)| format!("{} ({})", names.join(", "), reason.describe()))
+        .collect();
+    let count = skipped.len();
+    let mut message = if count == 1 {
+        "skipped 1 file that is not a postmortem: ".to_string()
+    } else {
+        format!("skipped {count} files that are not postmortems: ")
+    };
+    message.push_str(&listed.join("; "));
+    if count > SKIPPED_NAMES_SHOWN {
+        message.push_str(&format!("; and {} more", count - SKIPPED_NAMES_SHOWN));
+    }
+    Some(Diagnostic::warning(
+        &first.relative,
+        1,
+        "skipped-files",
+        message,
+    ))
 }
 
 /// A `missing-section` error for each section of `required` (config names such as
@@ -526,5 +597,36 @@ impl Timer {
         let started = self.0.unwrap_or_else(Instant::now);
         report.timings.push((name, started.elapsed()));
         self.0 = Some(Instant::now());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skipped_files_are_one_warning_grouped_by_reason() {
+        let skipped = |relative: &str, reason| Skipped {
+            relative: relative.to_string(),
+            reason,
+        };
+        let one = skipped_files(&[skipped("LICENSE", SkipReason::RepositoryFile)]).unwrap();
+        assert_eq!(
+            one.to_string(),
+            "LICENSE:1:1: warning: skipped 1 file that is not a postmortem: LICENSE (license and repository files)"
+        );
+        let mut many = vec![
+            skipped("LICENSE", SkipReason::RepositoryFile),
+            skipped("README.md", SkipReason::Ignored),
+        ];
+        many.extend((0..12).map(|i| skipped(&format!("_{i:02}.md"), SkipReason::Ignored)));
+        let note = skipped_files(&many).unwrap();
+        assert_eq!(note.path, "README.md");
+        assert_eq!(
+            note.message,
+            "skipped 14 files that are not postmortems: README.md, _00.md, _01.md, _02.md, \
+             _03.md, _04.md, _05.md, _06.md, _07.md, _08.md (ignore patterns); and 4 more"
+        );
+        assert!(skipped_files(&[]).is_none());
     }
 }

@@ -37,6 +37,57 @@ pub fn read_limited(path: &Path, shown: &str, limit: u64) -> Result<Vec<u8>, Dia
     Ok(bytes)
 }
 
+/// Whether a file with no extension reads like a markdown postmortem: small, text, and
+/// starting with frontmatter or with a heading followed by prose. A `# comment` at the
+/// top of a config file is a heading too, so most of its lines being `# ` lines, or none
+/// being a sentence, says it is not.
+pub fn looks_like_markdown(path: &Path) -> bool {
+    const SMALL: u64 = 1024 * 1024;
+    const PREFIX: usize = 8 * 1024;
+    if std::fs::metadata(path).map_or(true, |m| m.len() > SMALL) {
+        return false;
+    }
+    let mut prefix = Vec::with_capacity(PREFIX);
+    let read = std::fs::File::open(path)
+        .and_then(|file| file.take(PREFIX as u64).read_to_end(&mut prefix));
+    if read.is_err() || prefix.contains(&0) {
+        return false;
+    }
+    let bytes = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&prefix);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        // The prefix may end inside a character.
+        Err(e) if e.error_len().is_none() => {
+            std::str::from_utf8(&bytes[..e.valid_up_to()]).expect("valid up to there")
+        }
+        Err(_) => return false,
+    };
+    markdown_start(text)
+}
+
+fn markdown_start(text: &str) -> bool {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    let Some(first) = lines.first() else {
+        return false;
+    };
+    if *first == "---" {
+        return lines.iter().skip(1).any(|l| *l == "---");
+    }
+    let heading = |line: &str| {
+        let rest = line.trim_start_matches('#');
+        (1..=6).contains(&(line.len() - rest.len())) && rest.starts_with(' ')
+    };
+    let comments = lines.iter().filter(|l| l.starts_with("# ")).count();
+    let prose = lines
+        .iter()
+        .any(|l| !l.starts_with('#') && l.split_whitespace().count() >= 4);
+    heading(first) && prose && comments * 2 <= lines.len()
+}
+
 fn human_size(bytes: u64) -> String {
     match bytes {
         b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
@@ -168,6 +219,20 @@ fn runs_in_a_browser(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_without_an_extension() {
+        assert!(markdown_start(
+            "# DB outage\n\n## Summary\n\nThe primary ran out of disk at noon.\n"
+        ));
+        assert!(markdown_start("---\ntitle: DB outage\n---\nText.\n"));
+        assert!(!markdown_start("#!/bin/sh\necho this is a script here\n"));
+        assert!(!markdown_start(
+            "# Owners of everything\n# (second comment)\n* @org/sre\n"
+        ));
+        assert!(!markdown_start("---\nno closing line\n"));
+        assert!(!markdown_start(""));
+    }
 
     #[test]
     fn utf8_with_and_without_bom() {

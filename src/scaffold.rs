@@ -179,6 +179,7 @@ pub const CONFIG_TEMPLATE: &str = r#"# pmsite.toml: the site's settings. Every o
 # theme = "my-theme"              # a folder overriding the default theme's files
 # timezone = "UTC"                # assumed for times written without a zone
 # ignore = ["README*", "_*", "template*"]
+# extensions = ["md", "markdown", "txt"]  # files read as postmortems; add "qmd", "Rmd", "mdx", ...
 # source_url = ""                 # e.g. "https://github.com/org/repo/blob/main/content/{path}"
 # date_formats = []               # e.g. ["%d.%m.%Y %H:%M"]
 # paginate = 50

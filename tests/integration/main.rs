@@ -24,5 +24,6 @@ mod rebuild;
 mod seeds;
 mod serve;
 mod site;
+mod skipped;
 mod snapshots_of_pages;
 mod tasks;
