@@ -240,7 +240,7 @@ impl Config {
                 return Err(config_error(
                     key_offset(code),
                     format!(
-                        "rule `{code}` must be \"error\", \"warning\" or \"off\", not `{level}`"
+                        "rule `{code}` must be \"error\", \"warning\", \"note\" or \"off\", not `{level}`"
                     ),
                 ));
             }

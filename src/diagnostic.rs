@@ -4,12 +4,14 @@ use std::fmt;
 
 use serde::Serialize;
 
-/// How bad a problem is. An error makes the build exit 1; a warning does not.
+/// How bad a problem is. An error makes the build exit 1; a warning does not, unless
+/// `--strict`; a note (what the build left out, and why) never does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
+    Note,
 }
 
 impl fmt::Display for Severity {
@@ -17,6 +19,7 @@ impl fmt::Display for Severity {
         f.write_str(match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         })
     }
 }
@@ -43,6 +46,12 @@ impl Diagnostic {
         message: impl Into<String>,
     ) -> Self {
         Self::new(Severity::Warning, path, line, code, message)
+    }
+
+    /// Something the build did on purpose that the user should know about (files it
+    /// left out): printed, never an error, not even with `--strict`.
+    pub fn note(path: &str, line: usize, code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Note, path, line, code, message)
     }
 
     pub fn error(path: &str, line: usize, code: &'static str, message: impl Into<String>) -> Self {
@@ -141,6 +150,7 @@ pub const OPT_IN: [&str; 3] = ["task-no-due", "task-no-owner", "task-overdue"];
 pub enum Level {
     Error,
     Warning,
+    Note,
     Off,
 }
 
@@ -149,13 +159,15 @@ impl Level {
         match text {
             "error" => Some(Level::Error),
             "warning" => Some(Level::Warning),
+            "note" => Some(Level::Note),
             "off" => Some(Level::Off),
             _ => None,
         }
     }
 }
 
-/// The site's levels per code, and `--strict`, which makes every warning an error.
+/// The site's levels per code, and `--strict`, which makes every warning an error
+/// (notes stay notes).
 #[derive(Debug, Clone, Default)]
 pub struct Rules {
     pub levels: std::collections::BTreeMap<String, Level>,
@@ -171,10 +183,11 @@ impl Rules {
                 Some(Level::Off) => return false,
                 Some(Level::Error) => d.severity = Severity::Error,
                 Some(Level::Warning) => d.severity = Severity::Warning,
+                Some(Level::Note) => d.severity = Severity::Note,
                 None if OPT_IN.contains(&d.code) => return false,
                 None => {}
             }
-            if self.strict {
+            if self.strict && d.severity == Severity::Warning {
                 d.severity = Severity::Error;
             }
             true
@@ -234,6 +247,18 @@ mod tests {
                 "{code} is not in book/diagnostics.md"
             );
         }
+    }
+
+    #[test]
+    fn strict_leaves_notes_alone() {
+        let mut found = vec![Diagnostic::note("README.md", 1, "skipped-files", "skipped")];
+        Rules {
+            strict: true,
+            ..Rules::default()
+        }
+        .apply(&mut found);
+        assert_eq!(found[0].severity, Severity::Note);
+        assert_eq!(found[0].to_string(), "README.md:1:1: note: skipped");
     }
 
     #[test]

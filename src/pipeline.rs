@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use crate::cache::BuildCache;
 use crate::config::Config;
-use crate::diagnostic::{sort_diagnostics, Diagnostic};
+use crate::diagnostic::{sort_diagnostics, Diagnostic, Severity};
 use crate::error::{Error, Result};
 use crate::model::due_policy::DuePolicy;
 use crate::model::{Archive, Incident};
@@ -58,7 +58,17 @@ impl BuildReport {
     }
 
     pub fn warnings(&self) -> usize {
-        self.diagnostics.len() - self.errors()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
+
+    pub fn notes(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Note)
+            .count()
     }
 }
 
@@ -257,7 +267,7 @@ fn read_archive(
         };
         match (incident, reason) {
             // Not built, so its problems (a template's every placeholder) are moot; the
-            // `skipped-files` warning names it.
+            // `skipped-files` note names it.
             (Some(incident), Some(reason)) => skipped.push(Skipped {
                 relative: incident.source,
                 reason,
@@ -308,10 +318,10 @@ fn read_archive(
     archive
 }
 
-/// The most file names the `skipped-files` warning lists.
+/// The most file names the `skipped-files` note lists.
 const SKIPPED_NAMES_SHOWN: usize = 10;
 
-/// One `skipped-files` warning for every file left out as not a postmortem, grouped by
+/// One `skipped-files` note for every file left out as not a postmortem, grouped by
 /// why: a folder's README and template are worth a line, not a line each. It stands at
 /// the first file named.
 fn skipped_files(skipped: &[Skipped]) -> Option<Diagnostic> {
@@ -340,7 +350,7 @@ fn skipped_files(skipped: &[Skipped]) -> Option<Diagnostic> {
     if count > SKIPPED_NAMES_SHOWN {
         message.push_str(&format!("; and {} more", count - SKIPPED_NAMES_SHOWN));
     }
-    Some(Diagnostic::warning(
+    Some(Diagnostic::note(
         &first.relative,
         1,
         "skipped-files",
@@ -613,7 +623,7 @@ mod tests {
         let one = skipped_files(&[skipped("LICENSE", SkipReason::RepositoryFile)]).unwrap();
         assert_eq!(
             one.to_string(),
-            "LICENSE:1:1: warning: skipped 1 file that is not a postmortem: LICENSE (license and repository files)"
+            "LICENSE:1:1: note: skipped 1 file that is not a postmortem: LICENSE (license and repository files)"
         );
         let mut many = vec![
             skipped("LICENSE", SkipReason::RepositoryFile),

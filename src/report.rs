@@ -72,6 +72,7 @@ pub fn format_diagnostics(
                 let command = match diagnostic.severity {
                     Severity::Error => "error",
                     Severity::Warning => "warning",
+                    Severity::Note => "notice",
                 };
                 let _ = writeln!(
                     out,

@@ -122,7 +122,7 @@ pub struct WalkResult {
     pub files: Vec<SourceFile>,
     /// Every other file (images, PDFs), for the site's `files/` folder.
     pub attachments: Vec<SourceFile>,
-    /// Files that are not postmortems by their name, for the `skipped-files` warning: the
+    /// Files that are not postmortems by their name, for the `skipped-files` note: the
     /// ignored ones are not copied either; the others are attachments too.
     pub skipped: Vec<Skipped>,
     pub diagnostics: Vec<Diagnostic>,
@@ -136,7 +136,7 @@ pub struct Skipped {
     pub reason: SkipReason,
 }
 
-/// Why a file is not a postmortem, in the order the `skipped-files` warning lists them.
+/// Why a file is not a postmortem, in the order the `skipped-files` note lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum SkipReason {
     /// Its name matches `ignore` (`README*`, `_*`, `template*`).
@@ -287,7 +287,14 @@ pub fn walk(root: &Path, options: &WalkOptions, exclude: Option<&Path>) -> WalkR
             absolute: path.to_path_buf(),
         };
         if file_extension(path).is_some_and(|ext| options.reads(ext)) {
-            result.files.push(file);
+            if is_repository_document(&file.relative) {
+                result.skipped.push(Skipped {
+                    relative: file.relative,
+                    reason: SkipReason::RepositoryFile,
+                });
+            } else {
+                result.files.push(file);
+            }
             continue;
         }
         if let Some(reason) = not_a_postmortem(&file.relative) {
@@ -356,6 +363,30 @@ fn not_a_postmortem(relative: &str) -> Option<SkipReason> {
     let license = named(&["LICENSE", "LICENCE", "COPYING"]) && stem.len() < name.len();
     let plain = !name.contains('.') && named(&NOT_POSTMORTEM_NAMES);
     (license || plain).then_some(SkipReason::RepositoryFile)
+}
+
+/// `LICENSE.md`, `CONTRIBUTING.md`, `CODE_OF_CONDUCT.md`: the documents a repository
+/// keeps beside its code, by their upper-case names (a `security.md` may be a postmortem).
+fn is_repository_document(relative: &str) -> bool {
+    const DOCUMENTS: [&str; 14] = [
+        "AUTHORS",
+        "CHANGELOG",
+        "CODEOWNERS",
+        "CODE_OF_CONDUCT",
+        "CONTRIBUTING",
+        "CONTRIBUTORS",
+        "COPYING",
+        "GOVERNANCE",
+        "LICENCE",
+        "LICENSE",
+        "MAINTAINERS",
+        "NOTICE",
+        "SECURITY",
+        "SUPPORT",
+    ];
+    let name = relative.rsplit('/').next().unwrap_or(relative);
+    let stem = name.split(['.', '-']).next().unwrap_or(name);
+    DOCUMENTS.contains(&stem)
 }
 
 /// A warning for a file that is not read but may be a postmortem: a markdown-like
@@ -499,6 +530,12 @@ mod tests {
             ("a.md~", markdown),
             ("graph.png", "x"),
             ("README.md", markdown),
+            (
+                "CONTRIBUTING.md",
+                "# Contributing\n\nOpen a pull request.\n",
+            ),
+            ("LICENSE.md", "# MIT License\n"),
+            ("security.md", markdown),
             ("_dump.log", "private"),
         ] {
             std::fs::write(root.join(name), text).unwrap();
@@ -507,7 +544,7 @@ mod tests {
         let names = |files: &[SourceFile]| -> Vec<String> {
             files.iter().map(|f| f.relative.clone()).collect()
         };
-        assert_eq!(names(&found.files), ["a.md"]);
+        assert_eq!(names(&found.files), ["a.md", "security.md"]);
         assert_eq!(
             names(&found.attachments),
             [
@@ -542,7 +579,9 @@ mod tests {
             skipped,
             [
                 ("CODEOWNERS", SkipReason::RepositoryFile),
+                ("CONTRIBUTING.md", SkipReason::RepositoryFile),
                 ("LICENSE", SkipReason::RepositoryFile),
+                ("LICENSE.md", SkipReason::RepositoryFile),
                 ("README.md", SkipReason::Ignored),
                 ("a.md~", SkipReason::Backup),
             ]
@@ -550,7 +589,10 @@ mod tests {
 
         let with_qmd = WalkOptions::new(&[], &["md".into(), "QMD".into()]).unwrap();
         let found = walk(root, &with_qmd, None);
-        assert_eq!(names(&found.files), ["README.md", "a.md", "b.qmd"]);
+        assert_eq!(
+            names(&found.files),
+            ["README.md", "a.md", "b.qmd", "security.md"]
+        );
     }
 
     #[test]

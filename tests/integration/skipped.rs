@@ -82,7 +82,7 @@ fn markdown_without_an_extension_is_warned_about_but_a_license_is_not() {
     assert_eq!(
         run.diagnostics(),
         [
-            "LICENSE:1:1: warning: skipped 2 files that are not postmortems: LICENSE, Makefile (license and repository files)",
+            "LICENSE:1:1: note: skipped 2 files that are not postmortems: LICENSE, Makefile (license and repository files)",
             "PM-7 - Checkout queue stalled:1:1: warning: this file has no extension but looks like a markdown postmortem; it is only copied into the site as a file. Rename it to `PM-7 - Checkout queue stalled.md` to build it",
         ]
     );
@@ -100,10 +100,13 @@ fn ignored_files_are_named_in_one_line() {
     run.assert_code(0);
     assert_eq!(
         run.diagnostics(),
-        ["README.md:1:1: warning: skipped 3 files that are not postmortems: README.md, _draft.md, templates/template.md (ignore patterns)"]
+        ["README.md:1:1: note: skipped 3 files that are not postmortems: README.md, _draft.md, templates/template.md (ignore patterns)"]
     );
     assert_eq!(sources(&archive), ["2024-01-09-dns.md"]);
 
+    // A note: `--strict` passes with it, and `[rules]` can still turn it off.
+    let run = archive.build(&["--strict"]);
+    run.assert_code(0);
     std::fs::write(
         archive.path().join("pmsite.toml"),
         "[rules]\nskipped-files = \"off\"\n",
@@ -130,7 +133,7 @@ fn readme_template_and_index_page_are_summarised_in_one_line() {
     run.assert_code(0);
     assert_eq!(
         run.diagnostics(),
-        ["README.md:1:1: warning: skipped 3 files that are not postmortems: README.md, template.md (ignore patterns); index.md (index pages: lists of links to other files)"]
+        ["README.md:1:1: note: skipped 3 files that are not postmortems: README.md, template.md (ignore patterns); index.md (index pages: lists of links to other files)"]
     );
     assert_eq!(
         sources(&archive),
@@ -150,7 +153,7 @@ fn a_blank_template_is_not_built_and_its_placeholders_are_not_reported() {
     run.assert_code(0);
     assert_eq!(
         run.diagnostics(),
-        ["incident-report-blank.md:1:1: warning: skipped 1 file that is not a postmortem: incident-report-blank.md (blank templates: nothing filled in)"]
+        ["incident-report-blank.md:1:1: note: skipped 1 file that is not a postmortem: incident-report-blank.md (blank templates: nothing filled in)"]
     );
     assert_eq!(sources(&archive), ["2024-01-09-dns.md"]);
 }
