@@ -253,10 +253,15 @@ impl Facts<'_> {
             |f: &Option<Fact<Moment>>| f.as_ref().is_some_and(|f| f.value.time.is_none());
         if start.is_none() || end.is_none() || day_only(&start) {
             if let Some((line, (from, to))) = self.range() {
+                // A range of times alone ("between 1:46pm - 5:30pm") is on that day.
                 let same_day = |f: &Option<Fact<Moment>>| {
-                    f.as_ref().is_some_and(|f| f.value.date == from.date)
+                    f.as_ref()
+                        .is_some_and(|f| from.date.is_none() || f.value.date == from.date)
                 };
                 if start.is_none() || (day_only(&start) && same_day(&start)) {
+                    let day = start.as_ref().and_then(|f| f.value.date);
+                    let mut from = from;
+                    from.date = from.date.or(day);
                     start = Some(Fact { value: from, line });
                 }
                 end = end.or(Some(Fact { value: to, line }));
@@ -365,14 +370,19 @@ impl Facts<'_> {
             )
         });
         candidates
-            .flat_map(|s| s.text_lines().map(move |(line, text)| (s.kind, line, text)))
+            .flat_map(|s| {
+                let kind = s.kind;
+                s.text_blocks()
+                    .into_iter()
+                    .map(move |(line, text)| (kind, line, text))
+            })
             .find_map(|(kind, line, text)| {
                 // A duration section's lines are ranges by nature; elsewhere the
                 // sentence must talk about the outage's span.
-                if kind != SectionKind::Duration && !RANGE_HINT.is_match(text) {
+                if kind != SectionKind::Duration && !RANGE_HINT.is_match(&text) {
                     return None;
                 }
-                find_range(text, context).map(|range| (line, range))
+                find_range(&text, context).map(|range| (line, range))
             })
     }
 

@@ -789,6 +789,19 @@ mod tests {
     }
 
     #[test]
+    fn a_range_wrapped_across_lines_is_read_whole() {
+        let incident = parse(
+            "# Builds stuck\n\nDate: 2023-05-02\n\n## Impact\n\nQueued builds could not \
+             start (between\n1:46pm - 5:30pm), and retries piled up.\n",
+        );
+        let time =
+            |m: &Option<Fact<Moment>>| m.as_ref().and_then(|f| f.value.time).map(|t| t.to_string());
+        assert_eq!(time(&incident.start).as_deref(), Some("13:46:00"));
+        assert_eq!(time(&incident.end).as_deref(), Some("17:30:00"));
+        assert_eq!(incident.duration_minutes, Some(224));
+    }
+
+    #[test]
     fn a_timeline_running_for_days_ends_where_service_came_back_or_not_at_all() {
         let follow_up = "# X\n\n## Timeline\n- 2024-03-04 08:10: disk alarms fire\n\
             - 2024-03-04 09:00: writes fail\n- 2024-03-08 15:00: cleanup job merged\n";

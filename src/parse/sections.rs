@@ -397,6 +397,33 @@ impl Section {
             .map(|(number, _, line)| (number, line))
     }
 
+    /// The body's text as blocks: a paragraph, or a list item with its continuation
+    /// lines, joined with spaces, with the file line it starts on; every other line
+    /// (a table row, a heading) is a block of its own. Code and HTML are left out. A
+    /// sentence wrapped across lines ("(Between\n1:46pm - 5:30pm)") is read whole.
+    pub fn text_blocks(&self) -> Vec<(usize, String)> {
+        let mut blocks: Vec<(usize, String)> = Vec::new();
+        let mut open = false;
+        for (number, role, line) in self.lines_with_roles() {
+            let text = line.trim();
+            if role.is_code() || text.is_empty() {
+                open = false;
+                continue;
+            }
+            let continues = matches!(role, LineRole::Paragraph)
+                || matches!(role, LineRole::ListItem { marker: false, .. });
+            match blocks.last_mut() {
+                Some((_, block)) if open && continues => {
+                    block.push(' ');
+                    block.push_str(text);
+                }
+                _ => blocks.push((number, text.to_string())),
+            }
+            open = matches!(role, LineRole::Paragraph | LineRole::ListItem { .. });
+        }
+        blocks
+    }
+
     /// Every line of the body with its file line number and its role.
     pub fn lines_with_roles(&self) -> impl Iterator<Item = (usize, LineRole, &str)> {
         self.body.lines().enumerate().map(move |(i, line)| {
