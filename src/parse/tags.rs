@@ -45,7 +45,7 @@ const RULES: &[(&str, &str)] = &[
     ),
     (
         "software-bug",
-        r"\b(?:bugs?|regressions?|defects?|race conditions?|null pointer|exceptions?|panics?|logic errors?|code change\w*|breaking changes?|backwards? compatib\w*|incompatib\w*)\b",
+        r"\b(?:bugs?|buggy|regressions?|defects?|race conditions?|null pointer|exceptions?|panics?|logic(?:al)? (?:errors?|flaws?)|code change\w*|breaking changes?|backwards? compatib\w*|incompatib\w*|refactor\w*|corrupt\w*|non-?determinis\w+|improperly|incorrectly|wrongly|not (?:properly|correctly) \w+|edge cases?|corner cases?|overflow\w*|underflow\w*|deadlock\w*|infinite loops?|off.by.one|unhandled|mishandl\w*|flaw\w*)\b",
     ),
     (
         "hardware",
@@ -186,6 +186,15 @@ mod tests {
         );
         assert_eq!(infer_tags("A memory leak in the session cache"), ["memory"]);
         assert!(infer_tags("Nothing to see here").is_empty());
+        for bug in [
+            "Balances were improperly zeroed on self-destruct",
+            "state changes were not properly propagated between layers",
+            "the new client refactor ignores the alias",
+            "non-deterministic behaviour in the stopping mechanism",
+            "an integer overflow in the fee calculation",
+        ] {
+            assert_eq!(infer_tags(bug), ["software-bug"], "{bug}");
+        }
     }
 
     #[test]
