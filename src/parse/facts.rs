@@ -55,6 +55,16 @@ static WEAK_CAUSE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     compile(r"(?i)\b(?:due to|because|resulted from|the reason|found (?:out )?that|turned out)\b")
         .unwrap()
 });
+/// "Nodes were cordoned. This went unnoticed and caused 40min of outage", "Pod shutdown
+/// stopped functioning, resulting in constant growth": an effect told after its cause.
+static EFFECT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    compile(r"(?i)\b(?:caused|causing|resulting in|resulted in|led to|leading to|which prevented|preventing)\b(?:\s+by\b)?").unwrap()
+});
+/// The subject of an effect that is the incident itself, or points back to the sentence
+/// before: "The outage caused", "This caused", "It led to".
+static INCIDENT_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    compile(r"(?i)^(?:the|this|that|our|an?)?\s*(?:outage|incident|issue|problem|disruption|downtime|event|impact|failure|it|this|that|which)\b").unwrap()
+});
 /// "This report explains the root cause": a sentence about the document, not the outage.
 static ABOUT_THE_DOCUMENT: LazyLock<Regex> = LazyLock::new(|| {
     compile(r"(?i)\b(?:this|the following) (?:document|report|post|postmortem|post-mortem|write-?up|retrospective|section)\b|\bwe (?:will |would like to )?(?:explain|describe|outline|share)\b").unwrap()
@@ -803,10 +813,14 @@ impl Facts<'_> {
             !ABOUT_THE_DOCUMENT.is_match(sentence)
                 && cue.find_iter(sentence).any(|m| {
                     let before = &sentence[..m.start()];
+                    // "no action is required due to this incident": the incident is
+                    // the cause of something else there.
+                    let after = sentence[m.end()..].trim_start();
                     before.matches('(').count() <= before.matches(')').count()
+                        && !INCIDENT_SUBJECT.is_match(after)
                 })
         };
-        [&*CAUSE_WORDS, &*WEAK_CAUSE_WORDS]
+        let stated = [&*CAUSE_WORDS, &*WEAK_CAUSE_WORDS]
             .into_iter()
             .find_map(|cue| {
                 prose.iter().find_map(|(line, all)| {
@@ -814,7 +828,43 @@ impl Facts<'_> {
                     let text = all[at..(at + 2).min(all.len())].join(" ");
                     Some((text, *line))
                 })
-            })
+            });
+        stated.or_else(|| self.effect_sentence())
+    }
+
+    /// The cause told before its effect, in the summary: "A bug in the health checks
+    /// kept the version stale, preventing traffic from moving", or "Nodes were cordoned.
+    /// This went unnoticed and caused 40min of outage" (the sentence before comes too).
+    /// Not "The outage caused errors": there the incident is the subject.
+    fn effect_sentence(&self) -> Option<(String, usize)> {
+        let summary = self.sections.iter().find(|s| {
+            matches!(s.kind, SectionKind::Summary | SectionKind::Preamble) && !s.is_empty()
+        })?;
+        let all = sentences(&summary.prose());
+        all.iter().enumerate().find_map(|(i, sentence)| {
+            if ABOUT_THE_DOCUMENT.is_match(sentence) {
+                return None;
+            }
+            let cue = EFFECT_WORDS.find(sentence)?;
+            if cue.as_str().to_ascii_lowercase().ends_with("by") {
+                return None; // "caused by" is a stated cause, read above
+            }
+            let subject = sentence[..cue.start()].trim();
+            let incident = subject.is_empty() || INCIDENT_SUBJECT.is_match(subject);
+            let points_back = incident
+                && i > 0
+                && ["this", "it", "that", "which"]
+                    .iter()
+                    .any(|w| subject.to_ascii_lowercase().starts_with(w));
+            let text = if points_back {
+                format!("{} {}", all[i - 1], sentence)
+            } else if incident {
+                return None;
+            } else {
+                sentence.clone()
+            };
+            Some((text, summary.first_text_line()))
+        })
     }
 
     pub fn severity(&self, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {

@@ -749,6 +749,32 @@ mod tests {
     }
 
     #[test]
+    fn root_cause_told_before_its_effect_in_the_summary() {
+        let cause = |text: &str| parse(text).root_cause.map(|c| c.summary);
+        let told = cause(
+            "# Queue stall\n\n## Summary\nA lock leak in the scheduler\nblocked every worker, \
+             resulting in a four hour backlog.\n",
+        );
+        assert!(told.unwrap().starts_with("A lock leak in the scheduler"));
+        // "This ... caused" points back: the sentence before comes too.
+        let back = cause(
+            "# Ingress down\n\n## Summary\nAll ingress nodes were drained during the upgrade. \
+             This went unnoticed and caused 40 minutes of outage.\n",
+        )
+        .unwrap();
+        assert!(back.starts_with("All ingress nodes were drained"), "{back}");
+        // The incident as the subject, or as the cause of something else, is no cause.
+        assert_eq!(
+            cause("# X\n\n## Summary\nThe outage caused errors for users.\n"),
+            None
+        );
+        assert_eq!(
+            cause("# X\n\n## Summary\nNo action is required due to this incident.\n"),
+            None
+        );
+    }
+
+    #[test]
     fn the_stated_time_of_day_refines_a_date_alone() {
         let start = |text: &str| parse(text).start.and_then(|f| f.value.iso());
         // A frontmatter date is the day; the Start: label its time.
