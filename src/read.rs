@@ -74,8 +74,9 @@ fn markdown_start(text: &str) -> bool {
     let Some(first) = lines.first() else {
         return false;
     };
-    if *first == "---" {
-        return lines.iter().skip(1).any(|l| *l == "---");
+    // YAML or TOML frontmatter, closed.
+    if let Some(fence) = ["---", "+++"].into_iter().find(|f| first == f) {
+        return lines.iter().skip(1).any(|l| *l == fence);
     }
     let heading = |line: &str| {
         let rest = line.trim_start_matches('#');
@@ -226,6 +227,7 @@ mod tests {
             "# DB outage\n\n## Summary\n\nThe primary ran out of disk at noon.\n"
         ));
         assert!(markdown_start("---\ntitle: DB outage\n---\nText.\n"));
+        assert!(markdown_start("+++\ntitle = \"DB outage\"\n+++\nText.\n"));
         assert!(!markdown_start("#!/bin/sh\necho this is a script here\n"));
         assert!(!markdown_start(
             "# Owners of everything\n# (second comment)\n* @org/sre\n"

@@ -1,5 +1,6 @@
-//! The optional YAML block at the top of a postmortem, between `---` lines. Values are
-//! read leniently: real files spell keys many ways and put lists where strings belong.
+//! The optional frontmatter at the top of a postmortem: YAML between `---` lines, or
+//! TOML between `+++` lines (as Hugo and Zola write it). Values are read leniently: real
+//! files spell keys many ways and put lists where strings belong.
 
 use serde_yaml::{Mapping, Value};
 
@@ -31,6 +32,9 @@ pub fn split<'a>(path: &str, text: &'a str, diagnostics: &mut Vec<Diagnostic>) -
         body: text,
         body_line: 1,
     };
+    if let Some(split) = split_toml(path, text, diagnostics) {
+        return split;
+    }
     let Some(after_open) = text
         .strip_prefix("---")
         .filter(|rest| rest.starts_with('\n') || rest.starts_with("\r\n"))
@@ -98,6 +102,114 @@ pub fn split<'a>(path: &str, text: &'a str, diagnostics: &mut Vec<Diagnostic>) -
         body,
         body_line,
     }
+}
+
+/// `+++` TOML frontmatter, read into the same mapping as YAML's (dates become text).
+/// `None` when the file does not start with `+++`.
+fn split_toml<'a>(
+    path: &str,
+    text: &'a str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Split<'a>> {
+    let after_open = text
+        .strip_prefix("+++")
+        .filter(|rest| rest.starts_with('\n') || rest.starts_with("\r\n"))?;
+    let toml_start = text.len() - after_open.len() + after_open.find('\n').map_or(0, |i| i + 1);
+    let rest = &text[toml_start..];
+    let mut offset = 0;
+    let mut close = None;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "+++" {
+            close = Some((offset, offset + line.len()));
+            break;
+        }
+        offset += line.len();
+    }
+    let Some((toml_end, body_offset)) = close else {
+        diagnostics.push(Diagnostic::error(
+            path,
+            1,
+            "frontmatter-unclosed",
+            "frontmatter starts with `+++` but has no closing `+++` line; read as text",
+        ));
+        return Some(Split {
+            frontmatter: None,
+            body: text,
+            body_line: 1,
+        });
+    };
+    let source = &rest[..toml_end];
+    let body = &rest[body_offset..];
+    let body_line = 1 + text[..toml_start + body_offset].matches('\n').count();
+    let frontmatter = match source.parse::<toml::Table>() {
+        Ok(table) => {
+            let mapping = table
+                .into_iter()
+                .map(|(key, value)| (Value::String(key), toml_to_yaml(value)))
+                .collect();
+            Some(Frontmatter {
+                mapping,
+                key_lines: toml_key_lines(source),
+            })
+        }
+        Err(error) => {
+            let at = error.span().map_or(0, |span| span.start);
+            let line = 1 + source[..at.min(source.len())].matches('\n').count();
+            let column = 1 + source[..at.min(source.len())]
+                .rsplit('\n')
+                .next()
+                .map_or(0, |l| l.chars().count());
+            let message = error.message().lines().next().unwrap_or("").to_string();
+            diagnostics.push(
+                Diagnostic::error(
+                    path,
+                    1 + line,
+                    "frontmatter-invalid",
+                    format!("invalid frontmatter TOML: {message}"),
+                )
+                .at_column(column),
+            );
+            None
+        }
+    };
+    Some(Split {
+        frontmatter,
+        body,
+        body_line,
+    })
+}
+
+fn toml_to_yaml(value: toml::Value) -> Value {
+    match value {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(i) => Value::Number(i.into()),
+        toml::Value::Float(f) => Value::Number(f.into()),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        // `date = 2024-06-07T10:30:00Z` is a TOML date; the readers take text.
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(items) => Value::Sequence(items.into_iter().map(toml_to_yaml).collect()),
+        toml::Value::Table(table) => Value::Mapping(
+            table
+                .into_iter()
+                .map(|(k, v)| (Value::String(k), toml_to_yaml(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// Where each top-level `key = value` sits (before the first `[table]`), 1-based in
+/// the file (the `+++` line is line 1).
+fn toml_key_lines(source: &str) -> Vec<(String, usize)> {
+    source
+        .lines()
+        .enumerate()
+        .take_while(|(_, line)| !line.trim_start().starts_with('['))
+        .filter_map(|(i, line)| {
+            let (key, _) = line.split_once('=')?;
+            let key = key.trim().trim_matches(['"', '\'']);
+            (!key.is_empty() && !key.starts_with('#')).then(|| (key.to_lowercase(), i + 2))
+        })
+        .collect()
 }
 
 fn first_line(message: &str) -> String {
@@ -242,6 +354,35 @@ mod tests {
         assert_eq!(fm.list(&["services"]), ["api", "db"]);
         assert_eq!(fm.line_of("services"), 3);
         assert!(diagnostics.is_empty());
+    }
+
+    #[test]
+    fn toml_frontmatter_reads_like_yaml() {
+        let mut diagnostics = Vec::new();
+        let text = "+++\ntitle = \"DB down\"\ndate = 2024-06-07T10:30:00Z\n\
+                    tags = [\"db\", \"disk\"]\n\n[extra]\nowner = \"sre\"\n+++\n# Heading\n";
+        let split = split("a.md", text, &mut diagnostics);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(split.body, "# Heading\n");
+        assert_eq!(split.body_line, 9);
+        let fm = split.frontmatter.unwrap();
+        let date = fm.text(&["date"], "a.md", &mut diagnostics).unwrap();
+        assert_eq!(
+            (date.value.as_str(), date.line),
+            ("2024-06-07T10:30:00Z", 3)
+        );
+        assert_eq!(fm.list(&["tags"]), ["db", "disk"]);
+
+        let bad = super::split(
+            "b.md",
+            "+++\ntitle = \"x\"\ndate = \n+++\nbody\n",
+            &mut diagnostics,
+        );
+        assert!(bad.frontmatter.is_none());
+        assert_eq!(bad.body, "body\n");
+        assert_eq!(diagnostics[0].code, "frontmatter-invalid");
+        assert_eq!(diagnostics[0].line, 3, "{:?}", diagnostics[0]);
+        assert!(diagnostics[0].message.contains("TOML"));
     }
 
     #[test]
