@@ -31,7 +31,10 @@ fn main() {
         eprintln!("scorecard: {e}");
         std::process::exit(2);
     });
-    let options = ParseOptions::from_config(&config);
+    let options = ParseOptions::from_config(&config).unwrap_or_else(|e| {
+        eprintln!("scorecard: {e}");
+        std::process::exit(2);
+    });
 
     // Panics are reported in the table: keep the default hook from printing them.
     panic::set_hook(Box::new(|info| {

@@ -62,8 +62,18 @@ pub struct Config {
     /// Sections every postmortem must have (`summary`, `impact`, `root_cause`, ...):
     /// a file without one gets a `missing-section` error.
     pub required_sections: Vec<String>,
-    /// Diagnostic code -> `error`, `warning` or `off`.
+    /// Diagnostic code -> `error`, `warning`, `note` or `off`.
     pub rules: BTreeMap<String, String>,
+    /// How the archive's frontmatter names pmsite's fields.
+    pub frontmatter: FrontmatterConfig,
+}
+
+/// `[frontmatter]`: the archive's own frontmatter keys.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FrontmatterConfig {
+    /// Key written in the files -> the field it means: `opened_at = "start"`.
+    pub aliases: BTreeMap<String, String>,
 }
 
 /// 4 MiB: a hundred times the largest postmortem in the sample corpus.
@@ -142,6 +152,7 @@ impl Default for Config {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             required_sections: Vec::new(),
             rules: BTreeMap::new(),
+            frontmatter: FrontmatterConfig::default(),
         }
     }
 }
@@ -191,6 +202,17 @@ impl Config {
                     format!(
                         "alias `{title}` maps to unknown section `{section}`; known: {}",
                         crate::parse::sections::SectionKind::NAMES.join(", ")
+                    ),
+                ));
+            }
+        }
+        for (alias, field) in &config.frontmatter.aliases {
+            if !crate::parse::frontmatter::FIELDS.contains(&field.as_str()) {
+                return Err(config_error(
+                    key_offset(alias),
+                    format!(
+                        "frontmatter alias `{alias}` maps to unknown field `{field}`; known: {}",
+                        crate::parse::frontmatter::FIELDS.join(", ")
                     ),
                 ));
             }
@@ -288,6 +310,24 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn frontmatter_aliases_must_name_a_field() {
+        let ok = Config::parse(
+            Path::new("pmsite.toml"),
+            "[frontmatter.aliases]\nopened_at = \"start\"\n",
+        )
+        .unwrap();
+        assert_eq!(ok.frontmatter.aliases["opened_at"], "start");
+        let error = Config::parse(
+            Path::new("pmsite.toml"),
+            "title = \"x\"\n[frontmatter]\naliases = { opened_at = \"begins\" }\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(error.starts_with("pmsite.toml:3:"), "{error}");
+        assert!(error.contains("unknown field `begins`"), "{error}");
+    }
 
     #[test]
     fn empty_config_gives_defaults() {

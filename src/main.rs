@@ -334,7 +334,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, Error> {
 fn inspect(args: InspectArgs) -> Result<ExitCode, Error> {
     let config = load_config(args.config.as_deref())?;
     let (today, _) = resolve_today(args.today.as_deref())?;
-    let options = pmsite::parse::ParseOptions::from_config(&config);
+    let options = pmsite::parse::ParseOptions::from_config(&config).map_err(Error::Usage)?;
     let mut failed = false;
     let mut reports = Vec::new();
     for (i, path) in args.files.iter().enumerate() {

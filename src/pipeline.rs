@@ -129,11 +129,13 @@ pub fn load_archive(options: &BuildOptions) -> Result<(Archive, BuildReport)> {
         }
         let walk_options =
             WalkOptions::new(&config.ignore, &config.extensions).map_err(Error::Usage)?;
+        let parse_options = ParseOptions::from_config(config).map_err(Error::Usage)?;
         let mut report = BuildReport::default();
         let mut step = Timer(Some(Instant::now()));
         let archive = read_archive(
             options,
             &walk_options,
+            &parse_options,
             None,
             &NoProgress,
             &mut report,
@@ -173,11 +175,13 @@ fn run_steps(
     };
     let walk_options =
         WalkOptions::new(&config.ignore, &config.extensions).map_err(Error::Usage)?;
+    let parse_options = ParseOptions::from_config(config).map_err(Error::Usage)?;
     step.done("load", &mut report);
 
     let archive = read_archive(
         options,
         &walk_options,
+        &parse_options,
         cache.as_deref_mut(),
         progress,
         &mut report,
@@ -227,6 +231,7 @@ fn run_steps(
 fn read_archive(
     options: &BuildOptions,
     walk_options: &WalkOptions,
+    parse_options: &ParseOptions,
     cache: Option<&mut BuildCache>,
     progress: &dyn Progress,
     report: &mut BuildReport,
@@ -238,19 +243,18 @@ fn read_archive(
     report.diagnostics.extend(found.diagnostics);
     step.done("walk", report);
 
-    let parse_options = ParseOptions::from_config(config);
     progress.start("parse", Some(found.files.len()));
     let parsed: Vec<(Option<Incident>, Vec<Diagnostic>)> = match cache {
         None => found
             .files
             .par_iter()
             .map(|file| {
-                let parsed = read_and_parse(file, &parse_options);
+                let parsed = read_and_parse(file, parse_options);
                 progress.file_done();
                 parsed
             })
             .collect(),
-        Some(cache) => reparse_changed(&found.files, &parse_options, cache),
+        Some(cache) => reparse_changed(&found.files, parse_options, cache),
     };
     progress.start("model", None);
     let verdicts: Vec<Verdict> = parsed

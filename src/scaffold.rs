@@ -190,6 +190,9 @@ pub const CONFIG_TEMPLATE: &str = r#"# pmsite.toml: the site's settings. Every o
 
 # [aliases]                       # extra section titles: "what went wrong" = "root_cause"
 
+# [frontmatter]
+# aliases = {}                    # e.g. { opened_at = "start", closed_at = "end" }
+
 # [tags]
 # replace_defaults = false
 # rules = {}                      # e.g. { kafka = ["kafka", "consumer lag"] }
@@ -327,6 +330,7 @@ mod tests {
             "max_file_size",
             "required_sections",
             "[aliases]",
+            "[frontmatter]",
             "[tags]",
             "replace_defaults",
             "synonyms",

@@ -240,7 +240,42 @@ pub struct Field {
     pub line: usize,
 }
 
+/// The frontmatter fields pmsite reads, by their first name; `[frontmatter] aliases` in
+/// the site config map other keys onto these.
+pub const FIELDS: [&str; 11] = [
+    "id",
+    "title",
+    "summary",
+    "start",
+    "end",
+    "duration",
+    "timezone",
+    "severity",
+    "services",
+    "tags",
+    "root_cause",
+];
+
 impl Frontmatter {
+    /// Copies each aliased key (`opened_at`) to the field it means (`start`), unless
+    /// the file also writes that field: what the file says under pmsite's own name wins.
+    pub fn apply_aliases(&mut self, aliases: &[(String, String)]) {
+        for (alias, field) in aliases {
+            let Some((key, value)) = self
+                .lookup(&[alias.as_str()])
+                .map(|(k, v)| (k.to_string(), v.clone()))
+            else {
+                continue;
+            };
+            if self.lookup(&[field.as_str()]).is_some() {
+                continue;
+            }
+            let line = self.line_of(&key.to_lowercase());
+            self.mapping.insert(Value::String(field.clone()), value);
+            self.key_lines.push((field.clone(), line));
+        }
+    }
+
     /// The line of a key, or 1 when unknown.
     pub fn line_of(&self, key: &str) -> usize {
         self.key_lines

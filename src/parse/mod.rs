@@ -43,26 +43,35 @@ pub struct ParseOptions {
     pub tags: std::sync::Arc<tags::TagRules>,
     /// Files larger than this are not read (`max_file_size` in the config).
     pub max_file_bytes: u64,
+    /// (key in the files, field it means), from `[frontmatter] aliases`.
+    pub frontmatter_aliases: Vec<(String, String)>,
 }
 
 impl ParseOptions {
-    /// The reading settings a site config asks for.
-    pub fn from_config(config: &crate::config::Config) -> Self {
-        ParseOptions {
+    /// The reading settings a site config asks for, compiled once. A value that does
+    /// not compile is an error, never a quiet fall-back to the defaults (`Config::parse`
+    /// reports the same problems with their lines first).
+    pub fn from_config(config: &crate::config::Config) -> Result<Self, String> {
+        let default_offset = parse_zone(&config.timezone)
+            .ok_or_else(|| format!("unknown timezone `{}`", config.timezone))?;
+        let tags = tags::TagRules::new(
+            &config.tags.rules,
+            config.tags.replace_defaults,
+            &config.tags.synonyms,
+        )?;
+        Ok(ParseOptions {
             aliases: SectionAliases::new(&config.aliases),
-            default_offset: config.default_offset(),
+            default_offset,
             date_formats: config.date_formats.clone(),
-            // The config was checked on load, so its rules compile.
-            tags: std::sync::Arc::new(
-                tags::TagRules::new(
-                    &config.tags.rules,
-                    config.tags.replace_defaults,
-                    &config.tags.synonyms,
-                )
-                .unwrap_or_else(|_| tags::TagRules::defaults()),
-            ),
+            tags: std::sync::Arc::new(tags),
             max_file_bytes: config.max_file_size,
-        }
+            frontmatter_aliases: config
+                .frontmatter
+                .aliases
+                .iter()
+                .map(|(alias, field)| (alias.clone(), field.clone()))
+                .collect(),
+        })
     }
 }
 
@@ -74,6 +83,7 @@ impl Default for ParseOptions {
             date_formats: Vec::new(),
             tags: std::sync::Arc::new(tags::TagRules::defaults()),
             max_file_bytes: crate::config::DEFAULT_MAX_FILE_SIZE,
+            frontmatter_aliases: Vec::new(),
         }
     }
 }
@@ -118,7 +128,8 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         ));
     }
     let split = frontmatter::split(path, &normalized, &mut diagnostics);
-    let front = split.frontmatter.unwrap_or_default();
+    let mut front = split.frontmatter.unwrap_or_default();
+    front.apply_aliases(&options.frontmatter_aliases);
     let title_known = front
         .text(&["title", "name"], path, &mut Vec::new())
         .is_some();
@@ -335,6 +346,8 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         "components",
         "affected_services",
         "affected-services",
+        "products",
+        "product",
     ]);
     // Else a line such as "Affected services: checkout, payments".
     let services = if services.is_empty() {
@@ -812,6 +825,26 @@ mod tests {
             .map(|d| d.line)
             .collect();
         assert_eq!(found, vec![3]);
+    }
+
+    #[test]
+    fn frontmatter_aliases_name_the_fields_and_lose_to_them() {
+        let options = ParseOptions {
+            frontmatter_aliases: vec![
+                ("opened_at".to_string(), "start".to_string()),
+                ("headline".to_string(), "title".to_string()),
+            ],
+            ..ParseOptions::default()
+        };
+        let text = "---\nheadline: Queue stalled\nopened_at: 2024-06-07T10:30:00Z\n---\nBody.\n";
+        let incident = parse_incident("a.md", text, &options);
+        assert_eq!(incident.title, "Queue stalled");
+        let start = incident.start.expect("a start");
+        assert_eq!(start.line, 3);
+        assert_eq!(start.value.iso().as_deref(), Some("2024-06-07T10:30:00Z"));
+        // The field under its own name wins.
+        let both = text.replace("---\nBody", "title: Own title\n---\nBody");
+        assert_eq!(parse_incident("a.md", &both, &options).title, "Own title");
     }
 
     #[test]
