@@ -594,7 +594,11 @@ impl Facts<'_> {
     /// sentence.
     pub fn services(&self) -> Vec<String> {
         let Some((_, value)) = self.labelled(&SERVICE_NAMES) else {
-            return Vec::new();
+            // A status page names them: "This incident affected: API and Dashboard."
+            return self
+                .fact_lines()
+                .find_map(|(_, line)| super::status_page::affected_components(line))
+                .unwrap_or_default();
         };
         let names: Vec<String> = value
             .split([',', ';', '/'])

@@ -11,6 +11,7 @@ pub mod outline;
 mod pattern;
 pub mod sections;
 pub mod span;
+pub mod status_page;
 pub mod tags;
 pub mod tasks;
 pub mod text;
@@ -845,6 +846,35 @@ mod tests {
         // The field under its own name wins.
         let both = text.replace("---\nBody", "title: Own title\n---\nBody");
         assert_eq!(parse_incident("a.md", &both, &options).title, "Own title");
+    }
+
+    #[test]
+    fn a_status_page_export_is_a_timeline_newest_last() {
+        let incident = parse(
+            "# Webhook delays\n\n**Resolved** - Deliveries are back to normal.\n\
+             Mar 3, 2025 - 16:20 UTC\n\n**Monitoring** - A fix is out.\nMar 3, 2025 - 15:55 UTC\n\n\
+             **Investigating** - Webhooks are delayed by up to an hour.\nMar 3, 2025 - 15:02 UTC\n\n\
+             This incident affected: Webhooks and Public API.\n",
+        );
+        let iso = |f: &Option<Fact<Moment>>| f.as_ref().and_then(|f| f.value.iso());
+        assert_eq!(
+            iso(&incident.start).as_deref(),
+            Some("2025-03-03T15:02:00Z")
+        );
+        assert_eq!(iso(&incident.end).as_deref(), Some("2025-03-03T16:20:00Z"));
+        let texts: Vec<&str> = incident.timeline.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "Investigating: Webhooks are delayed by up to an hour.",
+                "Monitoring: A fix is out.",
+                "Resolved: Deliveries are back to normal."
+            ]
+        );
+        assert_eq!(incident.services, ["Webhooks", "Public API"]);
+        // None of the statuses is a section of its own.
+        assert!(incident.root_cause.is_none());
+        assert_eq!(incident.timeline[0].line, 9);
     }
 
     #[test]

@@ -546,6 +546,8 @@ pub fn split_sections_titled(
     let mut current_level: u8 = 0;
     let mut seen_content = false;
     let mut index = 0;
+    // A status page's updates ("**Resolved** - ...") are its timeline, not sections.
+    let status_page = super::status_page::is_status_page(&lines);
 
     while index < lines.len() {
         let line = lines[index];
@@ -557,6 +559,40 @@ pub fn split_sections_titled(
             seen_content = true;
             push_line(&mut current, line);
             continue;
+        }
+
+        if status_page {
+            let starts = if super::status_page::update(line).is_some() {
+                (current.kind != SectionKind::Timeline)
+                    .then_some(("Updates", SectionKind::Timeline))
+            } else if super::status_page::affected_components(line).is_some() {
+                Some(("Affected components", SectionKind::Impact))
+            } else {
+                None
+            };
+            if let Some((title, kind)) = starts {
+                seen_content = true;
+                let finished = std::mem::replace(
+                    &mut current,
+                    Section {
+                        title: Some(title.to_string()),
+                        kind,
+                        depth: 0,
+                        line: file_line,
+                        body: String::new(),
+                        body_line: file_line,
+                        roles: Vec::new(),
+                    },
+                );
+                push_section(&mut outline.sections, &mut levels, finished, current_level);
+                current_level = current_level.max(2);
+                push_line(&mut current, line);
+                continue;
+            }
+            if super::status_page::update(line).is_some() {
+                push_line(&mut current, line);
+                continue;
+            }
         }
 
         let previous_blank = index < 2 || lines[index - 2].trim().is_empty();

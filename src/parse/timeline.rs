@@ -57,9 +57,40 @@ pub fn extract_timeline(sections: &[Section], context: TimelineContext) -> Vec<T
         // An entry written as a heading owns every paragraph up to the next entry.
         let mut heading_entry = false;
         let section = section.dedented();
+        let section_start = entries.len();
         // Log excerpts in code blocks carry timestamps but are not events: text_lines
         // leaves code out.
-        for (line_number, line) in section.text_lines() {
+        let lines: Vec<(usize, &str)> = section.text_lines().collect();
+        let texts: Vec<&str> = lines.iter().map(|(_, line)| *line).collect();
+        // The time lines of status-page updates, read with their update.
+        let mut update_times = Vec::new();
+        for (index, &(line_number, line)) in lines.iter().enumerate() {
+            if update_times.contains(&index) {
+                continue;
+            }
+            if let Some(update) = super::status_page::update(line) {
+                if let Some(time_index) = super::status_page::update_time_after(&texts, index) {
+                    let date_context = DateContext {
+                        year: day.map(|d| chrono::Datelike::year(&d)).or(context.year),
+                        offset,
+                    };
+                    let time_line = texts[time_index].trim().trim_matches(['*', '_']).trim();
+                    let time_line = time_line
+                        .strip_prefix("Posted")
+                        .map_or(time_line, str::trim_start);
+                    if let Some((moment, _)) = leading_moment(time_line, date_context) {
+                        update_times.push(time_index);
+                        entries.push(TimelineEntry {
+                            at: moment,
+                            text: format!("{}: {}", update.status, update.text),
+                            line: line_number,
+                        });
+                        awaiting_text = None;
+                        heading_entry = false;
+                        continue;
+                    }
+                }
+            }
             if line.trim().is_empty() {
                 if !heading_entry && awaiting_text.is_some_and(|i| !entries_text_empty(&entries, i))
                 {
@@ -122,9 +153,25 @@ pub fn extract_timeline(sections: &[Section], context: TimelineContext) -> Vec<T
             awaiting_text = (is_heading || text.is_empty()).then_some(entries.len() - 1);
             heading_entry = is_heading;
         }
+        newest_first_to_oldest(&mut entries[section_start..]);
     }
     entries.retain(|e| !e.text.trim().is_empty());
     entries
+}
+
+/// A section written newest first (a status page, a changelog) reads oldest first, as
+/// every other timeline: reversed when each dated entry is no later than the one above.
+fn newest_first_to_oldest(entries: &mut [TimelineEntry]) {
+    let stamps: Vec<(NaiveDate, NaiveTime)> = entries
+        .iter()
+        .filter_map(|e| Some((e.at.date?, e.at.time?)))
+        .collect();
+    let descending = stamps.len() >= 2
+        && stamps.windows(2).all(|pair| pair[0] >= pair[1])
+        && stamps.first() != stamps.last();
+    if descending && stamps.len() == entries.len() {
+        entries.reverse();
+    }
 }
 
 fn entries_text_empty(entries: &[TimelineEntry], index: usize) -> bool {
