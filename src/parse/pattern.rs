@@ -4,11 +4,18 @@
 //! several times slower. The built-in patterns put `\b` only beside ASCII words, where
 //! both boundaries agree. Patterns from the site's config keep the Unicode `\b`.
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 
 /// `Regex::new`, with every `\b` made ASCII.
 pub(crate) fn compile(pattern: &str) -> Result<Regex, regex::Error> {
     Regex::new(&ascii_word_boundaries(pattern))
+}
+
+/// `RegexSet::new`, with every `\b` made ASCII: many patterns tried in one pass.
+pub(crate) fn compile_set<'a>(
+    patterns: impl IntoIterator<Item = &'a str>,
+) -> Result<RegexSet, regex::Error> {
+    RegexSet::new(patterns.into_iter().map(ascii_word_boundaries))
 }
 
 fn ascii_word_boundaries(pattern: &str) -> String {

@@ -4,8 +4,8 @@
 
 use std::sync::LazyLock;
 
-use super::pattern::compile;
-use regex::Regex;
+use super::pattern::compile_set;
+use regex::{Regex, RegexSet};
 
 /// (tag, pattern over the lowercased text). Patterns match word starts, so "config"
 /// also finds "configuration" and "misconfigured" is listed where it matters.
@@ -73,20 +73,17 @@ const RULES: &[(&str, &str)] = &[
     ),
 ];
 
-static COMPILED: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
-    RULES
-        .iter()
-        .map(|(tag, pattern)| (*tag, compile(pattern).unwrap()))
-        .collect()
-});
+/// The table's patterns as one set: a root cause is read once for all of them.
+static COMPILED: LazyLock<RegexSet> =
+    LazyLock::new(|| compile_set(RULES.iter().map(|(_, pattern)| *pattern)).unwrap());
 
 /// The taxonomy's tags whose patterns match `text`, in table order.
 pub fn infer_tags(text: &str) -> Vec<&'static str> {
     let lower = text.to_lowercase();
     COMPILED
-        .iter()
-        .filter(|(_, pattern)| pattern.is_match(&lower))
-        .map(|(tag, _)| *tag)
+        .matches(&lower)
+        .into_iter()
+        .map(|index| RULES[index].0)
         .collect()
 }
 

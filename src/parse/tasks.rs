@@ -24,8 +24,10 @@ static LABEL_LINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static CHECKBOX: LazyLock<Regex> =
     LazyLock::new(|| compile(r"^\[(?P<mark>[ xX✓✔-])\]\s*").unwrap());
-static DUE: LazyLock<Regex> = LazyLock::new(|| {
-    compile(r"(?i)[\s(\[,;–—-]*[*_]{0,2}\b(?:due(?:\s+date)?|deadline|eta|target(?:\s+date)?|by)[*_]{0,2}\s*(?:[:=]|\bon\b|\bby\b)?[*_]{0,2}\s*(?P<date>[^()\[\];|]{3,40}?)\s*[)\]]?\s*(?:[;.](?:\s|$)|$|\s[–—-]\s|\s\()").unwrap()
+/// The keyword of a due clause; the rest is read by `due_clauses` (as one regex, its
+/// lazy date and terminators backtracked on every item).
+static DUE_KEYWORD: LazyLock<Regex> = LazyLock::new(|| {
+    compile(r"(?i)\b(?:due(?:\s+date)?|deadline|eta|target(?:\s+date)?|by)\b").unwrap()
 });
 /// The keyword of an owner clause; the rest of the clause is read by `owner_clause_at`
 /// (as a regex its lazy name and terminators backtracked on every item).
@@ -664,7 +666,13 @@ fn read_task(text: &str, line: usize, reading: &Reading) -> Option<Task> {
     let context = reading.dates;
     let mut text = text.trim().to_string();
     let mut checkbox = None;
-    if let Some(c) = CHECKBOX.captures(&text) {
+    // Cheap looks spare most items the regexes below: no `[`, no checkbox; no `@`, no
+    // handle; no `(`, no bracketed owner.
+    if let Some(c) = text
+        .starts_with('[')
+        .then(|| CHECKBOX.captures(&text))
+        .flatten()
+    {
         checkbox = Some(if c["mark"].trim() != "" && &c["mark"] != "-" {
             TaskStatus::Done
         } else {
@@ -698,9 +706,9 @@ fn read_task(text: &str, line: usize, reading: &Reading) -> Option<Task> {
     let mut due = None;
     // The first clause that holds a date: "by hand. Due: 4 March 2024" is due in March.
     let due_clause = if mentions(&["due", "deadline", "eta", "target", "by "]) {
-        DUE.captures_iter(&text).find_map(|c| {
-            let date = find_moment(&c["date"], context).and_then(|m| m.date)?;
-            Some((date, c.get(0)?.range()))
+        due_clauses(&text).find_map(|(date_text, range)| {
+            let date = find_moment(date_text, context).and_then(|m| m.date)?;
+            Some((date, range))
         })
     } else {
         None
@@ -726,7 +734,7 @@ fn read_task(text: &str, line: usize, reading: &Reading) -> Option<Task> {
         }
     }
     if owner.is_none() {
-        if let Some(c) = HANDLE.captures(&text) {
+        if let Some(c) = text.contains('@').then(|| HANDLE.captures(&text)).flatten() {
             let who = c["who"].to_string();
             // "(@alice)" or a trailing "@alice" names the owner and leaves the text;
             // "ask @alice to review" is part of the sentence and stays.
@@ -741,9 +749,13 @@ fn read_task(text: &str, line: usize, reading: &Reading) -> Option<Task> {
                     .to_string();
             }
             owner = Some(who);
-        } else if let Some(c) = TEAM
-            .captures(&text)
-            .or_else(|| PERSON_AT_END.captures(&text))
+        } else if let Some(c) = text
+            .contains('(')
+            .then(|| {
+                TEAM.captures(&text)
+                    .or_else(|| PERSON_AT_END.captures(&text))
+            })
+            .flatten()
         {
             owner = Some(c["who"].trim().to_string());
             text.replace_range(c.get(0).unwrap().range(), " ");
@@ -887,6 +899,81 @@ fn clause_end(text: &str, at: usize) -> Option<usize> {
         return Some(p + 3);
     }
     None
+}
+
+/// "Due: 4 March 2024", "(by 2024-03-04)", "target date = Q3 - ...": each due clause of
+/// an item as (the date's text, the clause's span), the date being the shortest text
+/// of 3 to 40 characters (no brackets, `;` or `|`) after which the clause can end.
+fn due_clauses(text: &str) -> impl Iterator<Item = (&str, std::ops::Range<usize>)> + '_ {
+    DUE_KEYWORD.find_iter(text).filter_map(move |keyword| {
+        let skip_emphasis = |at: usize| {
+            let run = text[at..]
+                .bytes()
+                .take(2)
+                .take_while(|b| matches!(b, b'*' | b'_'));
+            at + run.count()
+        };
+        let skip_space = |at: usize| {
+            let rest = &text[at..];
+            at + rest.len() - rest.trim_start().len()
+        };
+        let mut at = skip_space(skip_emphasis(keyword.end()));
+        let rest = &text[at..];
+        let word = |w: &str| {
+            rest.get(..w.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(w))
+                && !rest[w.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+        };
+        if rest.starts_with([':', '=']) {
+            at += 1;
+        } else if word("on") || word("by") {
+            at += 2;
+        }
+        let date_start = skip_space(skip_emphasis(at));
+        let mut date_end = date_start;
+        let mut taken = 0;
+        for c in text[date_start..].chars() {
+            if matches!(c, '(' | ')' | '[' | ']' | ';' | '|') || taken == 40 {
+                break;
+            }
+            date_end += c.len_utf8();
+            taken += 1;
+            if taken >= 3 {
+                if let Some(end) = due_clause_end(text, date_end) {
+                    let start = widen_left(text, keyword.start());
+                    return Some((text[date_start..date_end].trim_end(), start..end));
+                }
+            }
+        }
+        None
+    })
+}
+
+/// Where a due clause ends if its date ends at `at`: spaces, an optional `)` or `]`,
+/// spaces, then the end, `;` or `.` before a space or the end, or a space and then
+/// `- ` or `(`.
+fn due_clause_end(text: &str, at: usize) -> Option<usize> {
+    let tail = text[at..].trim_start();
+    let tail = tail.strip_prefix([')', ']']).unwrap_or(tail).trim_start();
+    let p = text.len() - tail.len();
+    if tail.is_empty() {
+        return Some(p);
+    }
+    if let Some(after) = tail.strip_prefix([';', '.']) {
+        if after.is_empty() || after.starts_with(char::is_whitespace) {
+            return Some(p + 1 + after.chars().next().map_or(0, char::len_utf8));
+        }
+    }
+    if !text[..p].ends_with(char::is_whitespace) {
+        return None;
+    }
+    if let Some(dash) = tail.strip_prefix(['–', '—', '-']) {
+        if dash.starts_with(char::is_whitespace) {
+            let space = dash.chars().next().map_or(0, char::len_utf8);
+            return Some(text.len() - dash.len() + space);
+        }
+    }
+    tail.starts_with('(').then_some(p + 1)
 }
 
 /// The clause takes in the emphasis, brackets and separators written before its keyword.
