@@ -109,7 +109,7 @@ impl fmt::Display for Diagnostic {
 
 /// Every diagnostic code, as listed in the user guide; `[rules]` in the config takes
 /// these.
-pub const CODES: [&str; 29] = [
+pub const CODES: [&str; 30] = [
     "alias-collision",
     "attachment-skipped",
     "binary-file",
@@ -136,6 +136,7 @@ pub const CODES: [&str; 29] = [
     "task-no-owner",
     "task-overdue",
     "template-leftover",
+    "timeline-unread",
     "unknown-incident",
     "unreadable",
     "unreadable-date",

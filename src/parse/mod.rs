@@ -207,6 +207,20 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
             offset: zone,
         },
     );
+    // Say so when timeline lines that start with a time gave no entry.
+    let unread = timeline::unread_time_lines(&sections, &timeline);
+    if let Some(&first) = unread.first() {
+        let more = match unread.len() {
+            1 => String::new(),
+            n => format!(" (and {} more lines like it)", n - 1),
+        };
+        diagnostics.push(Diagnostic::warning(
+            path,
+            first,
+            "timeline-unread",
+            format!("this timeline line starts with a time but was not read as an entry{more}"),
+        ));
+    }
     // A start or end stated as a time of day takes its day from the timeline.
     let first_day = timeline.iter().find_map(|e| e.at.date);
     let end_borrows_day = end.as_ref().is_some_and(|e| e.value.date.is_none());

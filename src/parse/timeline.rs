@@ -174,6 +174,36 @@ fn newest_first_to_oldest(entries: &mut [TimelineEntry]) {
     }
 }
 
+/// A line that starts with a clock time (after list markers, table pipes, emphasis and
+/// an optional date): `- 10:42 paged`, `| 2024-06-07 10:42 |`, `**10:42**`.
+static STARTS_WITH_CLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    compile(r"^\s*(?:[-*+>|#•]+\s*)*(?:\[|\*\*|__|`)?\s*(?:\d{4}-\d{2}-\d{2}[ T,]*|[A-Z][a-z]{2,8}\.? \d{1,2}(?:st|nd|rd|th)?,? (?:\d{4},? )?)?\d{1,2}:\d{2}").unwrap()
+});
+
+/// The lines of timeline sections that start with a time but gave no entry (nor were
+/// the time of a status-page update): what the reader could not make sense of.
+pub fn unread_time_lines(sections: &[Section], entries: &[TimelineEntry]) -> Vec<usize> {
+    let mut unread = Vec::new();
+    for section in sections.iter().filter(|s| s.kind == SectionKind::Timeline) {
+        let lines: Vec<(usize, &str)> = section.text_lines().collect();
+        for (index, &(number, line)) in lines.iter().enumerate() {
+            if !STARTS_WITH_CLOCK.is_match(line) || entries.iter().any(|e| e.line == number) {
+                continue;
+            }
+            // The time line under a status-page update belongs to it.
+            let update_above = lines[..index]
+                .iter()
+                .rev()
+                .find(|(_, l)| !l.trim().is_empty())
+                .is_some_and(|(_, l)| super::status_page::update(l).is_some());
+            if !update_above {
+                unread.push(number);
+            }
+        }
+    }
+    unread
+}
+
 fn entries_text_empty(entries: &[TimelineEntry], index: usize) -> bool {
     entries[index].text.trim().is_empty()
 }
@@ -243,7 +273,14 @@ fn table_row(line: &str, context: DateContext) -> Option<(Moment, &str)> {
     let cells: Vec<&str> = inner.split('|').map(str::trim).collect();
     let (first, rest) = cells.split_first()?;
     let (mut moment, used) = leading_moment(first.trim_matches(['*', '_']), context)?;
-    if !first.trim_matches(['*', '_'])[used..].trim().is_empty() {
+    // The time cell may go on with a range's end (`09:00 - 11:00`, `12:26-12:??`) or a
+    // note (`18:50:28 UTC (block 24154245)`): the entry is at its start. Anything
+    // else after the time means the cell is not a time.
+    let leftover = first.trim_matches(['*', '_'])[used..].trim();
+    let annotation = leftover.is_empty()
+        || leftover.starts_with(['-', '–', '—', '(', '~', ',', '/'])
+        || leftover.starts_with("to ");
+    if !annotation {
         return None;
     }
     let mut text_cells = rest;
@@ -361,6 +398,32 @@ mod tests {
             (Some("2024-06-07T15:00:00".into()), "Alert fired.".into())
         );
         assert_eq!(got.len(), 2);
+    }
+
+    #[test]
+    fn time_cells_with_a_range_or_a_note_and_what_stays_unread() {
+        let text = "## Timeline\n\n| Time | Event |\n| --- | --- |\n\
+            | 2024-06-07 09:00 - 11:00 | Investigation |\n\
+            | 2024-06-07 12:26-12:?? | Fix deployed to staging |\n\
+            | Jun 7th 2024, 13:05:10 UTC (block 4411) | Fix live |\n\
+            | 2024-06-07 14:00 and later | Watching |\n";
+        let got = timeline(text, june_7());
+        let when: Vec<&str> = got
+            .iter()
+            .map(|(at, _)| at.as_deref().unwrap_or(""))
+            .collect();
+        assert_eq!(
+            when,
+            [
+                "2024-06-07T09:00:00Z",
+                "2024-06-07T12:26:00Z",
+                "2024-06-07T13:05:10Z"
+            ]
+        );
+        // The row whose time cell goes on with words is named, not dropped in silence.
+        let outline = split_sections(text, 1, &SectionAliases::default());
+        let entries = extract_timeline(&outline.sections, june_7());
+        assert_eq!(unread_time_lines(&outline.sections, &entries), [8]);
     }
 
     #[test]
