@@ -338,6 +338,20 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         .section_text(SectionKind::Resolution)
         .map(|(t, _)| first_sentences(&t, 2));
     let tasks = tasks::extract_tasks(&sections, year);
+    for (line, value) in tasks::unread_due_dates(&tasks) {
+        static SPAN: LazyLock<Regex> = LazyLock::new(|| {
+            compile(r"(?i)^(?:in\s+)?(?:\d+|an?|one|two|three|four|six)\s*(?:-\s*\d+\s*)?(?:h|hrs?|hours?|d|days?|w|wks?|weeks?|months?|sprints?|quarters?)$").unwrap()
+        });
+        let message = if SPAN.is_match(&value) {
+            format!(
+                "the due date `{value}` is a span, not a date; the task has no due date \
+                 (write the day it is due, e.g. `Due: 2024-06-21`)"
+            )
+        } else {
+            format!("could not read the due date `{value}`; the task has no due date")
+        };
+        diagnostics.push(Diagnostic::warning(path, line, "unreadable-date", message));
+    }
     let severity = facts.severity(&mut diagnostics);
     let alias_keys = ["aliases", "alias", "redirect_from"];
     let alias_line = alias_keys
@@ -889,6 +903,33 @@ mod tests {
         // None of the statuses is a section of its own.
         assert!(incident.root_cause.is_none());
         assert_eq!(incident.timeline[0].line, 9);
+    }
+
+    #[test]
+    fn a_due_date_that_cannot_be_read_is_named() {
+        let incident = parse(
+            "# X\n\n## Action items\n- Add disk alerts - Due: 2024-07-01\n\
+             - Rotate keys - ETA: 2 weeks\n- Write runbook - Due: after the offsite\n- Audit - Due: TBD\n",
+        );
+        let unread: Vec<(usize, &str)> = incident
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "unreadable-date")
+            .map(|d| (d.line, d.message.as_str()))
+            .collect();
+        assert_eq!(unread.len(), 2, "{unread:?}");
+        assert_eq!(unread[0].0, 5);
+        assert!(
+            unread[0].1.contains("`2 weeks` is a span"),
+            "{}",
+            unread[0].1
+        );
+        assert!(
+            unread[1].1.contains("`after the offsite`"),
+            "{}",
+            unread[1].1
+        );
+        assert_eq!(incident.tasks.len(), 4);
     }
 
     #[test]

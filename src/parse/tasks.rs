@@ -901,6 +901,31 @@ fn clause_end(text: &str, at: usize) -> Option<usize> {
     None
 }
 
+/// A due label left in a task's text: its date could not be read ("Due: end of Q3").
+static DUE_LABEL_LEFT: LazyLock<Regex> = LazyLock::new(|| {
+    compile(r"(?i)\b(?:due(?:\s+date)?|deadline|eta)[*_]{0,2}\s*[:=][*_]{0,2}\s*(?P<value>[^;|()\[\]]{1,40})").unwrap()
+});
+
+/// The due dates written on tasks that could not be read, as (line, text): the task is
+/// kept, without a due date.
+pub fn unread_due_dates(tasks: &[Task]) -> Vec<(usize, String)> {
+    tasks
+        .iter()
+        .filter(|task| task.due.is_none())
+        .filter_map(|task| {
+            let value = DUE_LABEL_LEFT.captures(&task.text)?["value"]
+                .trim()
+                .to_string();
+            let value = value
+                .trim_end_matches(['.', ',', '*', '_'])
+                .trim()
+                .to_string();
+            (!value.is_empty() && !super::text::is_placeholder(&value))
+                .then_some((task.line, value))
+        })
+        .collect()
+}
+
 /// "Due: 4 March 2024", "(by 2024-03-04)", "target date = Q3 - ...": each due clause of
 /// an item as (the date's text, the clause's span), the date being the shortest text
 /// of 3 to 40 characters (no brackets, `;` or `|`) after which the clause can end.
