@@ -564,12 +564,43 @@ pub fn find_range(text: &str, context: DateContext) -> Option<(Moment, Moment)> 
         let right = &text[separator.end()..];
         // The start must sit just before the separator, the end just after it.
         let left_tail = tail(left, 40);
-        let Some(mut start) =
-            find_moment(left_tail, context).filter(|m| m.time.is_some() || m.date.is_some())
-        else {
+        let found =
+            find_moment(left_tail, context).filter(|m| m.time.is_some() || m.date.is_some());
+        // "the hours of 1900" reads as a time only with the text after it ("1900 and").
+        let found = match found {
+            Some(m) if m.time.is_some() => Some(m),
+            other => {
+                let hours_of = tail(left, 24).to_ascii_lowercase().rfind("hours of ");
+                hours_of
+                    .and_then(|at| {
+                        let from = left.len() - tail(left, 24).len() + at;
+                        find_moment(&text[from..separator.end()], context)
+                    })
+                    .filter(|m| m.time.is_some())
+                    .or(other)
+            }
+        };
+        let Some(mut start) = found else {
             continue;
         };
         let right_head = head(right, 48);
+        // "between the hours of 1900 and 2100 UTC": a four-digit start makes a
+        // four-digit end a time too.
+        if let Some(mut end) = hhmm_range_end(left, right_head, &start) {
+            start.date = start.date.or_else(|| {
+                DATE.captures_iter(text)
+                    .find_map(|c| date_from(&c, context))
+            });
+            end.date = start.date;
+            end.offset = end.offset.or(start.offset);
+            start.offset = start.offset.or(end.offset);
+            if let (Some(s), Some(e), Some(d)) = (start.time, end.time, start.date) {
+                if e < s {
+                    end.date = d.succ_opt();
+                }
+            }
+            return Some((start, end));
+        }
         let Some(mut end) = leading_moment(right_head.trim_start(), context)
             .map(|(m, _)| m)
             .and_then(|m| {
@@ -604,6 +635,35 @@ pub fn find_range(text: &str, context: DateContext) -> Option<(Moment, Moment)> 
         return Some((start, end));
     }
     None
+}
+
+/// The end of a range whose start was written as four digits (`1900`): the four digits
+/// after the separator (`2100`, `2100 UTC`), as a time with its zone.
+fn hhmm_range_end(left: &str, right: &str, start: &Moment) -> Option<Moment> {
+    start.time?;
+    let written = left.trim_end();
+    let digits = written.len() - written.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    if digits != 4 {
+        return None;
+    }
+    let right = right.trim_start();
+    let end_digits =
+        &right[..right.len() - right.trim_start_matches(|c: char| c.is_ascii_digit()).len()];
+    if end_digits.len() != 4 {
+        return None;
+    }
+    let (hours, minutes) = (end_digits[..2].parse().ok()?, end_digits[2..].parse().ok()?);
+    let time = NaiveTime::from_hms_opt(hours, minutes, 0)?;
+    let after = right[4..].trim_start();
+    let zone = after
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '+' && c != '-')
+        .next()
+        .and_then(parse_zone);
+    Some(Moment {
+        date: None,
+        time: Some(time),
+        offset: zone,
+    })
 }
 
 fn tail(text: &str, bytes: usize) -> &str {
@@ -657,6 +717,22 @@ mod tests {
             },
         )
         .and_then(|m| m.iso())
+    }
+
+    #[test]
+    fn four_digit_ranges_after_the_hours_of() {
+        let (start, end) = find_range(
+            "On April 26, 2023 between the hours of 1900 and 2100 UTC, replicas lagged",
+            DateContext::default(),
+        )
+        .unwrap();
+        assert_eq!(start.iso().as_deref(), Some("2023-04-26T19:00:00Z"));
+        assert_eq!(end.iso().as_deref(), Some("2023-04-26T21:00:00Z"));
+        // Four digits alone are a year, not a time.
+        assert!(
+            find_range("from 2019 to 2021 the job ran", DateContext::default())
+                .is_none_or(|(s, _)| s.time.is_none())
+        );
     }
 
     #[test]
