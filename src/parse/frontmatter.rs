@@ -44,16 +44,7 @@ pub fn split<'a>(path: &str, text: &'a str, diagnostics: &mut Vec<Diagnostic>) -
     let yaml_start = text.len() - after_open.len() + after_open.find('\n').map_or(0, |i| i + 1);
     let yaml_text_and_rest = &text[yaml_start..];
 
-    let mut offset = 0;
-    let mut close = None;
-    for line in yaml_text_and_rest.split_inclusive('\n') {
-        let bare = line.trim_end();
-        if bare == "---" || bare == "..." {
-            close = Some((offset, offset + line.len()));
-            break;
-        }
-        offset += line.len();
-    }
+    let close = closing_line(yaml_text_and_rest, |bare| bare == "---" || bare == "...");
     let Some((yaml_end, body_offset)) = close else {
         diagnostics.push(Diagnostic::error(
             path,
@@ -116,16 +107,7 @@ fn split_toml<'a>(
         .filter(|rest| rest.starts_with('\n') || rest.starts_with("\r\n"))?;
     let toml_start = text.len() - after_open.len() + after_open.find('\n').map_or(0, |i| i + 1);
     let rest = &text[toml_start..];
-    let mut offset = 0;
-    let mut close = None;
-    for line in rest.split_inclusive('\n') {
-        if line.trim_end() == "+++" {
-            close = Some((offset, offset + line.len()));
-            break;
-        }
-        offset += line.len();
-    }
-    let Some((toml_end, body_offset)) = close else {
+    let Some((toml_end, body_offset)) = closing_line(rest, |bare| bare == "+++") else {
         diagnostics.push(Diagnostic::error(
             path,
             1,
@@ -177,6 +159,18 @@ fn split_toml<'a>(
         body,
         body_line,
     })
+}
+
+/// Where the line that closes a frontmatter block starts and ends in `text`.
+fn closing_line(text: &str, closes: impl Fn(&str) -> bool) -> Option<(usize, usize)> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if closes(line.trim_end()) {
+            return Some((offset, offset + line.len()));
+        }
+        offset += line.len();
+    }
+    None
 }
 
 fn toml_to_yaml(value: toml::Value) -> Value {

@@ -815,21 +815,27 @@ fn owner_clauses(text: &str) -> impl Iterator<Item = OwnerClause> + '_ {
         .filter_map(|keyword| owner_clause_at(text, keyword.range()))
 }
 
+/// Past up to two `*` or `_` at `at`: the emphasis around a clause's keyword.
+fn skip_emphasis(text: &str, at: usize) -> usize {
+    let run = text[at..]
+        .bytes()
+        .take(2)
+        .take_while(|b| matches!(b, b'*' | b'_'));
+    at + run.count()
+}
+
+/// Past the white space at `at`.
+fn skip_space(text: &str, at: usize) -> usize {
+    let rest = &text[at..];
+    at + rest.len() - rest.trim_start().len()
+}
+
 /// Reads the clause around a keyword: up to two `*`/`_`, an optional `:` or `=`, then a
 /// name of at most 41 characters (a letter first, or `@` and a letter) that ends at the
 /// first place a clause can end: `,` `;` `.`, the end, ` - `, ` (` or ` due`.
 fn owner_clause_at(text: &str, keyword: std::ops::Range<usize>) -> Option<OwnerClause> {
-    let skip_emphasis = |at: usize| {
-        let run = text[at..]
-            .bytes()
-            .take(2)
-            .take_while(|b| matches!(b, b'*' | b'_'));
-        at + run.count()
-    };
-    let skip_space = |at: usize| {
-        let rest = &text[at..];
-        at + rest.len() - rest.trim_start().len()
-    };
+    let skip_emphasis = |at: usize| skip_emphasis(text, at);
+    let skip_space = |at: usize| skip_space(text, at);
     let mut at = skip_space(skip_emphasis(keyword.end));
     let separator = text[at..].starts_with([':', '=']);
     if separator {
@@ -931,17 +937,8 @@ pub fn unread_due_dates(tasks: &[Task]) -> Vec<(usize, String)> {
 /// of 3 to 40 characters (no brackets, `;` or `|`) after which the clause can end.
 fn due_clauses(text: &str) -> impl Iterator<Item = (&str, std::ops::Range<usize>)> + '_ {
     DUE_KEYWORD.find_iter(text).filter_map(move |keyword| {
-        let skip_emphasis = |at: usize| {
-            let run = text[at..]
-                .bytes()
-                .take(2)
-                .take_while(|b| matches!(b, b'*' | b'_'));
-            at + run.count()
-        };
-        let skip_space = |at: usize| {
-            let rest = &text[at..];
-            at + rest.len() - rest.trim_start().len()
-        };
+        let skip_emphasis = |at: usize| skip_emphasis(text, at);
+        let skip_space = |at: usize| skip_space(text, at);
         let mut at = skip_space(skip_emphasis(keyword.end()));
         let rest = &text[at..];
         let word = |w: &str| {
