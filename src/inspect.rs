@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use serde_json::{json, Value};
 
 use crate::diagnostic::Diagnostic;
+use crate::model::moment::{offset_name, Moment};
 use crate::model::{Fact, Incident, TitleSource};
-use crate::parse::dates::{offset_name, Moment};
 use crate::parse::duration::format_minutes;
 use crate::parse::ParseOptions;
 use crate::walk::SourceFile;

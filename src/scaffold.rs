@@ -119,7 +119,7 @@ pub fn fill_template(template: &str, id: &str, title: &str, today: NaiveDate) ->
     template
         .replace("{id}", id)
         .replace("{title}", &title.replace('"', "'"))
-        .replace("{date}", &crate::parse::dates::iso_date(today))
+        .replace("{date}", &crate::model::moment::iso_date(today))
 }
 
 /// Writes a new postmortem into `content_dir` as `<date>-<slug>.md` and returns its
@@ -136,7 +136,7 @@ pub fn new_postmortem(
     }
     let name = format!(
         "{}-{}.md",
-        crate::parse::dates::iso_date(today),
+        crate::model::moment::iso_date(today),
         slugify(title)
     );
     let path = content_dir.join(name);
@@ -251,7 +251,7 @@ pub fn init_archive(dir: &Path, today: NaiveDate) -> Result<Vec<(PathBuf, bool)>
         (
             dir.join(format!(
                 "content/{}-example.md",
-                crate::parse::dates::iso_date(today)
+                crate::model::moment::iso_date(today)
             )),
             &example,
         ),

@@ -4,7 +4,7 @@
 use std::io;
 use std::path::Path;
 
-use crate::parse::dates::MONTH_NAMES;
+use crate::model::moment::MONTH_NAMES;
 
 const SERVICES: &[&str] = &[
     "checkout",

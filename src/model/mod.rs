@@ -2,13 +2,14 @@
 //! of all of them.
 
 pub mod due_policy;
+pub mod moment;
 pub mod slug;
 
 use chrono::{FixedOffset, NaiveDate};
 use serde::Serialize;
 
+pub use self::moment::Moment;
 use crate::diagnostic::Diagnostic;
-use crate::parse::dates::Moment;
 use crate::parse::sections::Section;
 
 /// One postmortem with the facts pulled out of it.

@@ -91,24 +91,7 @@ fn number_value(word: &str) -> Option<f64> {
     Some(value)
 }
 
-/// "1 h 30 min", "45 min", "2 days 3 h": for people.
-pub fn format_minutes(minutes: i64) -> String {
-    if minutes <= 0 {
-        return "0 min".to_string();
-    }
-    let (days, hours, mins) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
-    let mut parts = Vec::new();
-    if days > 0 {
-        parts.push(format!("{days} d"));
-    }
-    if hours > 0 {
-        parts.push(format!("{hours} h"));
-    }
-    if mins > 0 {
-        parts.push(format!("{mins} min"));
-    }
-    parts.join(" ")
-}
+pub use crate::model::moment::format_minutes;
 
 #[cfg(test)]
 mod tests {

@@ -7,8 +7,8 @@ use serde_json::json;
 use super::theme::escape_html;
 use super::views::{incident_folder, LinkStyle};
 use crate::index::aliases::Redirect;
+use crate::model::moment::{format_offset, iso_date};
 use crate::model::{Archive, Incident};
-use crate::parse::dates::{format_offset, iso_date};
 
 /// Incidents in each feed: the newest, as feed readers expect a short list.
 pub const FEED_ENTRIES: usize = 50;

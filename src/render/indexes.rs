@@ -13,8 +13,8 @@ use super::views::{IncidentSummaryView, LinkStyle};
 use super::FileContent;
 use crate::error::Result;
 use crate::index::{Taxonomy, TaxonomyKind, Term};
+use crate::model::moment::format_minutes;
 use crate::model::Archive;
-use crate::parse::duration::format_minutes;
 
 /// The orders a taxonomy list is written in: (key, column label). `count` is the
 /// default page; years and months list newest first there instead.
@@ -174,7 +174,7 @@ pub fn render_indexes(
                     total_duration: (term.total_minutes > 0)
                         .then(|| format_minutes(term.total_minutes)),
                     total_minutes: term.total_minutes,
-                    latest: term.latest.map(crate::parse::dates::iso_date),
+                    latest: term.latest.map(crate::model::moment::iso_date),
                     latest_title: term
                         .incidents
                         .first()

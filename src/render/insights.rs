@@ -7,7 +7,7 @@ use super::charts::{bar_chart, Bar};
 use super::theme::Theme;
 use crate::error::Result;
 use crate::index::insights::Insights;
-use crate::parse::duration::format_minutes;
+use crate::model::moment::format_minutes;
 
 #[derive(Debug, Serialize)]
 struct InsightsView {

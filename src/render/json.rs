@@ -6,8 +6,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
+use crate::model::moment::offset_name;
 use crate::model::{Impact, Incident, Tag, TaskStatus, TitleSource};
-use crate::parse::dates::offset_name;
 
 /// Bumped only when a field changes meaning or is removed.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -96,7 +96,7 @@ pub fn incidents_json_chunks(incidents: &[Incident], today: NaiveDate) -> Vec<Ve
     let envelope = IncidentsFile {
         schema: SCHEMA_VERSION,
         generator: format!("pmsite {}", env!("CARGO_PKG_VERSION")),
-        today: crate::parse::dates::iso_date(today),
+        today: crate::model::moment::iso_date(today),
         incidents: Vec::new(),
     };
     let mut whole = serde_json::to_vec_pretty(&envelope).expect("incident JSON always serializes");
@@ -146,14 +146,14 @@ pub fn incident_value(incident: &Incident, today: NaiveDate) -> serde_json::Valu
 }
 
 fn incident_json(incident: &Incident, today: NaiveDate) -> IncidentJson<'_> {
-    let iso = |fact: &Option<crate::model::Fact<crate::parse::dates::Moment>>| {
+    let iso = |fact: &Option<crate::model::Fact<crate::model::moment::Moment>>| {
         fact.as_ref().and_then(|f| f.value.iso())
     };
-    let time_of_day = |fact: &Option<crate::model::Fact<crate::parse::dates::Moment>>| {
+    let time_of_day = |fact: &Option<crate::model::Fact<crate::model::moment::Moment>>| {
         fact.as_ref()
             .filter(|f| f.value.date.is_none())
             .and_then(|f| f.value.time)
-            .map(crate::parse::dates::hour_minute)
+            .map(crate::model::moment::hour_minute)
     };
     IncidentJson {
         id: &incident.id,
@@ -190,7 +190,7 @@ fn incident_json(incident: &Incident, today: NaiveDate) -> IncidentJson<'_> {
                 at: e
                     .at
                     .iso()
-                    .or_else(|| e.at.time.map(crate::parse::dates::hour_minute)),
+                    .or_else(|| e.at.time.map(crate::model::moment::hour_minute)),
                 text: &e.text,
                 anchor: format!("t-{}", i + 1),
                 line: e.line,
@@ -204,8 +204,8 @@ fn incident_json(incident: &Incident, today: NaiveDate) -> IncidentJson<'_> {
                 anchor: format!("task-{}", t.number),
                 text: &t.text,
                 owner: t.owner.as_deref(),
-                due: t.due.map(crate::parse::dates::iso_date),
-                implied_due: t.implied_due.map(crate::parse::dates::iso_date),
+                due: t.due.map(crate::model::moment::iso_date),
+                implied_due: t.implied_due.map(crate::model::moment::iso_date),
                 status: t.status,
                 overdue: t.is_overdue(today),
                 links: &t.links,

@@ -190,7 +190,7 @@ pub fn render_site_reusing(
             LinkStyle::Relative => String::new(),
             LinkStyle::Absolute { base_url } => base_url.clone(),
         },
-        today: crate::parse::dates::iso_date(settings.today),
+        today: crate::model::moment::iso_date(settings.today),
         version: env!("CARGO_PKG_VERSION"),
         home: links.page(""),
         stylesheet: "static/style.css".to_string(),

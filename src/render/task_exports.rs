@@ -5,9 +5,9 @@ use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
 use crate::index::tasks::{BoardTask, TaskBoard, TaskGroup};
+use crate::model::moment::iso_date;
 use crate::model::slug::slugify;
 use crate::model::{Archive, TaskStatus};
-use crate::parse::dates::iso_date;
 use crate::parse::text::plain_text;
 
 /// Bumped only when a field of `tasks.json` changes meaning or is removed.

@@ -19,9 +19,9 @@ use super::views::{
 use super::{FileContent, LinkStyle, RenderSettings};
 use crate::error::Result;
 use crate::index::tasks::{BoardTask, Owner, TaskBoard, TaskGroup};
+use crate::model::moment::{iso_date, short_date};
 use crate::model::slug::slugify;
 use crate::model::Archive;
-use crate::parse::dates::{iso_date, short_date};
 
 /// One task as a row of the dashboard (`task-row.html`).
 #[derive(Debug, Serialize)]

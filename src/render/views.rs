@@ -8,10 +8,10 @@ use serde::Serialize;
 use super::markdown::Markdown;
 use crate::diagnostic::Diagnostic;
 use crate::index::{normalize_severity, TaxonomyKind};
+use crate::model::moment::format_minutes;
+use crate::model::moment::{offset_name, Moment};
 use crate::model::slug::slugify;
 use crate::model::{Fact, Incident, Task, TaskStatus, TimelineEntry};
-use crate::parse::dates::{offset_name, Moment};
-use crate::parse::duration::format_minutes;
 
 /// How links are written: relative with `index.html` (works from disk), or under a base URL.
 #[derive(Debug, Clone)]
@@ -86,7 +86,7 @@ impl MomentView {
         let moment = fact.value;
         let date_text = moment
             .date
-            .map(crate::parse::dates::long_date)
+            .map(crate::model::moment::long_date)
             .unwrap_or_default();
         let time_text = Moment {
             date: None,
@@ -167,8 +167,8 @@ impl IncidentSummaryView {
             id: incident.id.clone(),
             title: incident.title.clone(),
             path: links.page(&incident_folder(&incident.id)),
-            date: incident.date().map(crate::parse::dates::iso_date),
-            date_display: incident.date().map(crate::parse::dates::short_date),
+            date: incident.date().map(crate::model::moment::iso_date),
+            date_display: incident.date().map(crate::model::moment::short_date),
             duration: incident.duration_minutes.map(format_minutes),
             severity: incident.severity.clone(),
             services: incident.services.clone(),
@@ -256,7 +256,7 @@ impl RelatedView {
         RelatedView {
             title: incident.title.clone(),
             path: links.page(&incident_folder(&incident.id)),
-            date: incident.date().map(crate::parse::dates::iso_date),
+            date: incident.date().map(crate::model::moment::iso_date),
             tags: tag_views(incident, links),
         }
     }
@@ -479,11 +479,11 @@ fn timeline_views(
                 .at
                 .date
                 .filter(|d| Some(*d) != previous_day)
-                .map(crate::parse::dates::long_date);
+                .map(crate::model::moment::long_date);
             previous_day = entry.at.date.or(previous_day);
             let time = match entry.at.time {
                 Some(time) => {
-                    let mut text = crate::parse::dates::hour_minute(time);
+                    let mut text = crate::model::moment::hour_minute(time);
                     if let Some(offset) = entry.at.offset {
                         text.push(' ');
                         text.push_str(&offset_name(offset));
@@ -499,7 +499,7 @@ fn timeline_views(
                 hm: entry
                     .at
                     .time
-                    .map(crate::parse::dates::hour_minute)
+                    .map(crate::model::moment::hour_minute)
                     .unwrap_or_default(),
                 zone: entry
                     .at
@@ -526,7 +526,7 @@ fn task_view(incident_id: &str, task: &Task, today: NaiveDate, markdown: Markdow
         number: task.number,
         html: markdown.inline(&task.text),
         owner: task.owner.clone(),
-        due: task.due_date().map(crate::parse::dates::iso_date),
+        due: task.due_date().map(crate::model::moment::iso_date),
         due_implied: task.due.is_none() && task.implied_due.is_some(),
         status: task.status,
         status_label: task.status.label(),

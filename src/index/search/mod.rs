@@ -319,7 +319,7 @@ fn analyse(incident: &Incident) -> AnalysedDoc {
         doc: SearchDoc {
             id: incident.id.clone(),
             title: incident.title.clone(),
-            date: incident.date().map(crate::parse::dates::iso_date),
+            date: incident.date().map(crate::model::moment::iso_date),
             duration: incident
                 .duration_minutes
                 .map(crate::parse::duration::format_minutes),
