@@ -33,7 +33,7 @@ static END_NAMES: LazyLock<Regex> = LazyLock::new(|| {
     compile(r"^(?:end(?:ed)?(?: time| date| at)?|resolved(?: at)?|recovered(?: at)?|(?:incident|outage|issue) (?:end(?:ed)?|resolved|end time)|restored(?: at)?|mitigated(?: at)?)$").unwrap()
 });
 static DURATION_NAMES: LazyLock<Regex> = LazyLock::new(|| {
-    compile(r"^(?:(?:total|outage|incident|issue) )?(?:duration|downtime)(?: of (?:the )?(?:outage|incident|issue))?$|^(?:time to resolve|outage window|time frame|timeframe|period)$").unwrap()
+    compile(r"^(?:(?:total|outage|incident|issue|impact|total impact|total outage) )?(?:duration|downtime)(?: of (?:the )?(?:outage|incident|issue|impact))?$|^(?:time to (?:resolve|resolution|recover|recovery|restore|restoration|mitigate)|total time to (?:resolve|recover)|recovery time|outage window|impact window|time frame|timeframe|period)$").unwrap()
 });
 static SEVERITY_NAMES: LazyLock<Regex> = LazyLock::new(|| {
     compile(r"^(?:severity|sev|priority|incident level|impact level|severity level)$").unwrap()
@@ -74,6 +74,22 @@ static END_WORDS: LazyLock<Regex> = LazyLock::new(|| {
 });
 static FOR_A_WHILE: LazyLock<Regex> = LazyLock::new(|| {
     compile(r"(?i)\b(?:for|lasted(?: for)?|lasting|took)\s+(?:about|around|approximately|roughly|nearly|almost|over|just over|just under|some)?\s*").unwrap()
+});
+/// "about", "approximately", "~": a figure given roughly.
+static ROUGHLY: LazyLock<Regex> = LazyLock::new(|| {
+    compile(
+        r"(?i)~|\b(?:about|around|approximately|approx|roughly|nearly|almost|over|some|circa|ca)\b",
+    )
+    .unwrap()
+});
+/// Words that say the service was hurt, before "for 90 minutes": "was down for",
+/// "were unable to log in for", "the outage lasted".
+static OUTAGE_STATE: LazyLock<Regex> = LazyLock::new(|| {
+    compile(r"(?i)\b(?:down|unavailable|unreachable|offline|inaccessible|degraded|halt(?:ed|s)?|stopped|stuck|frozen|hung|paused|impacted|affected|fail(?:ed|ing|ures?)?|broken|outage|downtime|disrupt\w*|interrupt\w*|errors?|erroring|stalled|slow|delayed|unable|could not|couldn't|cannot|can't|incident|impact|problem|issue|recovery)\b").unwrap()
+});
+/// The subject of a "took" or "lasted" that times a part of the work, not the outage.
+static PART_OF_THE_WORK: LazyLock<Regex> = LazyLock::new(|| {
+    compile(r"(?i)\b(?:steps?|mitigation|investigation|rollback|roll-back|deploy\w*|migration|build|backup|restore of|meeting|call|review|query|queries|requests?|job|script|test(?:s|ing)?)\b").unwrap()
 });
 static RANGE_HINT: LazyLock<Regex> = LazyLock::new(|| {
     compile(r"(?i)\b(?:from|between|occurred|lasted|outage|down|duration|window)\b").unwrap()
@@ -537,7 +553,20 @@ impl Facts<'_> {
         })
     }
 
-    pub fn stated_duration(&self, diagnostics: &mut Vec<Diagnostic>) -> Option<Fact<i64>> {
+    /// The duration the file states, and whether it is rough ("about two hours",
+    /// "approximately five hours", "~2h"): a rough figure does not overrule one computed
+    /// from the timeline.
+    pub fn stated_duration(&self, diagnostics: &mut Vec<Diagnostic>) -> Option<(Fact<i64>, bool)> {
+        let mut rough = false;
+        let stated = self.stated_duration_text(diagnostics, &mut rough)?;
+        Some((stated, rough))
+    }
+
+    fn stated_duration_text(
+        &self,
+        diagnostics: &mut Vec<Diagnostic>,
+        rough: &mut bool,
+    ) -> Option<Fact<i64>> {
         if let Some(field) = self.front_text(&["duration", "duration_minutes"], diagnostics) {
             let minutes = field
                 .value
@@ -553,8 +582,12 @@ impl Facts<'_> {
         if let Some((line, value)) = self.labelled(&DURATION_NAMES) {
             // "Duration: 10:00 - 11:30" is a range, not a stated length.
             if find_range(&value, DateContext::default()).is_none() {
-                if let Some(value) = duration::parse_duration(&value) {
-                    return Some(Fact { value, line });
+                if let Some(minutes) = duration::parse_duration(&value) {
+                    *rough = ROUGHLY.is_match(&value);
+                    return Some(Fact {
+                        value: minutes,
+                        line,
+                    });
                 }
             }
         }
@@ -575,18 +608,39 @@ impl Facts<'_> {
                 }
                 duration::parse_duration(text).map(|value| Fact { value, line })
             })
-            .or_else(|| self.prose_duration())
+            .or_else(|| {
+                *rough = true;
+                self.prose_duration()
+            })
     }
 
     /// "was unreachable for 90 minutes", "lasted about two hours": a duration stated in
     /// a summary sentence.
+    /// The cue must be about the outage: "was down for", "the outage lasted", "impact
+    /// took"; never "some steps took over 60 seconds" or "initial mitigation took 47
+    /// minutes", which time a part of the work.
     fn prose_duration(&self) -> Option<Fact<i64>> {
         self.summary_sentences()
             .iter()
             .find_map(|(line, sentence)| {
-                let lead = FOR_A_WHILE.find(sentence)?;
-                let value = duration::parse_duration(head_of(&sentence[lead.end()..], 40))?;
-                Some(Fact { value, line: *line })
+                FOR_A_WHILE.find_iter(sentence).find_map(|lead| {
+                    let clause = sentence[..lead.start()]
+                        .rsplit([',', ';', ':', '('])
+                        .next()
+                        .unwrap_or("");
+                    let cue = lead.as_str().trim_start().to_ascii_lowercase();
+                    let about_the_outage = if cue.starts_with("for") {
+                        OUTAGE_STATE.is_match(clause)
+                    } else {
+                        !PART_OF_THE_WORK.is_match(clause)
+                            && (!cue.starts_with("took") || OUTAGE_STATE.is_match(clause))
+                    };
+                    if !about_the_outage {
+                        return None;
+                    }
+                    let value = duration::parse_duration(head_of(&sentence[lead.end()..], 40))?;
+                    Some(Fact { value, line: *line })
+                })
             })
     }
 

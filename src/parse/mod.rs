@@ -307,10 +307,15 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
     let timezone_assumed = zone.is_none();
     let timezone = zone.unwrap_or(options.default_offset);
 
-    let stated_duration = facts.stated_duration(&mut diagnostics);
+    let (stated_duration, stated_roughly) = match facts.stated_duration(&mut diagnostics) {
+        Some((stated, rough)) => (Some(stated), rough),
+        None => (None, false),
+    };
     let computed = computed_duration(path, &start, &end, timezone, &mut diagnostics);
     // An end guessed from the timeline's last entry yields to a duration the file states.
-    let computed = computed.filter(|_| !(end_inferred && stated_duration.is_some()));
+    // A rough figure ("about five hours") does not overrule the timeline.
+    let computed =
+        computed.filter(|_| !(end_inferred && stated_duration.is_some() && !stated_roughly));
     if let (Some(computed), Some(stated)) = (computed, &stated_duration) {
         let tolerance = (computed / 10).max(5);
         if computed.abs_diff(stated.value) > tolerance.unsigned_abs() {
@@ -930,6 +935,26 @@ mod tests {
             unread[1].1
         );
         assert_eq!(incident.tasks.len(), 4);
+    }
+
+    #[test]
+    fn a_duration_in_prose_is_the_outage_s_not_a_step_s() {
+        let stated = |summary: &str| {
+            parse(&format!("# X\n\n## Summary\n{summary}\n"))
+                .stated_duration_minutes
+                .map(|f| f.value)
+        };
+        assert_eq!(
+            stated("Search was down for a total of 16 minutes."),
+            Some(16)
+        );
+        assert_eq!(stated("The chain halted for almost four hours."), Some(240));
+        assert_eq!(stated("The outage lasted about two hours."), Some(120));
+        assert_eq!(
+            stated("Some steps took over 60 seconds and initial mitigation took 47 minutes."),
+            None
+        );
+        assert_eq!(stated("We waited for 10 minutes before paging."), None);
     }
 
     #[test]
