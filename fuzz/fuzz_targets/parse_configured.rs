@@ -32,7 +32,7 @@ synonyms = { "domain-names" = "dns", "deploy" = "bad-deploy" }
 
 static OPTIONS: LazyLock<ParseOptions> = LazyLock::new(|| {
     let config = Config::parse(Path::new("pmsite.toml"), CONFIG).expect("the fuzz config loads");
-    ParseOptions::from_config(&config)
+    ParseOptions::from_config(&config).expect("the fuzz config compiles")
 });
 
 fuzz_target!(|data: &[u8]| document::parse_and_serialise(data, &OPTIONS));
