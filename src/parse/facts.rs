@@ -836,6 +836,9 @@ impl Facts<'_> {
         if candidates.is_empty() {
             candidates.extend(self.cause_sentence());
         }
+        if candidates.is_empty() {
+            candidates.extend(self.identified_update());
+        }
         candidates.sort_by_key(|(_, line)| *line);
         let (first, line) = candidates.first()?.clone();
         let fullest = candidates
@@ -888,6 +891,26 @@ impl Facts<'_> {
                 })
             });
         stated.or_else(|| self.effect_sentence())
+    }
+
+    /// A status page's "Identified" (or "Postmortem") update that says what the cause
+    /// was: "**Identified** - The issue was traced to a bad load balancer config." The
+    /// stock "The issue has been identified and a fix is being implemented" says none.
+    fn identified_update(&self) -> Option<(String, usize)> {
+        static STATES_A_CAUSE: LazyLock<Regex> = LazyLock::new(|| {
+            compile(r"(?i)\b(?:identified as|traced (?:back )?to|caused by|due to|because|result of|root cause|the cause|stemm(?:ed|ing) from|related to)\b").unwrap()
+        });
+        self.sections
+            .iter()
+            .filter(|s| s.kind == SectionKind::Timeline)
+            .flat_map(Section::text_lines)
+            .find_map(|(line, text)| {
+                let update = super::status_page::update(text)?;
+                let names_the_cause =
+                    matches!(update.status, "Identified" | "Postmortem" | "Post-mortem")
+                        && STATES_A_CAUSE.is_match(update.text);
+                names_the_cause.then(|| (update.text.to_string(), line))
+            })
     }
 
     /// The cause told before its effect, in the summary: "A bug in the health checks

@@ -908,6 +908,26 @@ mod tests {
         // None of the statuses is a section of its own.
         assert!(incident.root_cause.is_none());
         assert_eq!(incident.timeline[0].line, 9);
+
+        // An "Identified" update that names the cause gives the root cause; the stock one
+        // does not.
+        let cause = |identified: &str| {
+            parse(&format!(
+                "# X\n\n**Resolved** - Fixed.\nMar 3, 2025 - 16:20 UTC\n\n\
+                 **Identified** - {identified}\nMar 3, 2025 - 15:40 UTC\n\n\
+                 **Investigating** - Errors.\nMar 3, 2025 - 15:02 UTC\n"
+            ))
+            .root_cause
+            .map(|c| c.summary)
+        };
+        assert_eq!(
+            cause("The delays were traced to a full disk on the queue host.").as_deref(),
+            Some("The delays were traced to a full disk on the queue host.")
+        );
+        assert_eq!(
+            cause("The issue has been identified and a fix is being implemented."),
+            None
+        );
     }
 
     #[test]
