@@ -21,33 +21,44 @@ const MARKDOWN_LIKE: [&str; 17] = [
     "mdx", "rst", "adoc", "asciidoc", "org", "textile",
 ];
 
-/// Names without an extension that are never postmortems, whatever they start with
-/// (a CODEOWNERS file starts with `#` comments): no `no-extension` warning for them.
-const NOT_POSTMORTEM_NAMES: [&str; 24] = [
+/// The documents a repository keeps beside its code, by their upper-case names: never
+/// postmortems, with or without an extension (`LICENSE`, `CONTRIBUTING.md`).
+const REPOSITORY_DOCUMENTS: [&str; 17] = [
     "AUTHORS",
-    "BUILD",
     "CHANGELOG",
     "CHANGES",
     "CODEOWNERS",
+    "CODE_OF_CONDUCT",
+    "CONTRIBUTING",
     "CONTRIBUTORS",
     "COPYING",
+    "GOVERNANCE",
+    "HISTORY",
+    "LICENCE",
+    "LICENSE",
+    "MAINTAINERS",
+    "NOTICE",
+    "OWNERS",
+    "SECURITY",
+    "SUPPORT",
+];
+
+/// Build and tool files without an extension, besides the repository documents: no
+/// `no-extension` warning for them (a CODEOWNERS file starts with `#` comments too).
+const BUILD_FILE_NAMES: [&str; 13] = [
+    "BUILD",
     "Brewfile",
     "Containerfile",
     "Dockerfile",
     "Gemfile",
     "GNUmakefile",
-    "HISTORY",
     "Jenkinsfile",
     "Justfile",
-    "LICENCE",
-    "LICENSE",
-    "MAINTAINERS",
     "Makefile",
-    "NOTICE",
-    "OWNERS",
     "Procfile",
     "Rakefile",
     "Vagrantfile",
+    "Pipfile",
 ];
 
 /// Checks the `extensions` of a config: at least one, each a bare name.
@@ -361,32 +372,16 @@ fn not_a_postmortem(relative: &str) -> Option<SkipReason> {
     let named = |list: &[&str]| list.iter().any(|n| stem.eq_ignore_ascii_case(n));
     // `LICENSE-MIT` and `COPYING.LESSER` are licenses too.
     let license = named(&["LICENSE", "LICENCE", "COPYING"]) && stem.len() < name.len();
-    let plain = !name.contains('.') && named(&NOT_POSTMORTEM_NAMES);
+    let plain = !name.contains('.') && (named(&REPOSITORY_DOCUMENTS) || named(&BUILD_FILE_NAMES));
     (license || plain).then_some(SkipReason::RepositoryFile)
 }
 
 /// `LICENSE.md`, `CONTRIBUTING.md`, `CODE_OF_CONDUCT.md`: the documents a repository
 /// keeps beside its code, by their upper-case names (a `security.md` may be a postmortem).
 fn is_repository_document(relative: &str) -> bool {
-    const DOCUMENTS: [&str; 14] = [
-        "AUTHORS",
-        "CHANGELOG",
-        "CODEOWNERS",
-        "CODE_OF_CONDUCT",
-        "CONTRIBUTING",
-        "CONTRIBUTORS",
-        "COPYING",
-        "GOVERNANCE",
-        "LICENCE",
-        "LICENSE",
-        "MAINTAINERS",
-        "NOTICE",
-        "SECURITY",
-        "SUPPORT",
-    ];
     let name = relative.rsplit('/').next().unwrap_or(relative);
     let stem = name.split(['.', '-']).next().unwrap_or(name);
-    DOCUMENTS.contains(&stem)
+    REPOSITORY_DOCUMENTS.contains(&stem)
 }
 
 /// A warning for a file that is not read but may be a postmortem: a markdown-like
