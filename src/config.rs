@@ -196,12 +196,12 @@ impl Config {
             ));
         }
         for (title, section) in &config.aliases {
-            if crate::parse::sections::SectionKind::from_name(section).is_none() {
+            if crate::model::section::SectionKind::from_name(section).is_none() {
                 return Err(config_error(
                     key_offset(title),
                     format!(
                         "alias `{title}` maps to unknown section `{section}`; known: {}",
-                        crate::parse::sections::SectionKind::NAMES.join(", ")
+                        crate::model::section::SectionKind::NAMES.join(", ")
                     ),
                 ));
             }
@@ -268,12 +268,12 @@ impl Config {
             }
         }
         for section in &config.required_sections {
-            if crate::parse::sections::SectionKind::from_name(section).is_none() {
+            if crate::model::section::SectionKind::from_name(section).is_none() {
                 return Err(config_error(
                     key_offset("required_sections"),
                     format!(
                         "required section `{section}` is not a section pmsite knows; known: {}",
-                        crate::parse::sections::SectionKind::NAMES.join(", ")
+                        crate::model::section::SectionKind::NAMES.join(", ")
                     ),
                 ));
             }

@@ -365,7 +365,7 @@ fn skipped_files(skipped: &[Skipped]) -> Option<Diagnostic> {
 /// A `missing-section` error for each section of `required` (config names such as
 /// `root_cause`) the incident lacks: neither a section of that kind nor the fact it gives.
 fn missing_sections(incident: &Incident, required: &[String]) -> Vec<Diagnostic> {
-    use crate::parse::sections::SectionKind;
+    use crate::model::section::SectionKind;
     required
         .iter()
         .filter_map(|name| {

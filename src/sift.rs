@@ -7,8 +7,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::model::section::LineRole;
 use crate::model::Incident;
-use crate::parse::outline::LineRole;
 use crate::parse::text::{find_placeholder, is_placeholder};
 
 /// What a read file is.

@@ -3,14 +3,15 @@
 
 pub mod due_policy;
 pub mod moment;
+pub mod section;
 pub mod slug;
 
 use chrono::{FixedOffset, NaiveDate};
 use serde::Serialize;
 
 pub use self::moment::Moment;
+use self::section::Section;
 use crate::diagnostic::Diagnostic;
-use crate::parse::sections::Section;
 
 /// One postmortem with the facts pulled out of it.
 #[derive(Debug, Clone)]

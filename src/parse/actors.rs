@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use super::pattern::compile;
 use regex::Regex;
 
-use super::sections::{Section, SectionKind};
+use crate::model::section::{Section, SectionKind};
 
 /// One name: an acronym or up to three capitalised words ("Hypha", "ICL", "Bob Smith").
 pub const NAME: &str = r"\p{Lu}[\p{L}\d'’.-]*(?:\s\p{Lu}[\p{L}\d'’.-]*){0,2}";
@@ -275,7 +275,8 @@ fn table_cells(row: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::sections::{split_sections, SectionAliases};
+    use crate::model::section::SectionAliases;
+    use crate::parse::sections::split_sections;
 
     fn actors(text: &str) -> Actors {
         Actors::of(&split_sections(text, 1, &SectionAliases::default()).sections)

@@ -12,10 +12,10 @@ use regex::Regex;
 use super::dates::{find_moment, find_range, leading_moment, DateContext, Moment};
 use super::duration;
 use super::frontmatter::{Field, Frontmatter};
-use super::outline::LineRole;
-use super::sections::{normalize_title, Section, SectionKind};
+use super::sections;
 use super::text::{clip_summary, first_sentences, is_placeholder, prose_text, strip_emphasis};
 use crate::diagnostic::Diagnostic;
+use crate::model::section::{normalize_title, LineRole, Section, SectionKind};
 use crate::model::{Fact, Impact, RootCause};
 
 /// `Impact: ...`, `* Impact: ...`, `- __Impact:__ ...`, `:rotating_light: Impact: ...`.
@@ -680,7 +680,7 @@ impl Facts<'_> {
             .iter()
             .filter(|s| s.kind == kind && !s.is_empty())
             .find_map(|s| {
-                let text = s.prose();
+                let text = sections::prose(s);
                 (!text.trim().is_empty() && !is_placeholder(&text))
                     .then_some((text, s.first_text_line()))
             })
@@ -815,7 +815,7 @@ impl Facts<'_> {
             .sections
             .iter()
             .filter(|s| s.kind == SectionKind::RootCause && !s.is_empty())
-            .map(|s| (s.prose(), s.first_text_line()))
+            .map(|s| (sections::prose(s), s.first_text_line()))
             .filter(|(text, _)| !text.trim().is_empty() && !is_placeholder(text))
             .collect();
         candidates.extend(
@@ -868,7 +868,12 @@ impl Facts<'_> {
                     SectionKind::Timeline | SectionKind::Tasks | SectionKind::Lessons
                 )
             })
-            .map(|section| (section.first_text_line(), sentences(&section.prose())))
+            .map(|section| {
+                (
+                    section.first_text_line(),
+                    sentences(&sections::prose(section)),
+                )
+            })
             .collect();
         let states_cause = |sentence: &str, cue: &Regex| {
             !ABOUT_THE_DOCUMENT.is_match(sentence)
@@ -921,7 +926,7 @@ impl Facts<'_> {
         let summary = self.sections.iter().find(|s| {
             matches!(s.kind, SectionKind::Summary | SectionKind::Preamble) && !s.is_empty()
         })?;
-        let all = sentences(&summary.prose());
+        let all = sentences(&sections::prose(summary));
         all.iter().enumerate().find_map(|(i, sentence)| {
             if ABOUT_THE_DOCUMENT.is_match(sentence) {
                 return None;
@@ -971,7 +976,7 @@ impl Facts<'_> {
                         .as_deref()
                         .is_some_and(|t| normalize_title(t) == "severity")
                 })
-                .and_then(|s| first_word(&s.prose()))
+                .and_then(|s| first_word(&sections::prose(s)))
         };
         labelled
             .or_else(from_section)

@@ -26,9 +26,10 @@ use regex::Regex;
 use self::dates::{parse_zone, Moment};
 use self::facts::Facts;
 use self::outline::MarkdownOutline;
-use self::sections::{split_sections_titled, SectionAliases, SectionKind};
+use self::sections::split_sections_titled;
 use self::text::first_sentences;
 use crate::diagnostic::Diagnostic;
+use crate::model::section::{Section, SectionAliases, SectionKind};
 use crate::model::slug::{id_from_path, slugify};
 use crate::model::{Fact, Impact, Incident, Tag, TitleSource};
 
@@ -106,12 +107,12 @@ static START_UNKNOWN: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// "The start time is not fully known", "an outage of unknown length".
-fn states_start_unknown(sections: &[sections::Section]) -> bool {
+fn states_start_unknown(sections: &[Section]) -> bool {
     sections
         .iter()
         .filter(|s| s.kind != SectionKind::Timeline)
         .take(4)
-        .any(|s| START_UNKNOWN.is_match(&s.prose()))
+        .any(|s| START_UNKNOWN.is_match(&sections::prose(s)))
 }
 
 /// Reads one postmortem. `path` is relative to the content folder; `text` is the

@@ -5,6 +5,8 @@
 
 use std::ops::Range;
 
+use crate::model::section::LineRole;
+
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// The markdown dialect pmsite reads and renders: CommonMark with GitHub's tables, task
@@ -14,38 +16,6 @@ pub fn markdown_options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_FOOTNOTES
-}
-
-/// What one line of the body is part of, as the renderer will show it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum LineRole {
-    /// Blank, or text in no block (between blocks).
-    #[default]
-    Blank,
-    /// A line of a paragraph (outside any list).
-    Paragraph,
-    /// An ATX or setext heading line (the underline included), with its level.
-    Heading(u8),
-    /// A line inside a list item; `depth` 0 is a top-level item. `marker` is true on the
-    /// line where the item starts.
-    ListItem { depth: u8, marker: bool },
-    /// A row of a table (the header and the delimiter row included).
-    Table,
-    /// A fenced or indented code block, fences included.
-    Code,
-    /// A block of raw HTML.
-    Html,
-    /// A block quote line that is not in a list.
-    Quote,
-    /// `---`, `***`.
-    Rule,
-}
-
-impl LineRole {
-    /// Whether the line's words are shown as code (or raw HTML), not as prose.
-    pub fn is_code(self) -> bool {
-        matches!(self, LineRole::Code | LineRole::Html)
-    }
 }
 
 /// A table: its rows of cell texts (markup removed), the header first, and its lines.

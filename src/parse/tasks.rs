@@ -10,7 +10,8 @@ use regex::Regex;
 
 use super::actors::{self, Actors};
 use super::dates::{find_moment, DateContext};
-use super::sections::{normalize_title, Section, SectionKind};
+use super::sections;
+use crate::model::section::{normalize_title, Section, SectionKind};
 use crate::model::{Task, TaskStatus};
 
 static LIST_ITEM: LazyLock<Regex> =
@@ -194,7 +195,7 @@ pub fn extract_tasks(sections: &[Section], year: Option<i32>) -> Vec<Task> {
                 heading: part.state,
                 actors: &actors,
             };
-            let tasks = section_tasks(&section.dedented(), &reading);
+            let tasks = section_tasks(&sections::dedented(section), &reading);
             (section, part.explicit, tasks)
         })
         .collect();
@@ -1069,7 +1070,8 @@ fn tidy(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::sections::{split_sections, SectionAliases};
+    use crate::model::section::SectionAliases;
+    use crate::parse::sections::split_sections;
     use chrono::NaiveDate;
 
     fn tasks(text: &str) -> Vec<Task> {

@@ -10,7 +10,8 @@ use chrono::{FixedOffset, NaiveDate, NaiveTime};
 use regex::Regex;
 
 use super::dates::{leading_moment, parse_zone, roll_forward, DateContext, Moment};
-use super::sections::{Section, SectionKind};
+use super::sections;
+use crate::model::section::{Section, SectionKind};
 use crate::model::TimelineEntry;
 
 /// What bare times in the timeline borrow.
@@ -56,7 +57,7 @@ pub fn extract_timeline(sections: &[Section], context: TimelineContext) -> Vec<T
         let mut awaiting_text: Option<usize> = None;
         // An entry written as a heading owns every paragraph up to the next entry.
         let mut heading_entry = false;
-        let section = section.dedented();
+        let section = sections::dedented(section);
         let section_start = entries.len();
         // Log excerpts in code blocks carry timestamps but are not events: text_lines
         // leaves code out.
@@ -320,7 +321,8 @@ fn zone_note(text: &str) -> Option<FixedOffset> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::sections::{split_sections, SectionAliases};
+    use crate::model::section::SectionAliases;
+    use crate::parse::sections::split_sections;
 
     fn timeline(text: &str, context: TimelineContext) -> Vec<(Option<String>, String)> {
         let outline = split_sections(text, 1, &SectionAliases::default());

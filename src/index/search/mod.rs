@@ -14,8 +14,8 @@ use rayon::prelude::*;
 
 use self::tokens::{surfaces, term_of};
 use super::{Taxonomy, TaxonomyKind};
+use crate::model::section::SectionKind;
 use crate::model::{Archive, Incident};
-use crate::parse::sections::SectionKind;
 use crate::parse::text::plain_text;
 
 /// The parts of an incident a match can be in, and how much a match there counts.
