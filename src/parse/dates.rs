@@ -419,12 +419,30 @@ static RANGE_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
     compile(r"(?i)\s+(?:-+|–|—|to|until|till|through|thru|and)\s+|\s*[–—]\s*").unwrap()
 });
 
+/// `text` without emphasis markers: every `*`, and `_` at the edge of a word (so
+/// `snake_case` keeps its underscore).
+fn without_emphasis(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['*', '_']) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let word = |i: Option<&char>| i.is_some_and(|c| c.is_alphanumeric());
+    let kept = chars.iter().enumerate().filter(|&(i, &c)| match c {
+        '*' => false,
+        '_' => word(i.checked_sub(1).and_then(|p| chars.get(p))) && word(chars.get(i + 1)),
+        _ => true,
+    });
+    std::borrow::Cow::Owned(kept.map(|(_, c)| *c).collect())
+}
+
 /// A span of time written as a range: "01:00 AM - 03:30 AM (UTC)", "from 10:00 AM to
 /// 11:30 AM (UTC) on February 14, 2024", "between 06:02 and 07:26 UTC on 14 November
 /// 2024", "July 29, 2023, 09:00 AM - Aug 04, 2023, 04:30 AM". The two ends share what
 /// only one of them states (date, zone); an end before its start on the same day is on
 /// the next day.
 pub fn find_range(text: &str, context: DateContext) -> Option<(Moment, Moment)> {
+    // "from __0300hrs (EAT)__ to __0400hrs (EAT)__": the emphasis is not part of the times.
+    let text = &*without_emphasis(text);
     for separator in RANGE_SEPARATOR.find_iter(text) {
         let left = &text[..separator.start()];
         let right = &text[separator.end()..];
@@ -787,6 +805,15 @@ mod tests {
             ("2024-06-01T23:30:00".into(), "2024-06-02T00:45:00".into())
         );
         assert!(range("Users and admins were affected - badly").is_none());
+        // Emphasis around the times is markup, not part of them.
+        assert_eq!(
+            range("on **May 3rd, 2023** from __0300hrs (UTC)__ to __0400hrs (UTC)__").unwrap(),
+            ("2023-05-03T03:00:00Z".into(), "2023-05-03T04:00:00Z".into())
+        );
+        assert_eq!(
+            without_emphasis("the snake_case _name_"),
+            "the snake_case name"
+        );
         let times_only = find_range("from 14:00 to 16:30 UTC", DateContext::default()).unwrap();
         assert_eq!(
             (times_only.0.date, times_only.1.offset),
