@@ -689,6 +689,7 @@ fn derive_title(
     impact: Option<&Impact>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (String, TitleSource) {
+    let stem = file_stem(path);
     let clause = summary
         .or(impact.map(|i| i.text.as_str()))
         .map(first_clause)
@@ -697,17 +698,16 @@ fn derive_title(
         .and_then(|m| m.date)
         .map(crate::parse::dates::iso_date);
     let has_date = date.is_some();
-    let (title, source) = match (date, clause) {
-        (Some(date), Some(clause)) => (format!("{date}: {clause}"), TitleSource::Derived),
-        (None, Some(clause)) => (clause, TitleSource::Derived),
-        _ => {
-            let name = path.rsplit('/').next().unwrap_or(path);
-            let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
-            (
-                stem.replace(['-', '_'], " ").trim().to_string(),
-                TitleSource::FileName,
-            )
-        }
+    // A name such as `003-instantschools-migrations-not-included.md` is the author's
+    // own title; a summary's first clause is only a guess at one.
+    let (title, source) = match (descriptive_file_name(stem), date, clause) {
+        (Some(name), _, _) => (name, TitleSource::FileName),
+        (None, Some(date), Some(clause)) => (format!("{date}: {clause}"), TitleSource::Derived),
+        (None, None, Some(clause)) => (clause, TitleSource::Derived),
+        _ => (
+            stem.replace(['-', '_'], " ").trim().to_string(),
+            TitleSource::FileName,
+        ),
     };
     let from = match (source, has_date) {
         (TitleSource::Derived, true) => "its date and summary",
@@ -723,17 +723,116 @@ fn derive_title(
     (title, source)
 }
 
-/// The first clause of a sentence: "Our e-commerce platform was down". A clause longer
-/// than twelve words is cut at ten and marked with an ellipsis, never mid-word.
+/// The file's name without its folder and extension.
+fn file_stem(path: &str) -> &str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.rsplit_once('.').map_or(name, |(stem, _)| stem)
+}
+
+/// A file name that reads as a title once its date or number prefix is dropped:
+/// `2017-02-09-datahub-db-outage` -> "Datahub db outage". Names every postmortem could
+/// have (`README`, `postmortem`, `Blog_Post`, `incident-report`) say nothing.
+fn descriptive_file_name(stem: &str) -> Option<String> {
+    const SAY_NOTHING: &[&str] = &[
+        "readme",
+        "index",
+        "postmortem",
+        "postmortems",
+        "post",
+        "mortem",
+        "pm",
+        "incident",
+        "incidents",
+        "report",
+        "reports",
+        "blog",
+        "template",
+        "draft",
+        "notes",
+        "rca",
+        "review",
+        "retro",
+        "retrospective",
+        "writeup",
+        "summary",
+        "outage",
+        "issue",
+        "task",
+        "the",
+        "a",
+        "an",
+        "of",
+        "for",
+        "and",
+        "my",
+        "our",
+        "final",
+        "copy",
+        "new",
+        "old",
+    ];
+    let spaced = split_camel_case(stem);
+    let words: Vec<&str> = spaced
+        .split(['-', '_', ' ', '.'])
+        .filter(|w| !w.is_empty())
+        .collect();
+    // Leading numbers: `2017-02-09-`, `003-`, `2025_05_`.
+    let first_word = words
+        .iter()
+        .position(|w| !w.chars().all(|c| c.is_ascii_digit()))?;
+    let words = &words[first_word..];
+    let telling = words
+        .iter()
+        .filter(|w| is_word(w))
+        .filter(|w| !SAY_NOTHING.contains(&w.to_lowercase().as_str()))
+        .count();
+    if telling < 2 {
+        return None;
+    }
+    let title = words.join(" ");
+    let mut chars = title.chars();
+    let first = chars.next()?;
+    Some(first.to_uppercase().chain(chars).collect())
+}
+
+/// A word of a name, not a hash or an id: mostly letters, and not a run of hex digits
+/// with numbers in it (`7f942faca125`).
+fn is_word(word: &str) -> bool {
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    let hex_with_digits =
+        word.chars().all(|c| c.is_ascii_hexdigit()) && word.chars().any(|c| c.is_ascii_digit());
+    letters >= 2 && letters * 2 >= word.chars().count() && !hex_with_digits
+}
+
+/// `WikiAttack` -> `Wiki Attack`: a capital after a lowercase letter starts a word.
+fn split_camel_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if c.is_uppercase() && previous_lower {
+            out.push(' ');
+        }
+        previous_lower = c.is_lowercase();
+        out.push(c);
+    }
+    out
+}
+
+/// The first clause of a sentence that says something: "Our e-commerce platform was
+/// down". A clause that only dates the text ("Monday", "At approximately 09:15 on May
+/// 10th") is passed over. A clause longer than twelve words is cut at ten and marked
+/// with an ellipsis, never mid-word.
 fn first_clause(text: &str) -> String {
-    let sentence = first_sentences(text, 1);
-    let clause = sentence.split([',', ';', '(']).next().unwrap_or("");
-    let clause = clause
-        .split(": ")
-        .next()
-        .unwrap_or("")
-        .trim()
-        .trim_end_matches('.');
+    let folded = first_sentences(text, 4);
+    let clause = self::text::split_sentences(&folded)
+        .into_iter()
+        .flat_map(|sentence| sentence.split([',', ';', '(']))
+        .map(|clause| {
+            let clause = clause.split(": ").next().unwrap_or("").trim();
+            clause.trim_end_matches('.')
+        })
+        .find(|clause| says_something(clause))
+        .unwrap_or("");
     let words: Vec<&str> = clause.split_whitespace().collect();
     if words.len() <= 12 {
         words.join(" ")
@@ -741,6 +840,45 @@ fn first_clause(text: &str) -> String {
         format!("{}…", words[..10].join(" "))
     }
 }
+
+/// Whether a clause holds two words beyond dates, times and the words around them.
+fn says_something(clause: &str) -> bool {
+    const DATING: &[&str] = &[
+        "at",
+        "on",
+        "in",
+        "around",
+        "about",
+        "approximately",
+        "approx",
+        "roughly",
+        "utc",
+        "gmt",
+        "am",
+        "pm",
+        "the",
+        "of",
+        "th",
+        "st",
+        "nd",
+        "rd",
+    ];
+    clause
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.len() > 1)
+        .filter(|w| {
+            let lower = w.to_lowercase();
+            !DATING.contains(&lower.as_str())
+                && !crate::model::moment::MONTH_NAMES
+                    .iter()
+                    .any(|m| m.to_lowercase().starts_with(&lower) && lower.len() >= 3)
+                && !WEEKDAYS.iter().any(|d| lower.starts_with(d))
+        })
+        .count()
+        >= 2
+}
+
+const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 #[cfg(test)]
 mod tests {
@@ -1105,6 +1243,58 @@ mod tests {
             .find(|d| d.code == "no-title")
             .unwrap();
         assert!(warning.message.contains("made from its date and summary"));
+    }
+
+    #[test]
+    fn a_descriptive_file_name_beats_a_summary_clause() {
+        let text = "# Overview\n\nMonday, Nov. 13, 2017\n\nUsers could not log in.\n";
+        let incident = parse_incident(
+            "003-instantschools-migrations-not-included.md",
+            text,
+            &ParseOptions::default(),
+        );
+        assert_eq!(incident.title, "Instantschools migrations not included");
+        assert_eq!(incident.title_source, TitleSource::FileName);
+        for generic in [
+            "README.md",
+            "0x19-postmortem/Blog_Post.md",
+            "2024-05-01-incident-report.md",
+        ] {
+            let incident = parse_incident(
+                generic,
+                "## Summary\n\nThe API was down.\n",
+                &ParseOptions::default(),
+            );
+            assert_eq!(incident.title, "The API was down", "{generic}");
+            assert_eq!(incident.title_source, TitleSource::Derived);
+        }
+        assert_eq!(
+            descriptive_file_name("2017-02-09-datahub-db-outage").as_deref(),
+            Some("Datahub db outage")
+        );
+        assert_eq!(
+            descriptive_file_name("hung-nodes").as_deref(),
+            Some("Hung nodes")
+        );
+        assert_eq!(descriptive_file_name("2025-postmortem"), None);
+        assert_eq!(
+            descriptive_file_name("2021-05-10-WikiAttack").as_deref(),
+            Some("Wiki Attack")
+        );
+        assert_eq!(
+            descriptive_file_name("04f5afd8-09fc-4314-9c60-7f942faca125"),
+            None
+        );
+        assert_eq!(
+            first_clause("Monday, Nov. 13, 2017. Users could not log in, at all."),
+            "Users could not log in"
+        );
+        assert_eq!(
+            first_clause(
+                "At approximately 09:15:04 Monday May 10th (UTC), 2021, the wiki was defaced."
+            ),
+            "the wiki was defaced"
+        );
     }
 
     #[test]
