@@ -490,7 +490,8 @@ impl Facts<'_> {
     }
 
     /// The day of the incident when nothing gives its start time: a line that is only
-    /// a date, else the date in the title. Used after the timeline had its say.
+    /// a date, else the date in the title, else the date the file is named with
+    /// (`2021-03-08-Dodo.md`, as Jekyll dates posts). Used after the timeline had its say.
     pub fn start_day(&self) -> Option<Fact<Moment>> {
         self.standalone_date()
             .or_else(|| self.opening_date())
@@ -498,6 +499,12 @@ impl Facts<'_> {
                 let moment = find_moment(self.title?, DateContext::default())?;
                 moment.date.map(|date| Fact {
                     value: Moment::date_only(date),
+                    line: 1,
+                })
+            })
+            .or_else(|| {
+                Some(Fact {
+                    value: Moment::date_only(file_name_date(self.path)?),
                     line: 1,
                 })
             })
@@ -1003,6 +1010,17 @@ impl Facts<'_> {
         };
         title.or_else(head).and_then(|c| c[1].parse().ok())
     }
+}
+
+/// The date a file's name starts with: `2021-03-08-Dodo.md`, `2025-05-12_hub.md`.
+fn file_name_date(path: &str) -> Option<chrono::NaiveDate> {
+    let name = path.rsplit('/').next()?;
+    let date = name.get(..10)?;
+    let next = name[10..].chars().next();
+    if !next.is_some_and(|c| matches!(c, '-' | '_' | ' ' | '.')) {
+        return None;
+    }
+    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()
 }
 
 /// "22% of users", "12% of our sellers were", "30% of store administrators who": a share

@@ -1265,7 +1265,8 @@ mod tests {
                 "## Summary\n\nThe API was down.\n",
                 &ParseOptions::default(),
             );
-            assert_eq!(incident.title, "The API was down", "{generic}");
+            // The date in a name dates the incident, and so its made-up title.
+            assert!(incident.title.ends_with("The API was down"), "{generic}");
             assert_eq!(incident.title_source, TitleSource::Derived);
         }
         assert_eq!(
@@ -1295,6 +1296,30 @@ mod tests {
             ),
             "the wiki was defaced"
         );
+    }
+
+    #[test]
+    fn the_date_a_file_is_named_with_dates_it_when_the_text_does_not() {
+        let options = ParseOptions::default();
+        let text = "# DODO\n\nDodo was hacked for $2 million.\n\n## Timeline\n\n- 10:30: the pool was drained\n";
+        let incident = parse_incident("2021-03-08-Dodo.md", text, &options);
+        let start = incident.start.unwrap().value;
+        assert_eq!(start.date, chrono::NaiveDate::from_ymd_opt(2021, 3, 8));
+        assert_eq!(incident.timeline[0].at.date, start.date);
+        let stated = "# DODO\n\nOn 5 March 2021 Dodo was hacked.\n";
+        let incident = parse_incident("2021-03-08-Dodo.md", stated, &options);
+        assert_eq!(
+            incident.start.unwrap().value.date,
+            chrono::NaiveDate::from_ymd_opt(2021, 3, 5)
+        );
+        for undated in ["2020-12-AAVE-proxy.md", "20210308.md", "2021-13-08-x.md"] {
+            assert!(
+                parse_incident(undated, "# X\n\nIt broke.\n", &options)
+                    .start
+                    .is_none(),
+                "{undated}"
+            );
+        }
     }
 
     #[test]
