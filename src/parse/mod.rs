@@ -422,7 +422,14 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
     .flatten()
     .collect::<Vec<_>>()
     .join("\n");
-    for name in options.tags.infer(&cause_text) {
+    // A file with no root cause that names a kind of failure is tagged from its summary.
+    let mut inferred = options.tags.infer(&cause_text);
+    if inferred.is_empty() {
+        if let Some(summary) = summary.as_deref() {
+            inferred = options.tags.infer(summary);
+        }
+    }
+    for name in inferred {
         if !tags.iter().any(|t| t.name == name) {
             tags.push(Tag {
                 name,
@@ -1320,6 +1327,20 @@ mod tests {
                 "{undated}"
             );
         }
+    }
+
+    #[test]
+    fn a_file_with_no_root_cause_is_tagged_from_its_summary() {
+        let text =
+            "# Queue stalled\n\n## Summary\n\nThe queue stalled under peak load after a deploy.\n";
+        let incident = parse(text);
+        let tags: Vec<&str> = incident.tags.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(tags, ["deploy", "capacity"]);
+        assert!(incident.tags.iter().all(|t| t.inferred));
+        // A root cause that names a kind of failure is the only source.
+        let both = "# Queue stalled\n\n## Summary\n\nThe queue stalled after a deploy.\n\n## Root cause\n\nA memory leak.\n";
+        let tags: Vec<String> = parse(both).tags.into_iter().map(|t| t.name).collect();
+        assert_eq!(tags, ["memory"]);
     }
 
     #[test]
