@@ -4,6 +4,8 @@
 //! has no such section.
 
 use std::cell::OnceCell;
+
+use chrono::Datelike;
 use std::sync::LazyLock;
 
 use super::pattern::compile;
@@ -258,6 +260,9 @@ impl Facts<'_> {
     ) -> (Option<Fact<Moment>>, Option<Fact<Moment>>) {
         let mut start = self.moment(START_KEYS, &START_NAMES, diagnostics);
         let mut end = self.moment(END_KEYS, &END_NAMES, diagnostics);
+        if let Some(day) = self.titled_day_before_posting(start.as_ref()) {
+            start = Some(day);
+        }
         // A day alone (`date: 2024-06-07` in frontmatter, `Date:`) takes the time a
         // `Start:` or `Time:` label states: the author's time beats midnight.
         if let Some(day) = start.as_mut().filter(|f| f.value.time.is_none()) {
@@ -323,6 +328,44 @@ impl Facts<'_> {
             }
         }
         (start, end)
+    }
+
+    /// The day the title names: "Minority split 2021-08-27 post mortem".
+    pub fn title_day(&self) -> Option<chrono::NaiveDate> {
+        let title = match self.front_text(&["title", "name"], &mut Vec::new()) {
+            Some(field) => field.value,
+            None => self.title?.to_string(),
+        };
+        find_moment(&title, self.year_context())?.date
+    }
+
+    /// A blog post's `date:` is when it went out; a title that names an earlier day
+    /// ("Postmortem for the Mainnet incident on 17th June 2019") says when the incident
+    /// was. Only when `date` is the one start key the frontmatter has.
+    fn titled_day_before_posting(&self, start: Option<&Fact<Moment>>) -> Option<Fact<Moment>> {
+        let posted = start?.value.date?;
+        let quiet = &mut Vec::new();
+        let other_keys = START_KEYS.iter().filter(|k| **k != "date").copied();
+        if self.front_text(&["date"], quiet).is_none()
+            || self
+                .front_text(&other_keys.collect::<Vec<_>>(), quiet)
+                .is_some()
+        {
+            return None;
+        }
+        let (title, line) = match self.front_text(&["title", "name"], quiet) {
+            Some(field) => (field.value, field.line),
+            None => (self.title?.to_string(), 1),
+        };
+        let context = DateContext {
+            year: Some(posted.year()),
+            offset: None,
+        };
+        let day = find_moment(&title, context)?.date?;
+        (day < posted).then(|| Fact {
+            value: Moment::date_only(day),
+            line,
+        })
     }
 
     /// A date-time from frontmatter `keys`, else from a labelled line.

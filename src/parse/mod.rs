@@ -249,9 +249,16 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
     // An entry that says the outage began starts it, whatever led up to it; a file
     // that says the start is unknown gets none from its timeline.
     if start.is_none() && !states_start_unknown(&sections) {
+        // The day the title names starts it when the timeline leads up to that day
+        // ("2021-08-17: a bounty report" before "2021-08-27: issue exploited").
+        let title_day = facts.title_day();
         start = entries_with_time
             .iter()
             .find(|e| OUTAGE_BEGINS.is_match(&e.text))
+            .or_else(|| {
+                let day = title_day?;
+                entries_with_time.iter().find(|e| e.at.date == Some(day))
+            })
             .or(entries_with_time.first())
             .map(|e| Fact {
                 value: e.at,
@@ -1341,6 +1348,42 @@ mod tests {
         let both = "# Queue stalled\n\n## Summary\n\nThe queue stalled after a deploy.\n\n## Root cause\n\nA memory leak.\n";
         let tags: Vec<String> = parse(both).tags.into_iter().map(|t| t.name).collect();
         assert_eq!(tags, ["memory"]);
+    }
+
+    #[test]
+    fn a_blog_post_date_gives_way_to_the_day_its_title_names() {
+        let options = ParseOptions::default();
+        let post = "---\ntitle: \"Postmortem for the Mainnet incident on 17th June 2019\"\ndate: 2019-07-02 15:00:00\n---\n\nThe chain stopped.\n";
+        let start = parse_incident("post.md", post, &options).start.unwrap();
+        assert_eq!(
+            start.value.date,
+            chrono::NaiveDate::from_ymd_opt(2019, 6, 17)
+        );
+        assert_eq!((start.value.time, start.line), (None, 2));
+        // A `start:` key is the author's word; a title naming a later day changes nothing.
+        for kept in [
+            "---\ntitle: Outage on 17th June 2019\nstart: 2019-07-02 15:00\n---\n",
+            "---\ntitle: Outage, reviewed 3 August 2019\ndate: 2019-07-02 15:00\n---\n",
+        ] {
+            let start = parse_incident("post.md", kept, &options).start.unwrap();
+            assert_eq!(
+                start.value.date,
+                chrono::NaiveDate::from_ymd_opt(2019, 7, 2),
+                "{kept}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_day_a_title_names_starts_a_timeline_that_leads_up_to_it() {
+        let text = "# Minority split 2021-08-27 post mortem\n\n## Timeline\n\n- 2021-08-17: a bounty report came in.\n- 2021-08-24: released the fix.\n- 2021-08-27: At 12:50:07 UTC, issue exploited.\n- 2021-08-27: 14:00 UTC, nodes upgraded.\n";
+        let start = parse(text).start.unwrap();
+        assert_eq!(
+            start.value.date,
+            chrono::NaiveDate::from_ymd_opt(2021, 8, 27)
+        );
+        assert_eq!(start.line, 7);
+        assert_eq!(start.value.time, chrono::NaiveTime::from_hms_opt(12, 50, 7));
     }
 
     #[test]

@@ -236,12 +236,37 @@ fn moment_line(line: &str, context: DateContext) -> Option<(Moment, &str)> {
     };
     let after = &rest[used..];
     let skip = AFTER_MOMENT.find(after).map_or(0, |m| m.end());
-    let text = after[skip..].trim();
+    let mut text = after[skip..].trim();
     // "2 minutes later" or "3.5 GB" are not times: a moment needs a date or a time.
     if moment.time.is_none() && moment.date.is_none() {
         return None;
     }
+    // "2021-08-27: At 12:50:07 UTC, issue exploited": the day, then its time.
+    let mut moment = moment;
+    if moment.time.is_none() {
+        if let Some((time, rest)) = time_opening(text, context) {
+            moment.time = time.time;
+            moment.offset = time.offset.or(moment.offset);
+            text = rest;
+        }
+    }
     Some((moment, text.trim_end_matches(['*', '_']).trim()))
+}
+
+/// "At 12:50:07 UTC, issue exploited" -> (12:50:07 UTC, "issue exploited"): a time of
+/// day (after "at", "around" or "~") that opens an entry's text.
+fn time_opening(text: &str, context: DateContext) -> Option<(Moment, &str)> {
+    let lower = text.to_ascii_lowercase();
+    let skip = ["at ", "around ", "approximately ", "approx. ", "~"]
+        .iter()
+        .find(|p| lower.starts_with(*p))
+        .map_or(0, |p| p.len());
+    let (time, used) = leading_moment(&text[skip..], context)?;
+    if time.time.is_none() || time.date.is_some() {
+        return None;
+    }
+    let rest = text[skip + used..].trim_start_matches([',', ':', ' ', '-', '–', '—']);
+    Some((time, rest))
 }
 
 /// `Issue Detected:__ July 29, 09:00 AM (UTC)` -> (the moment, "Issue Detected"): the
@@ -330,6 +355,25 @@ mod tests {
             .into_iter()
             .map(|e| (e.at.iso().or(e.at.time.map(|t| t.to_string())), e.text))
             .collect()
+    }
+
+    #[test]
+    fn a_day_then_its_time_in_the_text() {
+        let text = "## Timeline\n\n- 2021-08-27: At 12:50:07 UTC, issue exploited.\n- 2021-08-28: 3 engineers joined.\n";
+        let entries = timeline(text, TimelineContext::default());
+        assert_eq!(
+            entries,
+            [
+                (
+                    Some("2021-08-27T12:50:07Z".to_string()),
+                    "issue exploited.".to_string()
+                ),
+                (
+                    Some("2021-08-28".to_string()),
+                    "3 engineers joined.".to_string()
+                ),
+            ]
+        );
     }
 
     fn june_7() -> TimelineContext {
