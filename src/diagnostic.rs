@@ -109,8 +109,9 @@ impl fmt::Display for Diagnostic {
 
 /// Every diagnostic code, as listed in the user guide; `[rules]` in the config takes
 /// these.
-pub const CODES: [&str; 30] = [
+pub const CODES: [&str; 31] = [
     "alias-collision",
+    "ambiguous-date",
     "attachment-skipped",
     "binary-file",
     "broken-link",

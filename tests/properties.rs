@@ -81,7 +81,11 @@ fn context() -> impl Strategy<Value = DateContext> {
         Just(None),
         (-14 * 60..=14 * 60i32).prop_map(|m| FixedOffset::east_opt(m * 60)),
     ];
-    (year, offset).prop_map(|(year, offset)| DateContext { year, offset })
+    (year, offset).prop_map(|(year, offset)| DateContext {
+        year,
+        offset,
+        ..DateContext::default()
+    })
 }
 
 /// A valid calendar date and time of day.

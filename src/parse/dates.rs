@@ -145,6 +145,84 @@ pub struct DateContext {
     pub year: Option<i32>,
     /// The zone for times written without one, when the text around states one.
     pub offset: Option<FixedOffset>,
+    /// How the file writes numeric dates such as `05/06/2024`.
+    pub numeric: NumericOrder,
+}
+
+/// Which number of a numeric date (`05/06/2024`) is the month: decided once per file,
+/// by a date whose day is over 12 (`13/06/2024`), so every date of the file reads alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NumericOrder {
+    /// Nothing in the file decides: slashes read month first (US), dashes and dots
+    /// day first (European).
+    #[default]
+    BySeparator,
+    DayFirst,
+    MonthFirst,
+}
+
+/// The file's numeric order, and when nothing decides it, the first date that could
+/// be read either way (with its 1-based line) so the reader can be told.
+pub fn numeric_order(text: &str) -> (NumericOrder, Option<(usize, String)>) {
+    static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
+        compile(r"\b(\d{1,2})(?:/(\d{1,2})/(?:\d{4}|\d{2})|-(\d{1,2})-(?:\d{4}|\d{2})|\.(\d{1,2})\.\d{4})\b")
+            .unwrap()
+    });
+    let (mut day_first, mut month_first) = (false, false);
+    let mut ambiguous = None;
+    for (index, line) in text.lines().enumerate() {
+        if !line
+            .as_bytes()
+            .iter()
+            .any(|b| matches!(b, b'/' | b'.' | b'-'))
+        {
+            continue;
+        }
+        for c in NUMERIC.captures_iter(line) {
+            let second = c.get(2).or(c.get(3)).or(c.get(4));
+            let (Ok(a), Some(Ok(b))) = (
+                c[1].parse::<u32>(),
+                second.map(|m| m.as_str().parse::<u32>()),
+            ) else {
+                continue;
+            };
+            match (a, b) {
+                (13..=31, 1..=12) => day_first = true,
+                (1..=12, 13..=31) => month_first = true,
+                (1..=12, 1..=12) if a != b && ambiguous.is_none() => {
+                    ambiguous = Some((index + 1, c[0].to_string()));
+                }
+                _ => {}
+            }
+        }
+    }
+    match (day_first, month_first) {
+        (true, false) => (NumericOrder::DayFirst, None),
+        (false, true) => (NumericOrder::MonthFirst, None),
+        _ => (NumericOrder::BySeparator, ambiguous),
+    }
+}
+
+/// A numeric date such as `05/06/2024` read the way the separator says, and the other
+/// way: ("May 6, 2024", "June 5, 2024").
+pub fn both_readings(example: &str) -> (String, String) {
+    let read = |numeric| {
+        let context = DateContext {
+            numeric,
+            ..DateContext::default()
+        };
+        find_moment(example, context)
+            .and_then(|m| m.date)
+            .map_or_else(|| example.to_string(), long_date)
+    };
+    let as_written = read(NumericOrder::BySeparator);
+    let day_first = read(NumericOrder::DayFirst);
+    let other = if as_written == day_first {
+        read(NumericOrder::MonthFirst)
+    } else {
+        day_first
+    };
+    (as_written, other)
 }
 
 /// Finds the first date and/or time in `text`. A time near a date ("June 7, 2024, 10:30
@@ -353,6 +431,10 @@ fn date_from(c: &Captures, context: DateContext) -> Option<NaiveDate> {
         if c.name("ns1")?.as_str() != c.name("ns2")?.as_str() {
             return None;
         }
+        // `1.2.10`, `3.8.16`: a version number, not a date.
+        if c.name("ns1")?.as_str() == "." && c.name("ny")?.as_str().len() == 2 {
+            return None;
+        }
         let (a, b) = (number("na")?, number("nb")?);
         let y = c.name("ny")?.as_str();
         let year: i32 = if y.len() == 2 {
@@ -363,11 +445,14 @@ fn date_from(c: &Captures, context: DateContext) -> Option<NaiveDate> {
         // 27-05-2025 is day-first; 05/27/2025 month-first. When both fit, slashes are
         // read the American way and dashes and dots the European way.
         let slash = c.name("ns1")?.as_str() == "/";
-        let (month, day) = if a > 12 || (!slash && b <= 12) {
-            (b, a)
-        } else {
-            (a, b)
+        let day_first = match context.numeric {
+            _ if a > 12 => true,
+            _ if b > 12 => false,
+            NumericOrder::DayFirst => true,
+            NumericOrder::MonthFirst => false,
+            NumericOrder::BySeparator => !slash,
         };
+        let (month, day) = if day_first { (b, a) } else { (a, b) };
         (year, month, day)
     };
     // Postmortems are of computer systems: a year before 1970 is a misreading (a time
@@ -597,7 +682,7 @@ mod tests {
             text,
             DateContext {
                 year: Some(2024),
-                offset: None,
+                ..DateContext::default()
             },
         )
         .and_then(|m| m.iso())
@@ -756,7 +841,7 @@ mod tests {
     fn leading_moment_measures_what_it_used() {
         let context = DateContext {
             year: Some(2024),
-            offset: None,
+            ..DateContext::default()
         };
         let (m, used) = leading_moment("10:30 AM: Issue detected", context).unwrap();
         assert_eq!(m.time, NaiveTime::from_hms_opt(10, 30, 0));
@@ -813,6 +898,23 @@ mod tests {
         assert_eq!(
             without_emphasis("the snake_case _name_"),
             "the snake_case name"
+        );
+        // A version number is not a date.
+        assert_eq!(
+            find_moment("upgrade to 1.2.10", DateContext::default()),
+            None
+        );
+        assert_eq!(
+            numeric_order("run 3.8.16 then 2.6.26"),
+            (NumericOrder::BySeparator, None)
+        );
+        assert_eq!(
+            numeric_order("13.06.2024 and 05.06.2024").0,
+            NumericOrder::DayFirst
+        );
+        assert_eq!(
+            numeric_order("06/13/2024 and 05-06-2024").0,
+            NumericOrder::MonthFirst
         );
         let times_only = find_range("from 14:00 to 16:30 UTC", DateContext::default()).unwrap();
         assert_eq!(

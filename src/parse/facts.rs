@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 use super::pattern::compile;
 use regex::Regex;
 
-use super::dates::{find_moment, find_range, leading_moment, DateContext, Moment};
+use super::dates::{find_moment, find_range, leading_moment, DateContext, Moment, NumericOrder};
 use super::duration;
 use super::frontmatter::{Field, Frontmatter};
 use super::sections;
@@ -159,6 +159,8 @@ pub(super) struct Facts<'a> {
     pub sections: &'a [Section],
     pub title: Option<&'a str>,
     pub date_formats: &'a [String],
+    /// How the file writes numeric dates, decided once for all of them.
+    pub numeric: NumericOrder,
     /// Read once, asked many times.
     labels: OnceCell<Vec<Label>>,
     summary_sentences: OnceCell<Vec<(usize, String)>>,
@@ -171,8 +173,10 @@ impl<'a> Facts<'a> {
         sections: &'a [Section],
         title: Option<&'a str>,
         date_formats: &'a [String],
+        numeric: NumericOrder,
     ) -> Self {
         Facts {
+            numeric,
             path,
             front,
             sections,
@@ -359,7 +363,7 @@ impl Facts<'_> {
         };
         let context = DateContext {
             year: Some(posted.year()),
-            offset: None,
+            ..self.dates()
         };
         let day = find_moment(&title, context)?.date?;
         (day < posted).then(|| Fact {
@@ -403,7 +407,7 @@ impl Facts<'_> {
                 line,
             });
         }
-        match find_moment(value, DateContext::default()) {
+        match find_moment(value, self.dates()) {
             Some(moment) => Some(Fact {
                 value: moment,
                 line,
@@ -539,7 +543,7 @@ impl Facts<'_> {
         self.standalone_date()
             .or_else(|| self.opening_date())
             .or_else(|| {
-                let moment = find_moment(self.title?, DateContext::default())?;
+                let moment = find_moment(self.title?, self.dates())?;
                 moment.date.map(|date| Fact {
                     value: Moment::date_only(date),
                     line: 1,
@@ -563,7 +567,7 @@ impl Facts<'_> {
             .take(3)
             .find_map(|(line, sentence)| {
                 let rest = &sentence[ON.find(sentence)?.end()..];
-                let (moment, _) = leading_moment(rest, DateContext::default())?;
+                let (moment, _) = leading_moment(rest, self.dates())?;
                 Some(Fact {
                     value: Moment::date_only(moment.date?),
                     line: *line,
@@ -580,7 +584,7 @@ impl Facts<'_> {
             .take(30)
             .find_map(|(line, text)| {
                 let bare = strip_emphasis(text.trim().trim_start_matches(['#', '>', ' ']));
-                let (moment, used) = leading_moment(bare, DateContext::default())?;
+                let (moment, used) = leading_moment(bare, self.dates())?;
                 let rest = bare[used..].trim_matches(|c: char| !c.is_alphanumeric());
                 (moment.date.is_some() && rest.is_empty()).then_some(Fact {
                     value: moment,
@@ -597,9 +601,9 @@ impl Facts<'_> {
             .and_then(|t| find_moment(t, context))
             .and_then(|m| m.date);
         title.or_else(|| {
-            self.fact_lines().take(40).find_map(|(_, line)| {
-                find_moment(line, DateContext::default()).and_then(|m| m.date)
-            })
+            self.fact_lines()
+                .take(40)
+                .find_map(|(_, line)| find_moment(line, self.dates()).and_then(|m| m.date))
         })
     }
 
@@ -631,7 +635,7 @@ impl Facts<'_> {
         }
         if let Some((line, value)) = self.labelled(&DURATION_NAMES) {
             // "Duration: 10:00 - 11:30" is a range, not a stated length.
-            if find_range(&value, DateContext::default()).is_none() {
+            if find_range(&value, self.dates()).is_none() {
                 if let Some(minutes) = duration::parse_duration(&value) {
                     *rough = ROUGHLY.is_match(&value);
                     return Some(Fact {
@@ -653,7 +657,7 @@ impl Facts<'_> {
                 }) {
                     return None;
                 }
-                if find_range(text, DateContext::default()).is_some() {
+                if find_range(text, self.dates()).is_some() {
                     return None;
                 }
                 duration::parse_duration(text).map(|value| Fact { value, line })
@@ -1038,7 +1042,15 @@ impl Facts<'_> {
     fn year_context(&self) -> DateContext {
         DateContext {
             year: self.year_hint(),
-            offset: None,
+            ..self.dates()
+        }
+    }
+
+    /// What every date of the file borrows: its numeric order.
+    fn dates(&self) -> DateContext {
+        DateContext {
+            numeric: self.numeric,
+            ..DateContext::default()
         }
     }
 

@@ -139,12 +139,26 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
     let markdown = outline.markdown;
     let sections = outline.sections;
     let heading_title = outline.title.as_ref().map(|(title, _)| title.as_str());
+    // `05/06/2024` reads alike all through the file: a day over 12 decides for all.
+    let (numeric, ambiguous) = dates::numeric_order(split.body);
+    if let Some((line, example)) = ambiguous {
+        let (reading, other) = dates::both_readings(&example);
+        diagnostics.push(Diagnostic::warning(
+            path,
+            split.body_line + line - 1,
+            "ambiguous-date",
+            format!(
+                "`{example}` could be {reading} or {other}; read as {reading}. Write the month as a word or as YYYY-MM-DD to be sure"
+            ),
+        ));
+    }
     let facts = Facts::new(
         path,
         &front,
         &sections,
         heading_title,
         &options.date_formats,
+        numeric,
     );
 
     let id = match facts.front_text(
@@ -206,6 +220,7 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
                 .and_then(|f| f.value.date)
                 .map(|d| d.year())),
             offset: zone,
+            numeric,
         },
     );
     // Say so when timeline lines that start with a time gave no entry.
@@ -350,7 +365,14 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
     let resolution = facts
         .section_text(SectionKind::Resolution)
         .map(|(t, _)| first_sentences(&t, 2));
-    let tasks = tasks::extract_tasks(&sections, year);
+    let tasks = tasks::extract_tasks(
+        &sections,
+        dates::DateContext {
+            year,
+            numeric,
+            ..Default::default()
+        },
+    );
     for (line, value) in tasks::unread_due_dates(&tasks) {
         static SPAN: LazyLock<Regex> = LazyLock::new(|| {
             compile(r"(?i)^(?:in\s+)?(?:\d+|an?|one|two|three|four|six)\s*(?:-\s*\d+\s*)?(?:h|hrs?|hours?|d|days?|w|wks?|weeks?|months?|sprints?|quarters?)$").unwrap()
@@ -1384,6 +1406,44 @@ mod tests {
         );
         assert_eq!(start.line, 7);
         assert_eq!(start.value.time, chrono::NaiveTime::from_hms_opt(12, 50, 7));
+    }
+
+    #[test]
+    fn a_file_reads_all_its_numeric_dates_one_way() {
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2024, 6, d);
+        // 13/06/2024 is day first, so 05/06/2024 beside it is June 5, not May 6.
+        let text = "# Outage\n\nStart: 05/06/2024 10:00\n\n## Timeline\n\n- 13/06/2024 09:00: fix shipped\n";
+        let incident = parse(text);
+        assert_eq!(incident.start.unwrap().value.date, day(5));
+        assert!(incident
+            .diagnostics
+            .iter()
+            .all(|d| d.code != "ambiguous-date"));
+        // Nothing decides: slashes read month first, with a warning at the first date.
+        let incident = parse("# Outage\n\nStart: 05/06/2024 10:00\n");
+        assert_eq!(
+            incident.start.unwrap().value.date,
+            chrono::NaiveDate::from_ymd_opt(2024, 5, 6)
+        );
+        let warning = incident
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "ambiguous-date")
+            .unwrap();
+        assert_eq!(warning.line, 3);
+        assert!(
+            warning
+                .message
+                .contains("could be May 6, 2024 or June 5, 2024"),
+            "{}",
+            warning.message
+        );
+        // The same number twice (06/06/2024) reads the same either way.
+        let incident = parse("# Outage\n\nStart: 06/06/2024 10:00\n");
+        assert!(incident
+            .diagnostics
+            .iter()
+            .all(|d| d.code != "ambiguous-date"));
     }
 
     #[test]

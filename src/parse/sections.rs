@@ -503,7 +503,7 @@ fn is_only_a_moment(title: &str) -> bool {
         stripped,
         DateContext {
             year: Some(2000),
-            offset: None,
+            ..DateContext::default()
         },
     )
     .is_some_and(|(_, used)| {
@@ -524,7 +524,7 @@ fn starts_with_a_moment(title: &str) -> bool {
         stripped,
         DateContext {
             year: Some(2000),
-            offset: None,
+            ..DateContext::default()
         },
     )
     .is_some_and(|(m, _)| m.date.is_some() || m.time.is_some())

@@ -47,7 +47,7 @@ pub fn is_update_time(line: &str) -> bool {
     let line = line.strip_prefix("Posted").map_or(line, str::trim_start);
     let context = DateContext {
         year: Some(2000),
-        offset: None,
+        ..DateContext::default()
     };
     leading_moment(line, context).is_some_and(|(moment, used)| {
         moment.time.is_some()

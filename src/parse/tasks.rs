@@ -182,8 +182,7 @@ static WONT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Extracts the tasks of every task section, numbered from 1 in document order.
-pub fn extract_tasks(sections: &[Section], year: Option<i32>) -> Vec<Task> {
-    let dates = DateContext { year, offset: None };
+pub fn extract_tasks(sections: &[Section], dates: DateContext) -> Vec<Task> {
     let actors = Actors::of(sections);
     let parts = task_parts(sections);
     let mut per_section: Vec<(&Section, bool, Vec<Task>)> = parts
@@ -1076,7 +1075,13 @@ mod tests {
 
     fn tasks(text: &str) -> Vec<Task> {
         let outline = split_sections(text, 1, &SectionAliases::default());
-        extract_tasks(&outline.sections, Some(2024))
+        extract_tasks(
+            &outline.sections,
+            DateContext {
+                year: Some(2024),
+                ..DateContext::default()
+            },
+        )
     }
 
     fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {

@@ -9,7 +9,7 @@ use super::pattern::compile;
 use chrono::{FixedOffset, NaiveDate, NaiveTime};
 use regex::Regex;
 
-use super::dates::{leading_moment, parse_zone, roll_forward, DateContext, Moment};
+use super::dates::{leading_moment, parse_zone, roll_forward, DateContext, Moment, NumericOrder};
 use super::sections;
 use crate::model::section::{Section, SectionKind};
 use crate::model::TimelineEntry;
@@ -22,6 +22,8 @@ pub struct TimelineContext {
     pub year: Option<i32>,
     /// The incident's stated zone.
     pub offset: Option<FixedOffset>,
+    /// How the file writes numeric dates.
+    pub numeric: NumericOrder,
 }
 
 static LINE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
@@ -74,6 +76,7 @@ pub fn extract_timeline(sections: &[Section], context: TimelineContext) -> Vec<T
                     let date_context = DateContext {
                         year: day.map(|d| chrono::Datelike::year(&d)).or(context.year),
                         offset,
+                        numeric: context.numeric,
                     };
                     let time_line = texts[time_index].trim().trim_matches(['*', '_']).trim();
                     let time_line = time_line
@@ -108,6 +111,7 @@ pub fn extract_timeline(sections: &[Section], context: TimelineContext) -> Vec<T
             let date_context = DateContext {
                 year: day.map(|d| chrono::Datelike::year(&d)).or(context.year),
                 offset,
+                numeric: context.numeric,
             };
             let parsed = if line.trim_start().starts_with('|') {
                 table_row(line, date_context)
@@ -221,7 +225,7 @@ fn starts_with_moment(line: &str) -> bool {
         line,
         DateContext {
             year: Some(2000),
-            offset: None,
+            ..DateContext::default()
         },
     )
     .is_some()
@@ -381,6 +385,7 @@ mod tests {
             date: NaiveDate::from_ymd_opt(2024, 6, 7),
             year: Some(2024),
             offset: FixedOffset::east_opt(0),
+            numeric: NumericOrder::default(),
         }
     }
 
