@@ -639,6 +639,17 @@ fn computed_duration(
 ) -> Option<i64> {
     let (s, e) = (start.as_ref()?, end.as_ref()?);
     if s.value.time.is_none() || e.value.time.is_none() {
+        // Days alone have no duration, but an end day before the start day is wrong.
+        if let (Some(start_day), Some(end_day)) = (s.value.date, e.value.date) {
+            if end_day < start_day {
+                diagnostics.push(Diagnostic::warning(
+                    path,
+                    e.line,
+                    "end-before-start",
+                    format!("the end ({}) is before the start ({})", e.value, s.value),
+                ));
+            }
+        }
         return None;
     }
     // Two times of day with no date: the span between them, past midnight if need be.
@@ -1444,6 +1455,18 @@ mod tests {
             .diagnostics
             .iter()
             .all(|d| d.code != "ambiguous-date"));
+    }
+
+    #[test]
+    fn an_end_day_before_the_start_day_is_reported() {
+        let incident = parse("---\nstart: 2024-05-10\nend: 2024-05-08\n---\n\n# X\n");
+        let warning = incident
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "end-before-start")
+            .unwrap();
+        assert_eq!(warning.line, 3);
+        assert_eq!(incident.duration_minutes, None);
     }
 
     #[test]
