@@ -322,7 +322,8 @@ impl Frontmatter {
             }
         };
         let value = value.trim().to_string();
-        (!value.is_empty()).then(|| Field {
+        // `severity: TBD` is a blank left in the template (reported as such), not a value.
+        (!value.is_empty() && !super::text::is_placeholder(&value)).then(|| Field {
             key: key.to_string(),
             value,
             line,
@@ -342,7 +343,7 @@ impl Frontmatter {
         items
             .into_iter()
             .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
+            .filter(|s| !s.is_empty() && !super::text::is_placeholder(s))
             .collect()
     }
 }

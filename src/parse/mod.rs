@@ -1470,6 +1470,33 @@ mod tests {
     }
 
     #[test]
+    fn blanks_left_in_the_template_are_never_values() {
+        let text = "---\ntitle: Checkout down\nseverity: TBD\nservices: [TBD]\n---\n\nCheckout was down for an hour on 2024-05-02.\n\n## Impact\n\nTBD: who was affected\n\n## Action items\n\n- [ ] Fix the alert thresholds. Owner: @name\n- [ ] Tune the cache (@name)\n";
+        let incident = parse(text);
+        assert_eq!(incident.severity, None);
+        assert!(incident.services.is_empty());
+        assert!(incident
+            .impact
+            .as_ref()
+            .is_none_or(|i| !i.text.contains("TBD")));
+        assert!(
+            incident.tasks.iter().all(|t| t.owner.is_none()),
+            "{:?}",
+            incident.tasks
+        );
+        let lines: Vec<usize> = incident
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "template-leftover")
+            .map(|d| d.line)
+            .collect();
+        assert!(
+            lines.contains(&3) && lines.contains(&11) && lines.contains(&15),
+            "{lines:?}"
+        );
+    }
+
+    #[test]
     fn file_name_title_when_nothing_else() {
         let incident = parse_incident("2024/db-outage.md", "", &ParseOptions::default());
         assert_eq!(incident.title, "db outage");

@@ -728,13 +728,21 @@ fn read_task(text: &str, line: usize, reading: &Reading) -> Option<Task> {
     };
     if let Some(c) = owner_clause {
         let who = clean_owner(&c.who);
-        if !who.is_empty() && !super::text::is_placeholder(&who) {
+        if !who.is_empty()
+            && !super::text::is_placeholder(&who)
+            && !super::text::is_placeholder(&c.who)
+        {
             owner = Some(who);
             text.replace_range(c.range, " ");
         }
     }
     if owner.is_none() {
-        if let Some(c) = text.contains('@').then(|| HANDLE.captures(&text)).flatten() {
+        let handle = text
+            .contains('@')
+            .then(|| HANDLE.captures(&text))
+            .flatten()
+            .filter(|c| !super::text::is_placeholder(&format!("@{}", &c["who"])));
+        if let Some(c) = handle {
             let who = c["who"].to_string();
             // "(@alice)" or a trailing "@alice" names the owner and leaves the text;
             // "ask @alice to review" is part of the sentence and stays.

@@ -194,27 +194,39 @@ pub fn strip_emphasis(text: &str) -> &str {
     text.trim().trim_matches(['*', '_']).trim()
 }
 
-/// Template leftovers that mean "not filled in": `TBD`, `HH:mm`, `[insert date]`, `<service>`, `?`.
+/// Template leftovers that mean "not filled in": `TBD`, `HH:mm`, `[insert date]`,
+/// `<service>`, `?`, a template's sample handle (`@name`, `@username`), and a
+/// placeholder followed by the template's prompt (`TBD: who was affected`).
 pub fn is_placeholder(text: &str) -> bool {
     static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
-        compile(r"(?i)^(?:tbd|tba|todo|n/?a|none|unknown|\?+|-+|x+|hh:mm(?::ss)?|yyyy-mm-dd(?:\s+hh:mm)?|\[[^\]]*\]|<[^>]*>|\{[^}]*\}|_+|\.\.\.)$").unwrap()
+        compile(r"(?i)^(?:tbd|tba|todo|n/?a|none|unknown|\?+|-+|x{2,}|hh:mm(?::ss)?|yyyy-mm-dd(?:\s+hh:mm)?|\[[^\]]*\]|<[^>]*>|\{[^}]*\}|_+|\.\.\.|@(?:name|username|user|handle|owner|person|someone|assignee|who))$").unwrap()
     });
-    let text = strip_emphasis(text).trim_end_matches(['.', ':']);
-    PLACEHOLDER.is_match(text.trim())
+    let text = strip_emphasis(text).trim_end_matches(['.', ':']).trim();
+    if PLACEHOLDER.is_match(text) {
+        return true;
+    }
+    // "TBD: who was affected", "TODO - fill in the impact": the prompt of a blank.
+    let prompt = text
+        .split_once(": ")
+        .or_else(|| text.split_once(" - "))
+        .filter(|(blank, prompt)| {
+            PLACEHOLDER.is_match(strip_emphasis(blank)) && prompt.split_whitespace().count() <= 8
+        });
+    prompt.is_some()
 }
 
 /// The first template placeholder on a line, with its byte column: `[insert date]`,
 /// `<service name>`, `HH:mm`, `YYYY-MM-DD`, `TBD`. HTML tags are not placeholders.
 pub fn find_placeholder(line: &str) -> Option<(usize, &str)> {
     static PLACEHOLDER_IN_LINE: LazyLock<Regex> = LazyLock::new(|| {
-        compile(r"\[(?i:insert|add|describe|enter|fill in|your|link to|name of)[^\]]{0,60}\]|<(?P<tag>[a-zA-Z][a-zA-Z _-]{1,40})>|\bHH:mm\b|\bhh:mm\b|\bYYYY-MM-DD\b|\bTBD\b|\bTBA\b|\bXX:XX\b").unwrap()
+        compile(r"\[(?i:insert|add|describe|enter|fill in|your|link to|name of)[^\]]{0,60}\]|<(?P<tag>[a-zA-Z][a-zA-Z _-]{1,40})>|\bHH:mm\b|\bhh:mm\b|\bYYYY-MM-DD\b|\bTBD\b|\bTBA\b|\bXX:XX\b|(?:^|[\s(])@(?:name|username|handle|owner|person|someone|assignee)\b").unwrap()
     });
     const HTML: &[&str] = &[
         "br", "p", "b", "i", "a", "em", "strong", "code", "pre", "div", "span", "img", "sub",
         "sup", "summary", "details", "ul", "ol", "li", "hr", "table", "tr", "td", "th", "center",
         "u", "s", "small", "kbd",
     ];
-    let might = line.contains(['[', '<'])
+    let might = line.contains(['[', '<', '@'])
         || ["HH", "hh:", "YYYY", "TB", "XX:"]
             .iter()
             .any(|p| line.contains(p));
@@ -236,7 +248,9 @@ pub fn find_placeholder(line: &str) -> Option<(usize, &str)> {
                 return None; // <br>, <foo>: markup, not a "<service name>" blank
             }
         }
-        Some((whole.start(), whole.as_str()))
+        // ` @name` is matched with the space or bracket before it.
+        let found = whole.as_str().trim_start_matches([' ', '\t', '(']);
+        Some((whole.end() - found.len(), found))
     })
 }
 
@@ -360,6 +374,11 @@ mod tests {
         );
         assert_eq!(find_placeholder("line one<br>"), None);
         assert_eq!(find_placeholder("Owner: TBD"), Some((7, "TBD")));
+        assert_eq!(
+            find_placeholder("Fix it. Owner: @name"),
+            Some((15, "@name"))
+        );
+        assert_eq!(find_placeholder("ping @alice or mail ops@name.org"), None);
         assert_eq!(find_placeholder("We fixed it at 10:30."), None);
     }
 
@@ -389,9 +408,18 @@ mod tests {
             "<service name>",
             "?",
             "YYYY-MM-DD HH:MM",
+            "@name",
+            "TBD: who was affected",
+            "**TODO** - fill in the impact",
         ] {
             assert!(is_placeholder(p), "{p}");
         }
-        assert!(!is_placeholder("June 7, 2024"));
+        for value in [
+            "June 7, 2024",
+            "@alice",
+            "TBD: the team will decide on the migration plan after the review next week",
+        ] {
+            assert!(!is_placeholder(value), "{value}");
+        }
     }
 }
