@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 pub use crate::config::RawHtml;
+use crate::index::mentions::id_words;
 
 fn options() -> Options {
     // The dialect the extractors read, so a page shows what the facts came from.
@@ -248,7 +249,7 @@ fn render_inline_with(markdown: &str, style: &Markdown) -> String {
         )
     }) && !markdown
         .starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+' || c == '=')
-        && !WORD.find_iter(markdown).any(|w| link(w.as_str()).is_some());
+        && !id_words(markdown).any(|(_, w)| link(w).is_some());
     if plain {
         return crate::render::theme::escape_html(markdown.trim());
     }
@@ -263,31 +264,24 @@ fn render_inline_with(markdown: &str, style: &Markdown) -> String {
     }
 }
 
-/// Words that could be ids.
-static WORD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"[A-Za-z0-9][A-Za-z0-9_-]*[A-Za-z0-9]").unwrap()
-});
-
 /// Splits text into plain runs and links for the words `link` knows.
 fn link_words<'a>(text: &CowStr<'a>, link: &Linker) -> Vec<Event<'a>> {
     let mut events = Vec::new();
     let mut last = 0;
-    for word in WORD.find_iter(text) {
-        let Some(href) = link(word.as_str()) else {
+    for (start, word) in id_words(text) {
+        let Some(href) = link(word) else {
             continue;
         };
-        if word.start() > last {
-            events.push(Event::Text(CowStr::from(
-                text[last..word.start()].to_string(),
-            )));
+        if start > last {
+            events.push(Event::Text(CowStr::from(text[last..start].to_string())));
         }
         let anchor = format!(
             "<a class=\"mention\" href=\"{}\">{}</a>",
             crate::render::theme::escape_html(&href),
-            crate::render::theme::escape_html(word.as_str())
+            crate::render::theme::escape_html(word)
         );
         events.push(Event::InlineHtml(CowStr::from(anchor)));
-        last = word.end();
+        last = start + word.len();
     }
     if last == 0 {
         return vec![Event::Text(text.clone())];
