@@ -165,35 +165,27 @@ pub enum NumericOrder {
 /// be read either way (with its 1-based line) so the reader can be told.
 pub fn numeric_order(text: &str) -> (NumericOrder, Option<(usize, String)>) {
     static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
-        compile(r"\b(\d{1,2})(?:/(\d{1,2})/(?:\d{4}|\d{2})|-(\d{1,2})-(?:\d{4}|\d{2})|\.(\d{1,2})\.\d{4})\b")
-            .unwrap()
+        compile(
+            r"\b\d{1,2}(?:/\d{1,2}/(?:\d{4}|\d{2})|-\d{1,2}-(?:\d{4}|\d{2})|\.\d{1,2}\.\d{4})\b",
+        )
+        .unwrap()
     });
     let (mut day_first, mut month_first) = (false, false);
     let mut ambiguous = None;
-    for (index, line) in text.lines().enumerate() {
-        if !line
-            .as_bytes()
-            .iter()
-            .any(|b| matches!(b, b'/' | b'.' | b'-'))
-        {
+    // One search over the whole text: most files hold no numeric date at all.
+    for found in NUMERIC.find_iter(text) {
+        let mut numbers = found.as_str().split(['/', '-', '.']).map(str::parse::<u32>);
+        let (Some(Ok(a)), Some(Ok(b))) = (numbers.next(), numbers.next()) else {
             continue;
-        }
-        for c in NUMERIC.captures_iter(line) {
-            let second = c.get(2).or(c.get(3)).or(c.get(4));
-            let (Ok(a), Some(Ok(b))) = (
-                c[1].parse::<u32>(),
-                second.map(|m| m.as_str().parse::<u32>()),
-            ) else {
-                continue;
-            };
-            match (a, b) {
-                (13..=31, 1..=12) => day_first = true,
-                (1..=12, 13..=31) => month_first = true,
-                (1..=12, 1..=12) if a != b && ambiguous.is_none() => {
-                    ambiguous = Some((index + 1, c[0].to_string()));
-                }
-                _ => {}
+        };
+        match (a, b) {
+            (13..=31, 1..=12) => day_first = true,
+            (1..=12, 13..=31) => month_first = true,
+            (1..=12, 1..=12) if a != b && ambiguous.is_none() => {
+                let line = text[..found.start()].matches('\n').count() + 1;
+                ambiguous = Some((line, found.as_str().to_string()));
             }
+            _ => {}
         }
     }
     match (day_first, month_first) {

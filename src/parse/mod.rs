@@ -935,6 +935,11 @@ mod tests {
         parse_incident("incident.md", text, &ParseOptions::default())
     }
 
+    /// The incident's first diagnostic with `code`.
+    fn diagnostic<'a>(incident: &'a Incident, code: &str) -> Option<&'a Diagnostic> {
+        incident.diagnostics.iter().find(|d| d.code == code)
+    }
+
     #[test]
     fn a_report_wrapped_in_a_markdown_fence_is_read() {
         for closing in ["", "```\n"] {
@@ -1284,11 +1289,7 @@ mod tests {
         let incident = parse("#Issue Summary\n#Duration:\nStart: June 7, 2024, 10:30 AM UTC\n#Impact:\nOur platform was down, preventing purchases.\n");
         assert_eq!(incident.title, "2024-06-07: Our platform was down");
         assert_eq!(incident.title_source, TitleSource::Derived);
-        let warning = incident
-            .diagnostics
-            .iter()
-            .find(|d| d.code == "no-title")
-            .unwrap();
+        let warning = diagnostic(&incident, "no-title").unwrap();
         assert!(warning.message.contains("made from its date and summary"));
     }
 
@@ -1426,21 +1427,14 @@ mod tests {
         let text = "# Outage\n\nStart: 05/06/2024 10:00\n\n## Timeline\n\n- 13/06/2024 09:00: fix shipped\n";
         let incident = parse(text);
         assert_eq!(incident.start.unwrap().value.date, day(5));
-        assert!(incident
-            .diagnostics
-            .iter()
-            .all(|d| d.code != "ambiguous-date"));
+        assert!(diagnostic(&incident, "ambiguous-date").is_none());
         // Nothing decides: slashes read month first, with a warning at the first date.
         let incident = parse("# Outage\n\nStart: 05/06/2024 10:00\n");
         assert_eq!(
             incident.start.unwrap().value.date,
             chrono::NaiveDate::from_ymd_opt(2024, 5, 6)
         );
-        let warning = incident
-            .diagnostics
-            .iter()
-            .find(|d| d.code == "ambiguous-date")
-            .unwrap();
+        let warning = diagnostic(&incident, "ambiguous-date").unwrap();
         assert_eq!(warning.line, 3);
         assert!(
             warning
@@ -1451,20 +1445,13 @@ mod tests {
         );
         // The same number twice (06/06/2024) reads the same either way.
         let incident = parse("# Outage\n\nStart: 06/06/2024 10:00\n");
-        assert!(incident
-            .diagnostics
-            .iter()
-            .all(|d| d.code != "ambiguous-date"));
+        assert!(diagnostic(&incident, "ambiguous-date").is_none());
     }
 
     #[test]
     fn an_end_day_before_the_start_day_is_reported() {
         let incident = parse("---\nstart: 2024-05-10\nend: 2024-05-08\n---\n\n# X\n");
-        let warning = incident
-            .diagnostics
-            .iter()
-            .find(|d| d.code == "end-before-start")
-            .unwrap();
+        let warning = diagnostic(&incident, "end-before-start").unwrap();
         assert_eq!(warning.line, 3);
         assert_eq!(incident.duration_minutes, None);
     }
@@ -1510,11 +1497,7 @@ mod tests {
             parse("# X\nStart: 2024-06-04 15:00\nEnd: 2024-06-04 17:30\nDuration: 1 hour\n");
         assert_eq!(incident.duration_minutes, Some(150));
         assert!(incident.timezone_assumed);
-        let warning = incident
-            .diagnostics
-            .iter()
-            .find(|d| d.code == "duration-mismatch")
-            .unwrap();
+        let warning = diagnostic(&incident, "duration-mismatch").unwrap();
         assert_eq!(warning.line, 4);
     }
 
@@ -1619,11 +1602,7 @@ mod tests {
     #[test]
     fn crlf_and_bom_do_not_shift_lines() {
         let incident = parse("\u{feff}# X\r\nStart: 2024-06-04 15:00\r\nEnd: nonsense\r\n");
-        let warning = incident
-            .diagnostics
-            .iter()
-            .find(|d| d.code == "unreadable-date")
-            .unwrap();
+        let warning = diagnostic(&incident, "unreadable-date").unwrap();
         assert_eq!(warning.line, 3);
     }
 }
