@@ -309,6 +309,8 @@ fn measure(mut command: Command, what: &str) -> Run {
 
 /// The child side: `read CONTENT OUTPUT`, `build CONTENT OUTPUT` or `exec PROGRAM ARGS...`.
 fn child(args: &[String]) -> ExitCode {
+    // As the `pmsite` binary does at start (`src/main.rs`), so the figures are its own.
+    let _ = nix::sys::prctl::set_thp_disable(true);
     match args[0].as_str() {
         "read" => {
             let mut bytes = 0usize;
