@@ -19,6 +19,7 @@ use cli::{
     TaskFilter, TaskFormat, TasksArgs,
 };
 use pmsite::config::{Config, CONFIG_FILE};
+use pmsite::report::counted;
 use pmsite::{BuildOptions, Error};
 
 fn main() -> ExitCode {
@@ -82,13 +83,13 @@ fn build(args: BuildArgs) -> Result<ExitCode, Error> {
     }
     if !args.quiet {
         eprintln!(
-            "pmsite: {} incidents, {} pages, {} open tasks ({} overdue), {} warnings, {} errors in {:.2}s; today is {today} ({today_source}); wrote {}",
-            report.incidents,
-            report.pages,
-            report.open_tasks,
+            "pmsite: {}, {}, {} ({} overdue), {}, {} in {:.2}s; today is {today} ({today_source}); wrote {}",
+            counted(report.incidents, "incident"),
+            counted(report.pages, "page"),
+            counted(report.open_tasks, "open task"),
             report.overdue_tasks,
-            report.warnings(),
-            report.errors(),
+            counted(report.warnings(), "warning"),
+            counted(report.errors(), "error"),
             started.elapsed().as_secs_f64(),
             options.config.output_dir.display(),
         );
@@ -315,10 +316,10 @@ fn check(args: CheckArgs) -> Result<ExitCode, Error> {
     pmsite::diagnostic::sort_diagnostics(&mut report.diagnostics);
     print_diagnostics(&report, &options.config, args.format);
     eprintln!(
-        "pmsite: checked {} incidents: {} errors, {} warnings{}",
-        report.incidents,
-        report.errors(),
-        report.warnings(),
+        "pmsite: checked {}: {}, {}{}",
+        counted(report.incidents, "incident"),
+        counted(report.errors(), "error"),
+        counted(report.warnings(), "warning"),
         if args.strict {
             " (--strict: warnings count as errors)"
         } else {

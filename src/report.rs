@@ -161,6 +161,15 @@ fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// `n` and a noun that takes an `s` in the plural: "1 incident", "3 warnings".
+pub fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,6 +181,13 @@ mod tests {
         )]
         .into_iter()
         .collect()
+    }
+
+    #[test]
+    fn counts_read_as_english() {
+        assert_eq!(counted(1, "incident"), "1 incident");
+        assert_eq!(counted(0, "error"), "0 errors");
+        assert_eq!(counted(12, "open task"), "12 open tasks");
     }
 
     #[test]

@@ -23,6 +23,7 @@ use notify::{EventKind, RecursiveMode, Watcher};
 use crate::cache::BuildCache;
 use crate::error::{Error, Result};
 use crate::render::FileContent;
+use crate::report::counted;
 use crate::report::{format_diagnostics, DiagnosticFormat, Sources};
 use crate::BuildOptions;
 
@@ -359,15 +360,15 @@ fn overlay_text(report: &crate::BuildReport, options: &BuildOptions) -> String {
 fn summary(report: &crate::BuildReport, cache: &BuildCache, took: Duration) -> String {
     let reuse = cache.last;
     format!(
-        "built in {:.0} ms: {} incidents ({} parsed, {} reused), {} incident pages rendered ({} reused); {} errors, {} warnings",
+        "built in {:.0} ms: {} ({} parsed, {} reused), {} rendered ({} reused); {}, {}",
         took.as_secs_f64() * 1000.0,
-        report.incidents,
+        counted(report.incidents, "incident"),
         reuse.files_parsed,
         reuse.files_reused,
-        reuse.pages_rendered,
+        counted(reuse.pages_rendered, "incident page"),
         reuse.pages_reused,
-        report.errors(),
-        report.warnings(),
+        counted(report.errors(), "error"),
+        counted(report.warnings(), "warning"),
     )
 }
 

@@ -31,7 +31,7 @@ fn check_prints_problems_like_a_compiler_and_writes_nothing() {
     );
     assert!(
         run.stderr
-            .ends_with("pmsite: checked 2 incidents: 0 errors, 1 warnings\n"),
+            .ends_with("pmsite: checked 2 incidents: 0 errors, 1 warning\n"),
         "{}",
         run.stderr
     );

@@ -11,7 +11,7 @@ fn warnings_alone_exit_zero_and_summarise() {
     let summary = run.stderr.lines().last().unwrap();
     assert!(
         summary.starts_with(
-            "pmsite: 1 incidents, 27 pages, 0 open tasks (0 overdue), 1 warnings, 0 errors in "
+            "pmsite: 1 incident, 27 pages, 0 open tasks (0 overdue), 1 warning, 0 errors in "
         ),
         "{summary}"
     );
