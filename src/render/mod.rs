@@ -107,6 +107,8 @@ struct Stats {
     open_tasks: usize,
     overdue_tasks: usize,
     total_minutes: i64,
+    /// Incidents whose duration is known: with none, the total is unknown, not 0.
+    timed_incidents: usize,
     /// Site-relative link to the task dashboard.
     tasks_path: String,
 }
@@ -403,6 +405,11 @@ pub fn render_site_reusing(
                             .iter()
                             .filter_map(|i| i.duration_minutes)
                             .fold(0i64, i64::saturating_add),
+                        timed_incidents: archive
+                            .incidents
+                            .iter()
+                            .filter(|i| i.duration_minutes.is_some())
+                            .count(),
                         tasks_path: links.page("tasks/"),
                     };
                     let mut home = page_context(0, "home", &settings.title, links.page(""));

@@ -264,3 +264,23 @@ fn assert_only_the_search_script(page: &str) {
         "{page}"
     );
 }
+
+#[test]
+fn the_home_page_total_time_counts_only_known_durations() {
+    let archive = archive_of_three();
+    archive.build(&[]).assert_code(0);
+    let home = archive.read("index.html");
+    // 30 + 90 minutes, known for two incidents of three.
+    assert!(
+        home.contains("2<small> h</small> 0<small> min</small> <small title=\"incidents whose duration is known\">in 2</small>"),
+        "{home}"
+    );
+    let untimed = Archive::new();
+    untimed.write("a.md", "---\ntitle: A\ndate: 2024-05-01\n---\n# A\n");
+    untimed.build(&[]).assert_code(0);
+    let home = untimed.read("index.html");
+    assert!(
+        home.contains("<dt>Time in incident</dt><dd><span class=\"unknown\">unknown</span></dd>"),
+        "{home}"
+    );
+}
