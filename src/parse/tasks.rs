@@ -11,7 +11,7 @@ use regex::Regex;
 use super::actors::{self, Actors};
 use super::dates::{find_moment, DateContext};
 use super::sections;
-use crate::model::section::{normalize_title, Section, SectionKind};
+use crate::model::section::{normalize_title, LineRole, Section, SectionKind};
 use crate::model::{Task, TaskStatus};
 
 static LIST_ITEM: LazyLock<Regex> =
@@ -223,6 +223,16 @@ pub fn extract_tasks(sections: &[Section], dates: DateContext) -> Vec<Task> {
             per_section.push((section, is_explicit_list(section), checked));
         }
     }
+    // With no task section and no checkbox, a list the prose promises ("Going forward,
+    // we will do the following:") holds the tasks.
+    if per_section.iter().all(|(_, _, tasks)| tasks.is_empty()) {
+        for section in sections.iter().filter(|s| s.kind != SectionKind::Timeline) {
+            let promised = promised_tasks(section, &plain);
+            if !promised.is_empty() {
+                per_section.push((section, false, promised));
+            }
+        }
+    }
     per_section.sort_by_key(|(s, _, _)| s.line);
     // A file with an explicit list ("Tasks:", "Action items") means that list; the
     // "Improvements" prose around it is context, not more tasks.
@@ -246,6 +256,78 @@ struct Reading<'a> {
     /// The status its heading gives every item ("Actions taken", "Actions planned").
     heading: Option<TaskStatus>,
     actors: &'a Actors,
+}
+
+/// The items of each list that a paragraph ending in `:` introduces as what will be
+/// done: "Going forward, we will do the following:", "To prevent similar issues, we will
+/// be implementing the following measures:". Nested bullets describe their item.
+fn promised_tasks(section: &Section, reading: &Reading) -> Vec<Task> {
+    static PROMISE: LazyLock<Regex> = LazyLock::new(|| {
+        compile(r"(?i)\b(?:going forward|moving forward|from now on|will|we'll|we are going to|we plan to|we intend to|next steps)\b").unwrap()
+    });
+    let lines: Vec<(usize, LineRole, &str)> = section.lines_with_roles().collect();
+    let mut tasks = Vec::new();
+    let mut paragraph = String::new();
+    let mut index = 0;
+    while index < lines.len() {
+        let (_, role, line) = lines[index];
+        index += 1;
+        if role != LineRole::Paragraph {
+            paragraph.clear();
+            continue;
+        }
+        paragraph.push(' ');
+        paragraph.push_str(line.trim());
+        let last_sentence = paragraph.rsplit(". ").next().unwrap_or("");
+        if !line.trim_end().ends_with(':') || !PROMISE.is_match(last_sentence) {
+            continue;
+        }
+        paragraph.clear();
+        // The list right after it: its top-level items, each with its wrapped lines.
+        let mut items: Vec<(usize, String)> = Vec::new();
+        while let Some(&(number, role, line)) = lines.get(index) {
+            match role {
+                LineRole::Blank if items.is_empty() => {}
+                LineRole::Blank => {
+                    let next_is_item = lines[index + 1..]
+                        .iter()
+                        .find(|(_, r, _)| *r != LineRole::Blank)
+                        .is_some_and(|(_, r, _)| matches!(r, LineRole::ListItem { .. }));
+                    if !next_is_item {
+                        break;
+                    }
+                }
+                LineRole::ListItem {
+                    depth: 0,
+                    marker: true,
+                } => {
+                    let text = LIST_ITEM
+                        .captures(line)
+                        .and_then(|c| c.name("text"))
+                        .map_or(line.trim(), |m| m.as_str());
+                    items.push((number, text.to_string()));
+                }
+                LineRole::ListItem {
+                    depth: 0,
+                    marker: false,
+                } => {
+                    if let Some((_, item)) = items.last_mut() {
+                        item.push(' ');
+                        item.push_str(line.trim());
+                    }
+                }
+                LineRole::ListItem { .. } => {}
+                _ => break,
+            }
+            index += 1;
+        }
+        tasks.extend(
+            items
+                .iter()
+                .filter_map(|(number, text)| read_task(text, *number, reading)),
+        );
+    }
+    tasks
 }
 
 /// A section whose items are tasks.
@@ -1094,6 +1176,28 @@ mod tests {
 
     fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
         NaiveDate::from_ymd_opt(y, m, d)
+    }
+
+    #[test]
+    fn a_list_the_prose_promises_holds_the_tasks_of_a_file_without_a_task_section() {
+        let text = "# Recovery and Lessons Learned\n\nThe issue resolved itself. Going forward, we will do the\nfollowing to avoid similar issues:\n\n- We will add monitoring for replica lag, so that we can\n  route traffic early.\n  - a detail of the first item\n- We will increase rate limits.\n\nLastly, we will upgrade mainnet later this year.\n\n- There will be no more polling.\n";
+        let found = tasks(text);
+        let texts: Vec<&str> = found.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "We will add monitoring for replica lag, so that we can route traffic early.",
+                "We will increase rate limits."
+            ]
+        );
+        assert_eq!((found[0].line, found[0].status), (6, TaskStatus::Open));
+        // What is already in place is not a promise.
+        let mechanisms = "# Risks\n\nWe have multiple mechanisms to avoid any risk to the funds:\n\n- The harvest is permissioned.\n";
+        assert!(tasks(mechanisms).is_empty());
+        // A file with a task section keeps only that one.
+        let both = format!("{text}\n## Action items\n\n- Fix the alert\n");
+        let texts: Vec<String> = tasks(&both).into_iter().map(|t| t.text).collect();
+        assert_eq!(texts, ["Fix the alert"]);
     }
 
     #[test]
