@@ -638,16 +638,19 @@ fn computed_duration(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<i64> {
     let (s, e) = (start.as_ref()?, end.as_ref()?);
+    let mut end_before_start = || {
+        diagnostics.push(Diagnostic::warning(
+            path,
+            e.line,
+            "end-before-start",
+            format!("the end ({}) is before the start ({})", e.value, s.value),
+        ));
+    };
     if s.value.time.is_none() || e.value.time.is_none() {
         // Days alone have no duration, but an end day before the start day is wrong.
         if let (Some(start_day), Some(end_day)) = (s.value.date, e.value.date) {
             if end_day < start_day {
-                diagnostics.push(Diagnostic::warning(
-                    path,
-                    e.line,
-                    "end-before-start",
-                    format!("the end ({}) is before the start ({})", e.value, s.value),
-                ));
+                end_before_start();
             }
         }
         return None;
@@ -667,12 +670,7 @@ fn computed_duration(
         e.value.epoch_minutes(timezone)?,
     );
     if b < a {
-        diagnostics.push(Diagnostic::warning(
-            path,
-            e.line,
-            "end-before-start",
-            format!("the end ({}) is before the start ({})", e.value, s.value),
-        ));
+        end_before_start();
         return None;
     }
     Some(b - a)
