@@ -4,11 +4,10 @@
 //! has no such section.
 
 use std::cell::OnceCell;
-
-use chrono::Datelike;
 use std::sync::LazyLock;
 
 use super::pattern::compile;
+use chrono::Datelike;
 use regex::Regex;
 
 use super::dates::{find_moment, find_range, leading_moment, DateContext, Moment, NumericOrder};
@@ -334,12 +333,17 @@ impl Facts<'_> {
         (start, end)
     }
 
+    /// The title the file states (frontmatter, else its title heading), with its line.
+    fn stated_title(&self) -> Option<(String, usize)> {
+        match self.front_text(&["title", "name"], &mut Vec::new()) {
+            Some(field) => Some((field.value, field.line)),
+            None => Some((self.title?.to_string(), 1)),
+        }
+    }
+
     /// The day the title names: "Minority split 2021-08-27 post mortem".
     pub fn title_day(&self) -> Option<chrono::NaiveDate> {
-        let title = match self.front_text(&["title", "name"], &mut Vec::new()) {
-            Some(field) => field.value,
-            None => self.title?.to_string(),
-        };
+        let (title, _) = self.stated_title()?;
         find_moment(&title, self.year_context())?.date
     }
 
@@ -357,10 +361,7 @@ impl Facts<'_> {
         {
             return None;
         }
-        let (title, line) = match self.front_text(&["title", "name"], quiet) {
-            Some(field) => (field.value, field.line),
-            None => (self.title?.to_string(), 1),
-        };
+        let (title, line) = self.stated_title()?;
         let context = DateContext {
             year: Some(posted.year()),
             ..self.dates()
