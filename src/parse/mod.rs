@@ -93,6 +93,27 @@ impl Default for ParseOptions {
 static DETECTED_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     compile(r"(?i)\b(?:detected|alerts?|alerted|alarm\w*|noticed|paged|pages?|pagerduty|opsgenie|reported|first reports?|complain\w*|ticket (?:is |was )?opened|on-?call (?:was |is )?(?:notified|paged))\b").unwrap()
 });
+/// Whether a timeline entry says service came back: a recovery word that no hedge or
+/// negation just before it takes back ("despite the fact that it appears to have
+/// recovered", "had not recovered", "before service was restored").
+fn says_service_recovered(text: &str) -> bool {
+    static HEDGE: LazyLock<Regex> = LazyLock::new(|| {
+        compile(r"(?i)\b(?:appears?|appeared|seems?|seemed|despite|not|never|before|until|partially|partly|whether|if)\b|n't\b").unwrap()
+    });
+    RESOLVED_WORDS.find_iter(text).any(|found| {
+        // The words just before it, in its own sentence.
+        let before = &text[..found.start()];
+        let sentence_start = before
+            .rfind(['.', ';', '!', '?', '\n'])
+            .map_or(0, |i| i + 1);
+        let mut start = before.len().saturating_sub(30).max(sentence_start);
+        while !before.is_char_boundary(start) {
+            start += 1;
+        }
+        !HEDGE.is_match(&before[start..])
+    })
+}
+
 static RESOLVED_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     // Not "fixed" or "closed": a bug is fixed and a ticket closed long after service
     // came back ("Incident closed", "fixed the status page").
@@ -287,7 +308,7 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         let recovered = entries_with_time
             .iter()
             .rev()
-            .find(|e| RESOLVED_WORDS.is_match(&e.text))
+            .find(|e| says_service_recovered(&e.text))
             .copied();
         // A timeline that runs on past the next day holds the follow-up (the patch
         // merged, the review held): its last entry ends the incident only when the
@@ -493,7 +514,7 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         timeline
             .iter()
             .rev()
-            .find(|e| RESOLVED_WORDS.is_match(&e.text))
+            .find(|e| says_service_recovered(&e.text))
             .map(|e| Fact {
                 value: e.at,
                 line: e.line,
@@ -1479,6 +1500,22 @@ mod tests {
             lines.contains(&3) && lines.contains(&11) && lines.contains(&15),
             "{lines:?}"
         );
+    }
+
+    #[test]
+    fn a_hedged_recovery_does_not_end_the_incident() {
+        let text = "# Node out of disk\n\n## Timeline\n\n### 2018-03-26 10:34\n\nLaunch success reaches 0%.\n\n### 2018-03-26 10:55\n\nCluster self-heals and everything returns to normal.\n\n### 2018-03-26 15:00\n\nDip noticed, investigation launched.\nCordoned the node, despite the fact that it appears to have recovered.\n";
+        let end = parse(text).end.unwrap().value;
+        assert_eq!(end.time, chrono::NaiveTime::from_hms_opt(10, 55, 0));
+        assert!(says_service_recovered("Service restored."));
+        assert!(!says_service_recovered("The API had not recovered yet."));
+        assert!(!says_service_recovered(
+            "Paged the team before service was restored."
+        ));
+        // A hedge in the sentence before does not reach this one.
+        assert!(says_service_recovered(
+            "We tried to see if it worked. This resolved the issue."
+        ));
     }
 
     #[test]
