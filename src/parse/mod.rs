@@ -31,7 +31,7 @@ use self::text::first_sentences;
 use crate::diagnostic::Diagnostic;
 use crate::model::section::{Section, SectionAliases, SectionKind};
 use crate::model::slug::{id_from_path, slugify};
-use crate::model::{Fact, Impact, Incident, Tag, TitleSource};
+use crate::model::{Fact, Impact, Incident, Tag, TimelineEntry, TitleSource};
 
 /// Settings that change how files are read.
 #[derive(Debug, Clone)]
@@ -98,7 +98,7 @@ static DETECTED_WORDS: LazyLock<Regex> = LazyLock::new(|| {
 /// recovered", "had not recovered", "before service was restored").
 fn says_service_recovered(text: &str) -> bool {
     static HEDGE: LazyLock<Regex> = LazyLock::new(|| {
-        compile(r"(?i)\b(?:appears?|appeared|seems?|seemed|despite|not|never|before|until|partially|partly|whether|if)\b|n't\b").unwrap()
+        compile(r"(?i)\b(?:appears?|appeared|seems?|seemed|despite|not|never|before|until|partially|partly|most|some|whether|if)\b|n't\b").unwrap()
     });
     RESOLVED_WORDS.find_iter(text).any(|found| {
         // The words just before it, in its own sentence.
@@ -117,7 +117,7 @@ fn says_service_recovered(text: &str) -> bool {
 static RESOLVED_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     // Not "fixed" or "closed": a bug is fixed and a ticket closed long after service
     // came back ("Incident closed", "fixed the status page").
-    compile(r"(?i)\b(?:resolved|restored|recovered|(?:back|returns?|returned|returning) to normal|fully operational|operating normally|functional again|(?:worked|working|works) again|mitigated|all clear|normal operation|stabili[sz]ed|(?:outage|incident|impact|downtime) (?:ends|ended|is over)|resolution (?:is|was) confirmed|(?:service|services|traffic|processing) resum(?:es|ed))\b").unwrap()
+    compile(r"(?i)\b(?:resolved|restored|recovered|(?:back|returns?|returned|returning) to normal|fully operational|operating normally|functional again|(?:worked|working|works) again|mitigated|all clear|normal operation|stabili[sz]ed|(?:outage|incident|impact|downtime) (?:ends|ended|is over)|resolution (?:is|was) confirmed|(?:service|services|traffic|processing) resum(?:es|ed)|all (?:systems|services)(?: are| were)? (?:operational|up|normal)|(?:moving|running|merging|serving|processing|producing|flowing|available|online|operational) again|(?:once )?again (?:merging|running|serving|processing|producing|moving|available|online|operational)|back (?:online|up and running))\b").unwrap()
 });
 
 static OUTAGE_BEGINS: LazyLock<Regex> = LazyLock::new(|| {
@@ -284,17 +284,20 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         .collect();
     // An entry that says the outage began starts it, whatever led up to it; a file
     // that says the start is unknown gets none from its timeline.
+    let mut start_is_first_entry = false;
     if start.is_none() && !states_start_unknown(&sections) {
         // The day the title names starts it when the timeline leads up to that day
         // ("2021-08-17: a bounty report" before "2021-08-27: issue exploited").
         let title_day = facts.title_day();
-        start = entries_with_time
+        let marked = entries_with_time
             .iter()
             .find(|e| OUTAGE_BEGINS.is_match(&e.text))
             .or_else(|| {
                 let day = title_day?;
                 entries_with_time.iter().find(|e| e.at.date == Some(day))
-            })
+            });
+        start_is_first_entry = marked.is_none() && !entries_with_time.is_empty();
+        start = marked
             .or(entries_with_time.first())
             .map(|e| Fact {
                 value: e.at,
@@ -355,6 +358,19 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         Some((stated, rough)) => (Some(stated), rough),
         None => (None, false),
     };
+    if start_is_first_entry {
+        if let (Some(end), Some(stated)) = (&end, &stated_duration) {
+            if let Some(anchored) = start_the_stated_duration_points_at(
+                &entries_with_time,
+                &start,
+                end,
+                stated.value,
+                timezone,
+            ) {
+                start = Some(anchored);
+            }
+        }
+    }
     let computed = computed_duration(path, &start, &end, timezone, &mut diagnostics);
     // An end guessed from the timeline's last entry yields to a duration the file states.
     // A rough figure ("about five hours") does not overrule the timeline.
@@ -647,6 +663,39 @@ fn report_conflict_markers(
             ));
         }
     }
+}
+
+/// A timeline's first entry often only leads up to the outage (an upgrade scheduled
+/// days before). When the file states how long the outage lasted and the first entry
+/// makes it far longer (more than twice, and by over an hour), the start is the entry
+/// that lies that long before the end, if one is within a quarter of the duration (at
+/// least 10 minutes) of it: "halted for almost four hours" and an end at 18:33 point at
+/// the 14:41 entry.
+fn start_the_stated_duration_points_at(
+    entries: &[&TimelineEntry],
+    start: &Option<Fact<Moment>>,
+    end: &Fact<Moment>,
+    stated: i64,
+    timezone: FixedOffset,
+) -> Option<Fact<Moment>> {
+    let first = start.as_ref()?.value.epoch_minutes(timezone)?;
+    let last = end.value.epoch_minutes(timezone)?;
+    let spanned = last - first;
+    if stated <= 0 || spanned <= 2 * stated || spanned - stated <= 60 {
+        return None;
+    }
+    let target = last - stated;
+    let slack = (stated / 4).max(10);
+    entries
+        .iter()
+        .filter(|e| e.at.time.is_some())
+        .filter_map(|e| Some((e, e.at.epoch_minutes(timezone)?)))
+        .filter(|(_, at)| (first..last).contains(at) && (at - target).abs() <= slack)
+        .min_by_key(|(e, at)| ((at - target).abs(), e.line))
+        .map(|(e, _)| Fact {
+            value: e.at,
+            line: e.line,
+        })
 }
 
 /// Minutes from start to end when both have a date and a time; an end before the
@@ -1516,6 +1565,18 @@ mod tests {
         assert!(says_service_recovered(
             "We tried to see if it worked. This resolved the issue."
         ));
+    }
+
+    #[test]
+    fn a_stated_duration_finds_the_start_in_a_timeline_that_leads_up_to_it() {
+        let text = "# Chain halt\n\nThe chain halted for almost four hours.\n\n## Timeline\n\n| Date (UTC) | Event |\n|---|---|\n| 2025-04-09 20:03 | An emergency upgrade is scheduled |\n| 2025-04-14 12:16 | v23.1.1 is published |\n| 2025-04-14 14:41 | Block 25283300 is committed |\n| 2025-04-14 14:47 | Consensus error noticed |\n| 2025-04-14 18:33 | The chain starts moving again |\n";
+        let incident = parse(text);
+        assert_eq!(incident.start.as_ref().unwrap().line, 11);
+        assert_eq!(incident.end.as_ref().unwrap().line, 13);
+        assert_eq!(incident.duration_minutes, Some(232));
+        // A timeline as long as the stated duration keeps its first entry.
+        let close = text.replace("almost four hours", "almost six days");
+        assert_eq!(parse(&close).start.unwrap().line, 9);
     }
 
     #[test]
