@@ -25,6 +25,7 @@ use regex::Regex;
 
 use self::dates::{parse_zone, Moment};
 use self::facts::Facts;
+use self::frontmatter::Frontmatter;
 use self::outline::MarkdownOutline;
 use self::sections::split_sections_titled;
 use self::text::first_sentences;
@@ -160,19 +161,7 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
     let markdown = outline.markdown;
     let sections = outline.sections;
     let heading_title = outline.title.as_ref().map(|(title, _)| title.as_str());
-    // `05/06/2024` reads alike all through the file: a day over 12 decides for all.
-    let (numeric, ambiguous) = dates::numeric_order(split.body);
-    if let Some((line, example)) = ambiguous {
-        let (reading, other) = dates::both_readings(&example);
-        diagnostics.push(Diagnostic::warning(
-            path,
-            split.body_line + line - 1,
-            "ambiguous-date",
-            format!(
-                "`{example}` could be {reading} or {other}; read as {reading}. Write the month as a word or as YYYY-MM-DD to be sure"
-            ),
-        ));
-    }
+    let numeric = numeric_order(path, split.body, split.body_line, &mut diagnostics);
     let facts = Facts::new(
         path,
         &front,
@@ -182,24 +171,7 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         numeric,
     );
 
-    let id = match facts.front_text(
-        &["id", "incident_id", "incident-id", "slug"],
-        &mut diagnostics,
-    ) {
-        Some(field) => {
-            let slug = slugify(&field.value);
-            if slug != field.value.to_lowercase() {
-                diagnostics.push(Diagnostic::warning(
-                    path,
-                    field.line,
-                    "id-not-a-slug",
-                    format!("id `{}` is not URL-safe; using `{slug}`", field.value),
-                ));
-            }
-            slug
-        }
-        None => id_from_path(path),
-    };
+    let id = incident_id(path, &facts, &mut diagnostics);
 
     let stated_zone = facts
         .front_text(&["timezone", "tz", "time_zone"], &mut diagnostics)
@@ -410,99 +382,17 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
             ..Default::default()
         },
     );
-    for (line, value) in tasks::unread_due_dates(&tasks) {
-        static SPAN: LazyLock<Regex> = LazyLock::new(|| {
-            compile(r"(?i)^(?:in\s+)?(?:\d+|an?|one|two|three|four|six)\s*(?:-\s*\d+\s*)?(?:h|hrs?|hours?|d|days?|w|wks?|weeks?|months?|sprints?|quarters?)$").unwrap()
-        });
-        let message = if SPAN.is_match(&value) {
-            format!(
-                "the due date `{value}` is a span, not a date; the task has no due date \
-                 (write the day it is due, e.g. `Due: 2024-06-21`)"
-            )
-        } else {
-            format!("could not read the due date `{value}`; the task has no due date")
-        };
-        diagnostics.push(Diagnostic::warning(path, line, "unreadable-date", message));
-    }
+    report_unread_due_dates(path, &tasks, &mut diagnostics);
     let severity = facts.severity(&mut diagnostics);
-    let alias_keys = ["aliases", "alias", "redirect_from"];
-    let alias_line = alias_keys
-        .iter()
-        .map(|k| front.line_of(k))
-        .find(|&l| l > 1) // line 1 is the opening `---`: `line_of` says 1 for a missing key
-        .unwrap_or(1);
-    let aliases = front
-        .list(&alias_keys)
-        .iter()
-        .filter_map(|alias| alias_folder(alias))
-        .map(|value| Fact {
-            value,
-            line: alias_line,
-        })
-        .collect();
-    let services = front.list(&[
-        "services",
-        "service",
-        "systems",
-        "components",
-        "affected_services",
-        "affected-services",
-        "products",
-        "product",
-    ]);
-    // Else a line such as "Affected services: checkout, payments".
-    let services = if services.is_empty() {
-        facts.services()
-    } else {
-        services
-    };
-    let mut tags: Vec<Tag> = front
-        .list(&[
-            "tags",
-            "root_causes",
-            "root-causes",
-            "categories",
-            "category",
-            "root_cause_tags",
-        ])
-        .into_iter()
-        .chain(
-            front
-                .list(&["root_cause", "root-cause"])
-                .into_iter()
-                .filter(|t| t.split_whitespace().count() <= 3),
-        )
-        .map(|name| Tag {
-            name: options.tags.canonical(&name),
-            inferred: false,
-        })
-        .collect();
-    tags.sort();
-    tags.dedup();
-    // Inferred tags join the stated ones, never replace them.
-    let cause_text = [
-        root_cause.as_ref().map(|r| r.text.as_str()),
+    let aliases = aliases_of(&front);
+    let services = services_of(&front, &facts);
+    let tags = tags_of(
+        &front,
+        &options.tags,
+        root_cause.as_ref(),
         trigger.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join("\n");
-    // A file with no root cause that names a kind of failure is tagged from its summary.
-    let mut inferred = options.tags.infer(&cause_text);
-    if inferred.is_empty() {
-        if let Some(summary) = summary.as_deref() {
-            inferred = options.tags.infer(summary);
-        }
-    }
-    for name in inferred {
-        if !tags.iter().any(|t| t.name == name) {
-            tags.push(Tag {
-                name,
-                inferred: true,
-            });
-        }
-    }
+        summary.as_deref(),
+    );
 
     let (title, title_source) = match facts.front_text(&["title", "name"], &mut diagnostics) {
         Some(field) => (field.value, TitleSource::Frontmatter),
@@ -518,24 +408,7 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         },
     };
 
-    // The timeline says when the problem was noticed and when service came back.
-    let detected = timeline
-        .iter()
-        .find(|e| DETECTED_WORDS.is_match(&e.text))
-        .map(|e| Fact {
-            value: e.at,
-            line: e.line,
-        });
-    let resolved = end.or_else(|| {
-        timeline
-            .iter()
-            .rev()
-            .find(|e| says_service_recovered(&e.text))
-            .map(|e| Fact {
-                value: e.at,
-                line: e.line,
-            })
-    });
+    let (detected, resolved) = detection_and_recovery(&timeline, &end);
     let minutes_from_start = |to: &Option<Fact<Moment>>| -> Option<i64> {
         let (from, to) = (start.as_ref()?.value, to.as_ref()?.value);
         let span = to.epoch_minutes(timezone)? - from.epoch_minutes(timezone)?;
@@ -578,6 +451,194 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         aliases,
         diagnostics,
     }
+}
+
+/// How the file writes numeric dates (`05/06/2024` reads alike all through it: a day
+/// over 12 decides for all), with a warning when nothing decides.
+fn numeric_order(
+    path: &str,
+    body: &str,
+    body_line: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> dates::NumericOrder {
+    let (numeric, ambiguous) = dates::numeric_order(body);
+    if let Some((line, example)) = ambiguous {
+        let (reading, other) = dates::both_readings(&example);
+        diagnostics.push(Diagnostic::warning(
+            path,
+            body_line + line - 1,
+            "ambiguous-date",
+            format!(
+                "`{example}` could be {reading} or {other}; read as {reading}. Write the month as a word or as YYYY-MM-DD to be sure"
+            ),
+        ));
+    }
+    numeric
+}
+
+/// The frontmatter `id` made URL-safe (with a warning when it was not), else one made
+/// from the file's path.
+fn incident_id(path: &str, facts: &Facts, diagnostics: &mut Vec<Diagnostic>) -> String {
+    match facts.front_text(&["id", "incident_id", "incident-id", "slug"], diagnostics) {
+        Some(field) => {
+            let slug = slugify(&field.value);
+            if slug != field.value.to_lowercase() {
+                diagnostics.push(Diagnostic::warning(
+                    path,
+                    field.line,
+                    "id-not-a-slug",
+                    format!("id `{}` is not URL-safe; using `{slug}`", field.value),
+                ));
+            }
+            slug
+        }
+        None => id_from_path(path),
+    }
+}
+
+/// A warning for each task's due date that could not be read; a span ("ETA: 2 weeks")
+/// is told how to write a date.
+fn report_unread_due_dates(
+    path: &str,
+    tasks: &[crate::model::Task],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for (line, value) in tasks::unread_due_dates(tasks) {
+        static SPAN: LazyLock<Regex> = LazyLock::new(|| {
+            compile(r"(?i)^(?:in\s+)?(?:\d+|an?|one|two|three|four|six)\s*(?:-\s*\d+\s*)?(?:h|hrs?|hours?|d|days?|w|wks?|weeks?|months?|sprints?|quarters?)$").unwrap()
+        });
+        let message = if SPAN.is_match(&value) {
+            format!(
+                "the due date `{value}` is a span, not a date; the task has no due date \
+                 (write the day it is due, e.g. `Due: 2024-06-21`)"
+            )
+        } else {
+            format!("could not read the due date `{value}`; the task has no due date")
+        };
+        diagnostics.push(Diagnostic::warning(path, line, "unreadable-date", message));
+    }
+}
+
+/// The old addresses that redirect to the incident (`aliases`, `redirect_from`), at the
+/// line of their key.
+fn aliases_of(front: &Frontmatter) -> Vec<Fact<String>> {
+    let alias_keys = ["aliases", "alias", "redirect_from"];
+    let alias_line = alias_keys
+        .iter()
+        .map(|k| front.line_of(k))
+        .find(|&l| l > 1) // line 1 is the opening `---`: `line_of` says 1 for a missing key
+        .unwrap_or(1);
+    front
+        .list(&alias_keys)
+        .iter()
+        .filter_map(|alias| alias_folder(alias))
+        .map(|value| Fact {
+            value,
+            line: alias_line,
+        })
+        .collect()
+}
+
+/// The services the frontmatter names, else an "Affected services:" line.
+fn services_of(front: &Frontmatter, facts: &Facts) -> Vec<String> {
+    let services = front.list(&[
+        "services",
+        "service",
+        "systems",
+        "components",
+        "affected_services",
+        "affected-services",
+        "products",
+        "product",
+    ]);
+    // Else a line such as "Affected services: checkout, payments".
+    if services.is_empty() {
+        facts.services()
+    } else {
+        services
+    }
+}
+
+/// The tags the frontmatter states, then those the root cause and trigger (else the
+/// summary) imply.
+fn tags_of(
+    front: &Frontmatter,
+    rules: &tags::TagRules,
+    root_cause: Option<&crate::model::RootCause>,
+    trigger: Option<&str>,
+    summary: Option<&str>,
+) -> Vec<Tag> {
+    let mut tags: Vec<Tag> = front
+        .list(&[
+            "tags",
+            "root_causes",
+            "root-causes",
+            "categories",
+            "category",
+            "root_cause_tags",
+        ])
+        .into_iter()
+        .chain(
+            front
+                .list(&["root_cause", "root-cause"])
+                .into_iter()
+                .filter(|t| t.split_whitespace().count() <= 3),
+        )
+        .map(|name| Tag {
+            name: rules.canonical(&name),
+            inferred: false,
+        })
+        .collect();
+    tags.sort();
+    tags.dedup();
+    // Inferred tags join the stated ones, never replace them.
+    let cause_text = [root_cause.map(|r| r.text.as_str()), trigger]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("\n");
+    // A file with no root cause that names a kind of failure is tagged from its summary.
+    let mut inferred = rules.infer(&cause_text);
+    if inferred.is_empty() {
+        if let Some(summary) = summary {
+            inferred = rules.infer(summary);
+        }
+    }
+    for name in inferred {
+        if !tags.iter().any(|t| t.name == name) {
+            tags.push(Tag {
+                name,
+                inferred: true,
+            });
+        }
+    }
+    tags
+}
+
+/// The timeline entries that say when the problem was noticed, and when service came
+/// back (else the end).
+fn detection_and_recovery(
+    timeline: &[TimelineEntry],
+    end: &Option<Fact<Moment>>,
+) -> (Option<Fact<Moment>>, Option<Fact<Moment>>) {
+    let detected = timeline
+        .iter()
+        .find(|e| DETECTED_WORDS.is_match(&e.text))
+        .map(|e| Fact {
+            value: e.at,
+            line: e.line,
+        });
+    let resolved = end.or_else(|| {
+        timeline
+            .iter()
+            .rev()
+            .find(|e| says_service_recovered(&e.text))
+            .map(|e| Fact {
+                value: e.at,
+                line: e.line,
+            })
+    });
+    (detected, resolved)
 }
 
 /// An alias as a site folder: a bare id (`INC-7`) is an old incident id,
