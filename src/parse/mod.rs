@@ -173,197 +173,23 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
 
     let id = incident_id(path, &facts, &mut diagnostics);
 
-    let stated_zone = facts
-        .front_text(&["timezone", "tz", "time_zone"], &mut diagnostics)
-        .and_then(|f| parse_zone(&f.value));
-    let (mut start, mut end) = facts.start_end(&mut diagnostics);
-    // A zone stated in the frontmatter applies to every time that states none.
-    if let Some(zone) = stated_zone {
-        for fact in [&mut start, &mut end].into_iter().flatten() {
-            if fact.value.time.is_some() {
-                fact.value.offset = fact.value.offset.or(Some(zone));
-            }
-        }
-    }
-    let zone = start
-        .as_ref()
-        .and_then(|f| f.value.offset)
-        .or(end.as_ref().and_then(|f| f.value.offset))
-        .or(stated_zone);
-    // Only needed when no start date was stated.
-    let start_day = if start.as_ref().and_then(|f| f.value.date).is_none() {
-        facts.start_day()
-    } else {
-        None
-    };
-    let year = start
-        .as_ref()
-        .and_then(|f| f.value.date)
-        .map(|d| d.year())
-        .or_else(|| facts.year_hint());
-    let timeline = timeline::extract_timeline(
+    let Times {
+        start,
+        end,
+        timeline,
+        duration_minutes,
+        stated_duration,
+        timezone,
+        timezone_assumed,
+        year,
+    } = times(
+        path,
+        &facts,
         &sections,
-        timeline::TimelineContext {
-            date: start
-                .as_ref()
-                .and_then(|f| f.value.date)
-                .or(start_day.as_ref().and_then(|f| f.value.date)),
-            year: year.or(start_day
-                .as_ref()
-                .and_then(|f| f.value.date)
-                .map(|d| d.year())),
-            offset: zone,
-            numeric,
-        },
+        numeric,
+        options.default_offset,
+        &mut diagnostics,
     );
-    // Say so when timeline lines that start with a time gave no entry.
-    let unread = timeline::unread_time_lines(&sections, &timeline);
-    if let Some(&first) = unread.first() {
-        let more = match unread.len() {
-            1 => String::new(),
-            n => format!(" (and {} more lines like it)", n - 1),
-        };
-        diagnostics.push(Diagnostic::warning(
-            path,
-            first,
-            "timeline-unread",
-            format!("this timeline line starts with a time but was not read as an entry{more}"),
-        ));
-    }
-    // A start or end stated as a time of day takes its day from the timeline.
-    let first_day = timeline.iter().find_map(|e| e.at.date);
-    let end_borrows_day = end.as_ref().is_some_and(|e| e.value.date.is_none());
-    for fact in [&mut start, &mut end].into_iter().flatten() {
-        if fact.value.date.is_none() && fact.value.time.is_some() {
-            fact.value.date = first_day;
-        }
-    }
-    // A borrowed day is the start's: an end earlier than the start is past midnight.
-    if let (Some(s), Some(e)) = (&start, &mut end) {
-        if let (true, Some(sd), Some(st), Some(et)) =
-            (end_borrows_day, s.value.date, s.value.time, e.value.time)
-        {
-            if e.value.date == Some(sd) && et < st {
-                e.value.date = sd.succ_opt();
-            }
-        }
-    }
-    // With nothing stated, the timeline's first entry starts the incident and its last
-    // ends it: the last that says the service recovered, else simply the last.
-    let entries_with_time: Vec<_> = timeline
-        .iter()
-        .filter(|e| e.at.time.is_some() || e.at.date.is_some())
-        .collect();
-    // An entry that says the outage began starts it, whatever led up to it; a file
-    // that says the start is unknown gets none from its timeline.
-    let mut start_is_first_entry = false;
-    if start.is_none() && !states_start_unknown(&sections) {
-        // The day the title names starts it when the timeline leads up to that day
-        // ("2021-08-17: a bounty report" before "2021-08-27: issue exploited").
-        let title_day = facts.title_day();
-        let marked = entries_with_time
-            .iter()
-            .find(|e| OUTAGE_BEGINS.is_match(&e.text))
-            .or_else(|| {
-                let day = title_day?;
-                entries_with_time.iter().find(|e| e.at.date == Some(day))
-            });
-        start_is_first_entry = marked.is_none() && !entries_with_time.is_empty();
-        start = marked
-            .or(entries_with_time.first())
-            .map(|e| Fact {
-                value: e.at,
-                line: e.line,
-            })
-            .or(start_day);
-    }
-    let end_inferred = end.is_none() && entries_with_time.len() >= 2;
-    if end_inferred {
-        let last = entries_with_time.last().copied();
-        let recovered = entries_with_time
-            .iter()
-            .rev()
-            .find(|e| says_service_recovered(&e.text))
-            .copied();
-        // A timeline that runs on past the next day holds the follow-up (the patch
-        // merged, the review held): its last entry ends the incident only when the
-        // timeline stays within a day, else only an entry that says service came back.
-        let first_day = entries_with_time.first().and_then(|e| e.at.date);
-        let last = last.filter(|e| match (first_day, e.at.date) {
-            (Some(first), Some(last)) => (last - first).num_days() <= 1,
-            _ => true,
-        });
-        end = recovered.or(last).map(|e| Fact {
-            value: e.at,
-            line: e.line,
-        });
-    }
-    // "Date: 2024-11-14" gives the day; the timeline's first entry that day the time.
-    if let Some(fact) = start.as_mut().filter(|f| f.value.time.is_none()) {
-        if let Some(first) = timeline
-            .iter()
-            .find(|e| e.at.date == fact.value.date && e.at.time.is_some())
-        {
-            *fact = Fact {
-                value: first.at,
-                line: first.line,
-            };
-        }
-    }
-    // The incident's zone is the one its times state, the timeline's included; times
-    // written without one ("at midnight" above a timeline in PST) are in it too.
-    let zone = zone
-        .or(start.as_ref().and_then(|f| f.value.offset))
-        .or(end.as_ref().and_then(|f| f.value.offset))
-        .or(timeline.iter().find_map(|e| e.at.offset));
-    if let Some(zone) = zone {
-        for fact in [&mut start, &mut end].into_iter().flatten() {
-            if fact.value.time.is_some() && fact.value.offset.is_none() {
-                fact.value.offset = Some(zone);
-            }
-        }
-    }
-    let timezone_assumed = zone.is_none();
-    let timezone = zone.unwrap_or(options.default_offset);
-
-    let (stated_duration, stated_roughly) = match facts.stated_duration(&mut diagnostics) {
-        Some((stated, rough)) => (Some(stated), rough),
-        None => (None, false),
-    };
-    if start_is_first_entry {
-        if let (Some(end), Some(stated)) = (&end, &stated_duration) {
-            if let Some(anchored) = start_the_stated_duration_points_at(
-                &entries_with_time,
-                &start,
-                end,
-                stated.value,
-                timezone,
-            ) {
-                start = Some(anchored);
-            }
-        }
-    }
-    let computed = computed_duration(path, &start, &end, timezone, &mut diagnostics);
-    // An end guessed from the timeline's last entry yields to a duration the file states.
-    // A rough figure ("about five hours") does not overrule the timeline.
-    let computed =
-        computed.filter(|_| !(end_inferred && stated_duration.is_some() && !stated_roughly));
-    if let (Some(computed), Some(stated)) = (computed, &stated_duration) {
-        let tolerance = (computed / 10).max(5);
-        if computed.abs_diff(stated.value) > tolerance.unsigned_abs() {
-            diagnostics.push(Diagnostic::warning(
-                path,
-                stated.line,
-                "duration-mismatch",
-                format!(
-                    "stated duration ({}) disagrees with start and end ({})",
-                    duration::format_minutes(stated.value),
-                    duration::format_minutes(computed)
-                ),
-            ));
-        }
-    }
-    let duration_minutes = computed.or(stated_duration.map(|f| f.value));
 
     let summary = facts.summary(&mut diagnostics);
     let impact = facts.impact();
@@ -450,6 +276,232 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         sections,
         aliases,
         diagnostics,
+    }
+}
+
+/// When the incident happened, as the file tells it.
+struct Times {
+    start: Option<Fact<Moment>>,
+    end: Option<Fact<Moment>>,
+    timeline: Vec<TimelineEntry>,
+    duration_minutes: Option<i64>,
+    stated_duration: Option<Fact<i64>>,
+    timezone: FixedOffset,
+    timezone_assumed: bool,
+    /// The incident's year, for dates written without one (task due dates).
+    year: Option<i32>,
+}
+
+/// Start, end, timeline, zone and duration: the stated ones first (frontmatter, labels,
+/// ranges, prose), then what the timeline says, each checked against the others.
+fn times(
+    path: &str,
+    facts: &Facts,
+    sections: &[Section],
+    numeric: dates::NumericOrder,
+    default_offset: FixedOffset,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Times {
+    let stated_zone = facts
+        .front_text(&["timezone", "tz", "time_zone"], diagnostics)
+        .and_then(|f| parse_zone(&f.value));
+    let (mut start, mut end) = facts.start_end(diagnostics);
+    // A zone stated in the frontmatter applies to every time that states none.
+    if let Some(zone) = stated_zone {
+        for fact in [&mut start, &mut end].into_iter().flatten() {
+            if fact.value.time.is_some() {
+                fact.value.offset = fact.value.offset.or(Some(zone));
+            }
+        }
+    }
+    let zone = start
+        .as_ref()
+        .and_then(|f| f.value.offset)
+        .or(end.as_ref().and_then(|f| f.value.offset))
+        .or(stated_zone);
+    // Only needed when no start date was stated.
+    let start_day = if start.as_ref().and_then(|f| f.value.date).is_none() {
+        facts.start_day()
+    } else {
+        None
+    };
+    let year = start
+        .as_ref()
+        .and_then(|f| f.value.date)
+        .map(|d| d.year())
+        .or_else(|| facts.year_hint());
+    let timeline = timeline::extract_timeline(
+        sections,
+        timeline::TimelineContext {
+            date: start
+                .as_ref()
+                .and_then(|f| f.value.date)
+                .or(start_day.as_ref().and_then(|f| f.value.date)),
+            year: year.or(start_day
+                .as_ref()
+                .and_then(|f| f.value.date)
+                .map(|d| d.year())),
+            offset: zone,
+            numeric,
+        },
+    );
+    // Say so when timeline lines that start with a time gave no entry.
+    let unread = timeline::unread_time_lines(sections, &timeline);
+    if let Some(&first) = unread.first() {
+        let more = match unread.len() {
+            1 => String::new(),
+            n => format!(" (and {} more lines like it)", n - 1),
+        };
+        diagnostics.push(Diagnostic::warning(
+            path,
+            first,
+            "timeline-unread",
+            format!("this timeline line starts with a time but was not read as an entry{more}"),
+        ));
+    }
+    // A start or end stated as a time of day takes its day from the timeline.
+    let first_day = timeline.iter().find_map(|e| e.at.date);
+    let end_borrows_day = end.as_ref().is_some_and(|e| e.value.date.is_none());
+    for fact in [&mut start, &mut end].into_iter().flatten() {
+        if fact.value.date.is_none() && fact.value.time.is_some() {
+            fact.value.date = first_day;
+        }
+    }
+    // A borrowed day is the start's: an end earlier than the start is past midnight.
+    if let (Some(s), Some(e)) = (&start, &mut end) {
+        if let (true, Some(sd), Some(st), Some(et)) =
+            (end_borrows_day, s.value.date, s.value.time, e.value.time)
+        {
+            if e.value.date == Some(sd) && et < st {
+                e.value.date = sd.succ_opt();
+            }
+        }
+    }
+    // With nothing stated, the timeline's first entry starts the incident and its last
+    // ends it: the last that says the service recovered, else simply the last.
+    let entries_with_time: Vec<_> = timeline
+        .iter()
+        .filter(|e| e.at.time.is_some() || e.at.date.is_some())
+        .collect();
+    // An entry that says the outage began starts it, whatever led up to it; a file
+    // that says the start is unknown gets none from its timeline.
+    let mut start_is_first_entry = false;
+    if start.is_none() && !states_start_unknown(sections) {
+        // The day the title names starts it when the timeline leads up to that day
+        // ("2021-08-17: a bounty report" before "2021-08-27: issue exploited").
+        let title_day = facts.title_day();
+        let marked = entries_with_time
+            .iter()
+            .find(|e| OUTAGE_BEGINS.is_match(&e.text))
+            .or_else(|| {
+                let day = title_day?;
+                entries_with_time.iter().find(|e| e.at.date == Some(day))
+            });
+        start_is_first_entry = marked.is_none() && !entries_with_time.is_empty();
+        start = marked
+            .or(entries_with_time.first())
+            .map(|e| Fact {
+                value: e.at,
+                line: e.line,
+            })
+            .or(start_day);
+    }
+    let end_inferred = end.is_none() && entries_with_time.len() >= 2;
+    if end_inferred {
+        let last = entries_with_time.last().copied();
+        let recovered = entries_with_time
+            .iter()
+            .rev()
+            .find(|e| says_service_recovered(&e.text))
+            .copied();
+        // A timeline that runs on past the next day holds the follow-up (the patch
+        // merged, the review held): its last entry ends the incident only when the
+        // timeline stays within a day, else only an entry that says service came back.
+        let first_day = entries_with_time.first().and_then(|e| e.at.date);
+        let last = last.filter(|e| match (first_day, e.at.date) {
+            (Some(first), Some(last)) => (last - first).num_days() <= 1,
+            _ => true,
+        });
+        end = recovered.or(last).map(|e| Fact {
+            value: e.at,
+            line: e.line,
+        });
+    }
+    // "Date: 2024-11-14" gives the day; the timeline's first entry that day the time.
+    if let Some(fact) = start.as_mut().filter(|f| f.value.time.is_none()) {
+        if let Some(first) = timeline
+            .iter()
+            .find(|e| e.at.date == fact.value.date && e.at.time.is_some())
+        {
+            *fact = Fact {
+                value: first.at,
+                line: first.line,
+            };
+        }
+    }
+    // The incident's zone is the one its times state, the timeline's included; times
+    // written without one ("at midnight" above a timeline in PST) are in it too.
+    let zone = zone
+        .or(start.as_ref().and_then(|f| f.value.offset))
+        .or(end.as_ref().and_then(|f| f.value.offset))
+        .or(timeline.iter().find_map(|e| e.at.offset));
+    if let Some(zone) = zone {
+        for fact in [&mut start, &mut end].into_iter().flatten() {
+            if fact.value.time.is_some() && fact.value.offset.is_none() {
+                fact.value.offset = Some(zone);
+            }
+        }
+    }
+    let timezone_assumed = zone.is_none();
+    let timezone = zone.unwrap_or(default_offset);
+
+    let (stated_duration, stated_roughly) = match facts.stated_duration(diagnostics) {
+        Some((stated, rough)) => (Some(stated), rough),
+        None => (None, false),
+    };
+    if start_is_first_entry {
+        if let (Some(end), Some(stated)) = (&end, &stated_duration) {
+            if let Some(anchored) = start_the_stated_duration_points_at(
+                &entries_with_time,
+                &start,
+                end,
+                stated.value,
+                timezone,
+            ) {
+                start = Some(anchored);
+            }
+        }
+    }
+    let computed = computed_duration(path, &start, &end, timezone, diagnostics);
+    // An end guessed from the timeline's last entry yields to a duration the file states.
+    // A rough figure ("about five hours") does not overrule the timeline.
+    let computed =
+        computed.filter(|_| !(end_inferred && stated_duration.is_some() && !stated_roughly));
+    if let (Some(computed), Some(stated)) = (computed, &stated_duration) {
+        let tolerance = (computed / 10).max(5);
+        if computed.abs_diff(stated.value) > tolerance.unsigned_abs() {
+            diagnostics.push(Diagnostic::warning(
+                path,
+                stated.line,
+                "duration-mismatch",
+                format!(
+                    "stated duration ({}) disagrees with start and end ({})",
+                    duration::format_minutes(stated.value),
+                    duration::format_minutes(computed)
+                ),
+            ));
+        }
+    }
+    let duration_minutes = computed.or(stated_duration.map(|f| f.value));
+    Times {
+        start,
+        end,
+        timeline,
+        duration_minutes,
+        stated_duration,
+        timezone,
+        timezone_assumed,
+        year,
     }
 }
 
