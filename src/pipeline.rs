@@ -17,7 +17,7 @@ use crate::model::{Archive, Incident};
 use crate::parse::{parse_incident, ParseOptions};
 use crate::render::theme::Theme;
 use crate::render::views::LinkStyle;
-use crate::render::{RenderSettings, RenderedSite};
+use crate::render::{MemorySite, RenderSettings, RenderedSite, SiteSink};
 use crate::sift::{sift, Verdict};
 use crate::walk::{walk, SkipReason, Skipped, SourceFile, WalkOptions};
 
@@ -94,18 +94,25 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 
 /// `build`, telling `progress` how far it got.
 pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport> {
-    let (site, mut report) =
-        thread_pool(options.jobs)?.install(|| run_steps(options, None, progress))?;
+    let config = &options.config;
+    check_folders(&config.content_dir, &config.output_dir)?;
+    let pool = thread_pool(options.jobs)?;
+    // Pages go into the staging folder as they are rendered: no step holds them all.
+    let staging = crate::write::Staging::begin(&config.output_dir, options.force)?;
+    let mut report = pool.install(|| run_steps(options, None, progress, &staging))?;
     progress.start("write", None);
     let started = Instant::now();
-    crate::write::write_site(&options.config.output_dir, &site, options.force)?;
+    staging.finish()?;
     report.timings.push(("write", started.elapsed()));
     Ok(report)
 }
 
 /// Everything `build` does except writing: the rendered files and the report.
 pub fn build_in_memory(options: &BuildOptions) -> Result<(RenderedSite, BuildReport)> {
-    thread_pool(options.jobs)?.install(|| run_steps(options, None, &NoProgress))
+    let site = MemorySite::default();
+    let report =
+        thread_pool(options.jobs)?.install(|| run_steps(options, None, &NoProgress, &site))?;
+    Ok((site.into_site(), report))
 }
 
 /// `build_in_memory` that reuses what `cache` kept from the last build (files whose
@@ -115,7 +122,10 @@ pub fn rebuild_in_memory(
     options: &BuildOptions,
     cache: &mut BuildCache,
 ) -> Result<(RenderedSite, BuildReport)> {
-    thread_pool(options.jobs)?.install(|| run_steps(options, Some(cache), &NoProgress))
+    let site = MemorySite::default();
+    let report = thread_pool(options.jobs)?
+        .install(|| run_steps(options, Some(cache), &NoProgress, &site))?;
+    Ok((site.into_site(), report))
 }
 
 /// Reads the content folder into the model, with no site: what `pmsite tasks` and other
@@ -157,11 +167,13 @@ fn thread_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
         .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))
 }
 
+/// Every step up to rendering, whose files go into `sink`.
 fn run_steps(
     options: &BuildOptions,
     mut cache: Option<&mut BuildCache>,
     progress: &dyn Progress,
-) -> Result<(RenderedSite, BuildReport)> {
+    sink: &dyn SiteSink,
+) -> Result<BuildReport> {
     let config = &options.config;
     let mut report = BuildReport::default();
     let mut step = Timer(Some(Instant::now()));
@@ -209,14 +221,15 @@ fn run_steps(
         page_size: config.paginate,
         raw_html: config.raw_html,
     };
-    let site = crate::render::render_site_reusing(
+    let rendered = crate::render::render_site_into(
         &archive,
         &index,
         &settings,
         &theme,
         cache.as_deref_mut(),
+        sink,
     )?;
-    report.pages = site.page_count();
+    report.pages = rendered.pages;
     step.done("render", &mut report);
 
     if let Some(cache) = cache {
@@ -224,7 +237,7 @@ fn run_steps(
     }
     config.rules(options.strict).apply(&mut report.diagnostics);
     sort_diagnostics(&mut report.diagnostics);
-    Ok((site, report))
+    Ok(report)
 }
 
 /// walk → parse → model: the content folder as an archive, each step timed.

@@ -1,10 +1,9 @@
 //! Writes the rendered site: the only code that touches the output folder. Files go to a
-//! staging folder beside it; only when all are written does it replace the old site (the
-//! old folder is renamed aside, the staging folder renamed into place, then the old one
-//! deleted), so a failed build leaves the previous site as it was and pages of removed
-//! incidents disappear.
+//! staging folder beside it as they are rendered; only when all are written does it
+//! replace the old site (the old folder is renamed aside, the staging folder renamed into
+//! place, then the old one deleted), so a failed build leaves the previous site as it was
+//! and pages of removed incidents disappear.
 
-use std::collections::BTreeSet;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -12,7 +11,7 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::render::{FileContent, RenderedSite};
+use crate::render::{FileContent, RenderedSite, SiteSink};
 
 /// The file that marks a folder as pmsite's to replace.
 pub const MARKER: &str = ".pmsite";
@@ -20,37 +19,97 @@ pub const MARKER: &str = ".pmsite";
 /// Replaces `output` with `site`. An existing `output` that is not empty and has no
 /// marker is refused unless `force`.
 pub fn write_site(output: &Path, site: &RenderedSite, force: bool) -> Result<()> {
-    replace_site(output, site, force).map_err(|error| match error {
+    let staging = Staging::begin(output, force)?;
+    site.files
+        .par_iter()
+        .try_for_each(|(path, content)| staging.put(path.clone(), content.clone()))?;
+    staging.finish()
+}
+
+/// A new site being written beside `output`: files go into a staging folder as they
+/// are rendered, and [`Staging::finish`] swaps it into place. Dropped unfinished (an
+/// error, a panic), it deletes the staging folder and the old site stays as it was.
+pub struct Staging {
+    output: PathBuf,
+    folder: PathBuf,
+    old: PathBuf,
+    /// One build at a time replaces this folder; the lock goes when this is dropped, or
+    /// when the process dies.
+    _lock: fs::File,
+    finished: bool,
+}
+
+impl Staging {
+    /// Takes the output folder's lock, checks that the folder may be replaced, and
+    /// makes an empty staging folder beside it.
+    pub fn begin(output: &Path, force: bool) -> Result<Staging> {
+        let parent = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let prepared = (|| {
+            fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+            let name = output
+                .file_name()
+                .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+            let lock = lock_output(&parent.join(format!(".{name}.pmsite-lock")), output)?;
+            check_replaceable(output, force)?;
+            let folder = parent.join(format!(".{name}.pmsite-staging-{}", std::process::id()));
+            let old = parent.join(format!(".{name}.pmsite-old-{}", std::process::id()));
+            if folder.exists() {
+                fs::remove_dir_all(&folder).map_err(|e| Error::io(&folder, e))?;
+            }
+            fs::create_dir_all(&folder).map_err(|e| Error::io(&folder, e))?;
+            Ok(Staging {
+                output: output.to_path_buf(),
+                folder,
+                old,
+                _lock: lock,
+                finished: false,
+            })
+        })();
+        prepared.map_err(|error| write_error(output, error))
+    }
+
+    /// Writes the marker and puts the new site in place of the old one.
+    pub fn finish(mut self) -> Result<()> {
+        let marker = self.folder.join(MARKER);
+        let result = fs::write(
+            &marker,
+            "This folder is written by pmsite and replaced on every build.\n",
+        )
+        .map_err(|e| Error::io(&marker, e))
+        .and_then(|()| swap(&self.folder, &self.output, &self.old));
+        self.finished = result.is_ok();
+        result.map_err(|error| write_error(&self.output, error))
+    }
+}
+
+impl SiteSink for Staging {
+    fn put(&self, relative: String, content: FileContent) -> Result<()> {
+        let path = inside(&self.folder, &relative)?;
+        write_file(&path, &content).map_err(|error| write_error(&self.output, error))
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.folder);
+        }
+    }
+}
+
+/// An I/O error while replacing `output`: says the previous site is kept.
+fn write_error(output: &Path, error: Error) -> Error {
+    match error {
         Error::Io { path, source } => Error::Write {
             output: output.to_path_buf(),
             path,
             source,
         },
         other => other,
-    })
-}
-
-fn replace_site(output: &Path, site: &RenderedSite, force: bool) -> Result<()> {
-    let parent = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
-    let name = output
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    // One build at a time replaces this folder; the lock goes when `_lock` is dropped,
-    // or when the process dies.
-    let _lock = lock_output(&parent.join(format!(".{name}.pmsite-lock")), output)?;
-    check_replaceable(output, force)?;
-    let staging = parent.join(format!(".{name}.pmsite-staging-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.pmsite-old-{}", std::process::id()));
-
-    let result = fill(&staging, site).and_then(|()| swap(&staging, output, &old));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
     }
-    result
 }
 
 /// Takes the lock file beside the output folder, or says who holds it.
@@ -94,37 +153,19 @@ fn check_replaceable(output: &Path, force: bool) -> Result<()> {
     Err(Error::ForeignOutput(output.to_path_buf()))
 }
 
-fn fill(staging: &Path, site: &RenderedSite) -> Result<()> {
-    if staging.exists() {
-        fs::remove_dir_all(staging).map_err(|e| Error::io(staging, e))?;
-    }
-    fs::create_dir_all(staging).map_err(|e| Error::io(staging, e))?;
-    let paths = site
-        .files
-        .keys()
-        .map(|relative| inside(staging, relative))
-        .collect::<Result<Vec<_>>>()?;
-    let folders: BTreeSet<&Path> = paths.iter().filter_map(|p| p.parent()).collect();
-    // One folder per incident: created from several threads too (create_dir_all
-    // tolerates a shared parent being created at the same time).
-    folders
-        .into_par_iter()
-        .try_for_each(|folder| fs::create_dir_all(folder).map_err(|e| Error::io(folder, e)))?;
-    // Writing thousands of small files is faster from several threads.
-    paths
-        .par_iter()
-        .zip(site.files.values().collect::<Vec<_>>())
-        .try_for_each(|(path, content)| write_file(path, content))?;
-    let marker = staging.join(MARKER);
-    fs::write(
-        &marker,
-        "This folder is written by pmsite and replaced on every build.\n",
-    )
-    .map_err(|e| Error::io(&marker, e))
-}
-
+/// Writes one file, making its folder when it is the first file there.
 fn write_file(path: &Path, content: &FileContent) -> Result<()> {
-    let file = fs::File::create(path).map_err(|e| Error::io(path, e))?;
+    let file = match fs::File::create(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            // create_dir_all tolerates a shared parent made by another thread meanwhile.
+            if let Some(folder) = path.parent() {
+                fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
+            }
+            fs::File::create(path)
+        }
+        other => other,
+    }
+    .map_err(|e| Error::io(path, e))?;
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
     content
         .write_to(&mut out)
@@ -264,5 +305,21 @@ mod tests {
         assert!(err.to_string().contains("refusing to write"));
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "good");
         assert!(!dir.path().join("escape.html").exists());
+    }
+
+    #[test]
+    fn a_staging_folder_dropped_unfinished_is_deleted_and_the_old_site_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &site(&[("index.html", "old")]), false).unwrap();
+        let staging = Staging::begin(&out, false).unwrap();
+        staging
+            .put("incidents/a/index.html".into(), b"new".to_vec().into())
+            .unwrap();
+        assert!(staging.folder.join("incidents/a/index.html").is_file());
+        let folder = staging.folder.clone();
+        drop(staging);
+        assert!(!folder.exists());
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
     }
 }

@@ -10,7 +10,7 @@ use tera::Context;
 
 use super::theme::Theme;
 use super::views::{IncidentSummaryView, LinkStyle};
-use super::FileContent;
+use super::{FileContent, PageContext, SiteSink};
 use crate::error::Result;
 use crate::index::{Taxonomy, TaxonomyKind, Term};
 use crate::model::moment::format_minutes;
@@ -122,11 +122,12 @@ pub fn render_indexes(
     archive: &Archive,
     taxonomies: &[Taxonomy],
     summaries: &[IncidentSummaryView],
-    links: &LinkStyle,
     page_size: usize,
     theme: &Theme,
-    base_context: &(dyn Fn(usize, &str, &str, String) -> Context + Sync),
-) -> Result<Vec<(String, FileContent)>> {
+    context: &PageContext,
+    out: &dyn SiteSink,
+) -> Result<()> {
+    let links = context.links();
     let page_size = page_size.max(1);
     // An incident appears on several term pages: its row is rendered once, with a
     // stand-in for `root` that each page replaces with its own.
@@ -145,9 +146,9 @@ pub fn render_indexes(
         links,
         page_size,
         theme,
-        base_context,
+        context,
+        out,
     };
-    let mut files = Vec::new();
     for taxonomy in taxonomies {
         let kind = taxonomy.kind;
         let largest = taxonomy
@@ -213,29 +214,26 @@ pub fn render_indexes(
                     current: *other == key,
                 })
                 .collect();
-            let mut context =
-                base_context(1, kind.folder(), kind.title(), sort_path(kind, key, links));
-            context.insert("taxonomy", &view);
-            context.insert("terms", &terms);
-            context.insert("sorts", &sorts);
+            let mut page =
+                context.page(1, kind.folder(), kind.title(), sort_path(kind, key, links));
+            page.insert("taxonomy", &view);
+            page.insert("terms", &terms);
+            page.insert("sorts", &sorts);
             let file = match key {
                 "count" => format!("{}/index.html", kind.folder()),
                 other => format!("{}/by-{other}.html", kind.folder()),
             };
-            files.push((
+            out.put(
                 file,
-                FileContent::Bytes(theme.render("taxonomy.html", &context)?.into_bytes()),
-            ));
+                FileContent::Bytes(theme.render("taxonomy.html", &page)?.into_bytes()),
+            )?;
         }
-
-        let term_pages: Vec<Vec<(String, FileContent)>> = taxonomy
+        taxonomy
             .terms
             .par_iter()
-            .map(|term| pages.term(kind, term))
-            .collect::<Result<_>>()?;
-        files.extend(term_pages.into_iter().flatten());
+            .try_for_each(|term| pages.term(kind, term))?;
     }
-    Ok(files)
+    Ok(())
 }
 
 /// What every term page needs, shared across the parallel rendering.
@@ -245,19 +243,21 @@ struct TermPages<'a> {
     links: &'a LinkStyle,
     page_size: usize,
     theme: &'a Theme,
-    base_context: &'a (dyn Fn(usize, &str, &str, String) -> Context + Sync),
+    context: &'a PageContext<'a>,
+    out: &'a dyn SiteSink,
 }
 
 impl TermPages<'_> {
     /// A term's pages: `page_size` incidents each, the first at the term's permalink.
-    fn term(&self, kind: TaxonomyKind, term: &Term) -> Result<Vec<(String, FileContent)>> {
+    fn term(&self, kind: TaxonomyKind, term: &Term) -> Result<()> {
         let TermPages {
             archive,
             rows,
             links,
             page_size,
             theme,
-            base_context,
+            context,
+            out,
         } = *self;
         let total = term.incidents.len().div_ceil(page_size).max(1);
         let mut per_year: BTreeMap<i32, usize> = BTreeMap::new();
@@ -267,7 +267,6 @@ impl TermPages<'_> {
             }
         }
         let page_path = |n: usize| links.page(&page_folder(kind, term, n));
-        let mut files = Vec::with_capacity(total);
         for (index, chunk) in term
             .incidents
             .chunks(page_size)
@@ -306,14 +305,14 @@ impl TermPages<'_> {
                 per_year: per_year.iter().map(|(&y, &n)| (y, n)).collect(),
             };
             let title = format!("{}: {}", kind.title(), term.name);
-            let mut context = base_context(depth, kind.folder(), &title, links.page(&folder));
-            context.insert("term", &view);
-            files.push((
+            let mut page = context.page(depth, kind.folder(), &title, links.page(&folder));
+            page.insert("term", &view);
+            out.put(
                 format!("{folder}index.html"),
-                FileContent::Bytes(theme.render("term.html", &context)?.into_bytes()),
-            ));
+                FileContent::Bytes(theme.render("term.html", &page)?.into_bytes()),
+            )?;
         }
-        Ok(files)
+        Ok(())
     }
 }
 

@@ -1,5 +1,5 @@
-//! Rendering: the archive becomes files in memory (pages, JSON, static assets). Nothing
-//! here writes to disk; `write` does that.
+//! Rendering: the archive becomes files (pages, JSON, static assets), each handed to a
+//! [`SiteSink`] as it is made. Nothing here touches the disk: the sink does.
 
 pub mod attachments;
 pub mod charts;
@@ -9,18 +9,21 @@ pub mod insights;
 pub mod json;
 pub mod markdown;
 pub mod search;
+pub mod sink;
 pub mod task_exports;
 pub mod tasks;
 pub mod theme;
 pub mod views;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
+use self::sink::Recorder;
+pub use self::sink::{MemorySite, SiteSink};
 use self::theme::Theme;
 use self::views::{
     incident_folder, IncidentSummaryView, IncidentView, LinkStyle, NavLink, RelatedView, SiteView,
@@ -122,70 +125,87 @@ struct PageInfo<'a> {
     path: String,
 }
 
-/// Renders every page of the archive.
+/// What every page's template gets: the site, the way back to the site root, and the
+/// page itself.
+pub struct PageContext<'a> {
+    site: &'a SiteView,
+    links: &'a LinkStyle,
+}
+
+impl PageContext<'_> {
+    pub fn links(&self) -> &LinkStyle {
+        self.links
+    }
+
+    /// The context of a page `depth` folders below the root.
+    pub fn page(&self, depth: usize, kind: &str, title: &str, path: String) -> Context {
+        let mut context = Context::new();
+        context.insert("site", self.site);
+        context.insert("root", &self.links.root(depth));
+        context.insert("page", &PageInfo { kind, title, path });
+        context
+    }
+}
+
+/// What a build renders: the pages that counted.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RenderSummary {
+    /// `.html` files, redirects included.
+    pub pages: usize,
+}
+
+/// Renders every page of the archive into memory.
 pub fn render_site(
     archive: &Archive,
     index: &ArchiveIndex,
     settings: &RenderSettings,
     theme: &Theme,
 ) -> Result<RenderedSite> {
-    render_site_reusing(archive, index, settings, theme, None)
+    let site = MemorySite::default();
+    render_site_into(archive, index, settings, theme, None, &site)?;
+    Ok(site.into_site())
 }
 
-/// `render_site` that takes incident pages from `cache` when nothing they show changed,
-/// and keeps this build's pages there for the next.
-pub fn render_site_reusing(
+/// Renders every file of the site into `sink` as it is made. With a `cache`, incident
+/// pages are taken from it when nothing they show changed, and this build's pages are
+/// kept there for the next.
+pub fn render_site_into(
     archive: &Archive,
     index: &ArchiveIndex,
     settings: &RenderSettings,
     theme: &Theme,
     cache: Option<&mut BuildCache>,
-) -> Result<RenderedSite> {
-    let links = &settings.links;
-    let ArchiveIndex {
-        taxonomies,
-        related,
-        mentions,
-        insights,
-        tasks: task_board,
-        search,
-        redirects,
-    } = index;
+    sink: &dyn SiteSink,
+) -> Result<RenderSummary> {
+    let out = Recorder::new(sink);
     // Every page names the search manifest, so the search files come first; the files
     // no page needs are made beside them.
-    let feed_site = feeds::FeedSite {
-        title: &settings.title,
-        description: &settings.description,
-        links,
-    };
-    let (search_files, data_files) = rayon::join(
-        || {
-            search
-                .as_ref()
-                .map(search::search_files)
-                .unwrap_or_default()
-        },
-        || {
-            [
-                (
-                    "incidents.json".to_string(),
-                    FileContent::Chunks(json::incidents_json_chunks(
-                        &archive.incidents,
-                        settings.today,
-                    )),
-                ),
-                (
-                    "atom.xml".to_string(),
-                    FileContent::Bytes(feeds::atom(archive, &feed_site)),
-                ),
-                (
-                    "feed.json".to_string(),
-                    FileContent::Bytes(feeds::json_feed(archive, &feed_site)),
-                ),
-            ]
-        },
+    let (manifest, data_files) = rayon::join(
+        || SiteRenderer::search_files(index, &out),
+        || SiteRenderer::data_files(archive, settings, &out),
     );
-    let site = SiteView {
+    let renderer = SiteRenderer {
+        archive,
+        index,
+        settings,
+        theme,
+        site: site_view(settings, manifest?),
+        out,
+    };
+    data_files?;
+    renderer.pages(cache)?;
+    renderer.sitemap()?;
+    renderer.redirects()?;
+    renderer.theme_and_attachments()?;
+    Ok(RenderSummary {
+        pages: renderer.out.pages().len(),
+    })
+}
+
+/// The header, footer and links every page shares.
+fn site_view(settings: &RenderSettings, search_manifest: String) -> SiteView {
+    let links = &settings.links;
+    SiteView {
         title: settings.title.clone(),
         description: settings.description.clone(),
         base_url: match links {
@@ -196,7 +216,7 @@ pub fn render_site_reusing(
         version: env!("CARGO_PKG_VERSION"),
         home: links.page(""),
         stylesheet: "static/style.css".to_string(),
-        search_manifest: search_files.manifest.clone(),
+        search_manifest,
         search_page: links.page("search/"),
         nav: std::iter::once(NavLink {
             title: "Incidents",
@@ -229,25 +249,335 @@ pub fn render_site_reusing(
             },
         ])
         .collect(),
-    };
-    let base_context = |depth: usize, page: PageInfo| {
-        let mut context = Context::new();
-        context.insert("site", &site);
-        context.insert("root", &links.root(depth));
-        context.insert("page", &page);
-        context
-    };
-    let known_ids: std::collections::HashSet<&str> =
-        archive.incidents.iter().map(|i| i.id.as_str()).collect();
-    let attachments = attachments::Attachments::new(archive);
-    let page_context = |depth: usize, kind: &str, title: &str, path: String| {
-        base_context(depth, PageInfo { kind, title, path })
-    };
-    // What an incident page shows: its own file, the files of the incidents it lists,
-    // which ids exist (mentions become links), which attachments exist, and today
-    // (overdue tasks). The search
-    // manifest's name is on every page too; a reused page gets the new name put in.
-    let page_inputs: Option<(Vec<u64>, u64)> = cache.as_ref().map(|_| {
+    }
+}
+
+/// One build's rendering, one method per kind of file.
+struct SiteRenderer<'a> {
+    archive: &'a Archive,
+    index: &'a ArchiveIndex,
+    settings: &'a RenderSettings,
+    theme: &'a Theme,
+    site: SiteView,
+    out: Recorder<'a>,
+}
+
+impl SiteRenderer<'_> {
+    fn context(&self) -> PageContext<'_> {
+        PageContext {
+            site: &self.site,
+            links: &self.settings.links,
+        }
+    }
+
+    /// The search index's files; returns the manifest's name, which every page shows.
+    fn search_files(index: &ArchiveIndex, out: &dyn SiteSink) -> Result<String> {
+        let Some(search) = &index.search else {
+            return Ok(String::new());
+        };
+        let files = search::search_files(search);
+        for (path, content) in files.files {
+            out.put(path, content)?;
+        }
+        Ok(files.manifest)
+    }
+
+    /// `incidents.json` and the feeds.
+    fn data_files(archive: &Archive, settings: &RenderSettings, out: &dyn SiteSink) -> Result<()> {
+        let feed_site = feeds::FeedSite {
+            title: &settings.title,
+            description: &settings.description,
+            links: &settings.links,
+        };
+        out.put(
+            "incidents.json".to_string(),
+            FileContent::Chunks(json::incidents_json_chunks(
+                &archive.incidents,
+                settings.today,
+            )),
+        )?;
+        out.put(
+            "atom.xml".to_string(),
+            FileContent::Bytes(feeds::atom(archive, &feed_site)),
+        )?;
+        out.put(
+            "feed.json".to_string(),
+            FileContent::Bytes(feeds::json_feed(archive, &feed_site)),
+        )
+    }
+
+    /// Every HTML page of the archive. The incident pages are most of the work; the
+    /// listings, the task pages and the home page run beside them, so that no core waits.
+    fn pages(&self, cache: Option<&mut BuildCache>) -> Result<()> {
+        // The dashboard renders beside the incident pages, which read the cache: its rows
+        // are taken out for the while.
+        let mut cache = cache;
+        let mut row_cache = cache.as_mut().map(|c| std::mem::take(&mut c.task_rows));
+        let summaries: Vec<IncidentSummaryView> = self
+            .archive
+            .incidents
+            .iter()
+            .map(|i| IncidentSummaryView::new(i, &self.settings.links, self.settings.today))
+            .collect();
+        let (incidents, ((listings, tasks), home)) = rayon::join(
+            || self.incident_pages(cache.as_deref()),
+            || {
+                // Three independent groups of pages, so that a rebuild whose incident
+                // pages all come from the cache still uses every core.
+                rayon::join(
+                    || {
+                        rayon::join(
+                            || self.listings(&summaries),
+                            || self.task_pages(row_cache.as_mut()),
+                        )
+                    },
+                    || self.home_pages(&summaries),
+                )
+            },
+        );
+        let incidents = incidents?;
+        listings?;
+        tasks?;
+        home?;
+        if let Some(cache) = cache {
+            cache.task_rows = row_cache.unwrap_or_default();
+            cache.keep_pages(incidents.kept, &self.site.search_manifest, incidents.reused);
+        }
+        Ok(())
+    }
+
+    /// Each incident's page and its source copy.
+    fn incident_pages(&self, cache: Option<&BuildCache>) -> Result<IncidentPages> {
+        let archive = self.archive;
+        let manifest = &self.site.search_manifest;
+        let known_ids: HashSet<&str> = archive.incidents.iter().map(|i| i.id.as_str()).collect();
+        let attachments = attachments::Attachments::new(archive);
+        let inputs = cache.map(|_| PageInputs::new(archive, self.index, self.settings.today));
+        let pages = archive
+            .incidents
+            .par_iter()
+            .enumerate()
+            .map(|(position, incident)| {
+                let folder = incident_folder(&incident.id);
+                let page_path = format!("{folder}index.html");
+                self.out.put(
+                    format!("{folder}source.txt"),
+                    FileContent::Text(incident.source_text.clone()),
+                )?;
+                let inputs = inputs.as_ref().map(|i| i.of(position));
+                let reused = inputs.and_then(|inputs| cache?.page(&page_path, inputs, manifest));
+                let was_reused = reused.is_some();
+                let page = match reused {
+                    Some(page) => page,
+                    None => FileContent::Bytes(
+                        self.incident_page(position, &known_ids, &attachments)?
+                            .into_bytes(),
+                    ),
+                };
+                // Only a cache keeps what was written.
+                let kept = inputs.map(|inputs| (page_path.clone(), inputs, page.clone()));
+                self.out.put(page_path, page)?;
+                Ok((kept, was_reused))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(IncidentPages {
+            reused: pages.iter().filter(|(_, reused)| *reused).count(),
+            kept: pages.into_iter().filter_map(|(kept, _)| kept).collect(),
+        })
+    }
+
+    /// One incident's page.
+    fn incident_page(
+        &self,
+        position: usize,
+        known_ids: &HashSet<&str>,
+        attachments: &attachments::Attachments,
+    ) -> Result<String> {
+        let archive = self.archive;
+        let incident = &archive.incidents[position];
+        let links = &self.settings.links;
+        // Other incidents named by id become links to their pages.
+        let mention = |word: &str| {
+            if !is_distinctive(word) {
+                return None; // most words: no allocation, no lookup
+            }
+            let id = word.to_ascii_lowercase();
+            (id != incident.id && known_ids.contains(id.as_str()))
+                .then(|| format!("{}{}", links.root(2), links.page(&incident_folder(&id))))
+        };
+        let file = |dest: &str| {
+            let relative = attachments.resolve(&incident.source, dest)?;
+            // `runbook.pdf#page=2` keeps its fragment.
+            let suffix = dest.find(['#', '?']).map_or("", |at| &dest[at..]);
+            let href = attachments::href(relative);
+            Some(format!("{}{href}{suffix}", links.root(2)))
+        };
+        let mut view = IncidentView::new(
+            incident,
+            links,
+            self.settings.today,
+            &self.settings.source_url,
+            markdown::Markdown {
+                link: &mention,
+                file: &file,
+                raw_html: self.settings.raw_html,
+            },
+        );
+        let views_of = |positions: Option<&Vec<usize>>| -> Vec<RelatedView> {
+            positions
+                .into_iter()
+                .flatten()
+                .map(|&o| RelatedView::new(&archive.incidents[o], links))
+                .collect()
+        };
+        view.referenced_by = views_of(self.index.mentions.referenced_by.get(position));
+        view.related = views_of(self.index.related.get(position));
+        let path = view.path.clone();
+        let mut context = self.context().page(2, "incident", &incident.title, path);
+        context.insert("incident", &view);
+        self.theme.render("incident.html", &context)
+    }
+
+    /// The taxonomy listings and term pages, and `tags.json`.
+    fn listings(&self, summaries: &[IncidentSummaryView]) -> Result<()> {
+        indexes::render_indexes(
+            self.archive,
+            &self.index.taxonomies,
+            summaries,
+            self.settings.page_size,
+            self.theme,
+            &self.context(),
+            &self.out,
+        )?;
+        self.out.put(
+            "tags.json".to_string(),
+            FileContent::Bytes(indexes::tags_json(self.archive, &self.index.taxonomies)),
+        )
+    }
+
+    /// The task dashboard, owners' pages and exports.
+    fn task_pages(&self, row_cache: Option<&mut tasks::TaskRowCache>) -> Result<()> {
+        tasks::render_tasks(
+            self.archive,
+            &self.index.tasks,
+            self.settings,
+            self.theme,
+            &self.context(),
+            row_cache,
+            &self.out,
+        )
+    }
+
+    /// The home page, the 404 page, the search page and insights.
+    fn home_pages(&self, summaries: &[IncidentSummaryView]) -> Result<()> {
+        let (archive, links, theme) = (self.archive, &self.settings.links, self.theme);
+        let context = self.context();
+        let stats = Stats {
+            incidents: archive.incidents.len(),
+            open_tasks: summaries.iter().map(|s| s.open_tasks).sum(),
+            overdue_tasks: summaries.iter().map(|s| s.overdue_tasks).sum(),
+            total_minutes: archive
+                .incidents
+                .iter()
+                .filter_map(|i| i.duration_minutes)
+                .fold(0i64, i64::saturating_add),
+            timed_incidents: archive
+                .incidents
+                .iter()
+                .filter(|i| i.duration_minutes.is_some())
+                .count(),
+            tasks_path: links.page("tasks/"),
+        };
+        let mut home = context.page(0, "home", &self.settings.title, links.page(""));
+        home.insert("incidents", summaries);
+        home.insert("stats", &stats);
+        let page = |path: &str, html: String| {
+            self.out
+                .put(path.to_string(), FileContent::Bytes(html.into_bytes()))
+        };
+        page("index.html", theme.render("index.html", &home)?)?;
+        // A server shows this page for any missing address, however deep: its links
+        // start from the site root, not from itself.
+        let mut not_found = context.page(0, "not_found", "Page not found", "404.html".into());
+        if matches!(links, LinkStyle::Relative) {
+            not_found.insert("root", "/");
+        }
+        page("404.html", theme.render("404.html", &not_found)?)?;
+        if self.index.search.is_some() {
+            let search = context.page(1, "search", "Search", links.page("search/"));
+            page("search/index.html", theme.render("search.html", &search)?)?;
+        }
+        let insights_context = context.page(1, "insights", "Insights", links.page("insights/"));
+        let html = insights::render_insights(&self.index.insights, theme, insights_context)?;
+        page("insights/index.html", html)
+    }
+
+    /// `sitemap.xml`, with absolute links only: every page so far but the 404 page
+    /// (redirects are not written yet).
+    fn sitemap(&self) -> Result<()> {
+        let LinkStyle::Absolute { base_url } = &self.settings.links else {
+            return Ok(());
+        };
+        let pages = self.out.pages();
+        let pages = pages
+            .iter()
+            .map(String::as_str)
+            .filter(|p| *p != "404.html");
+        let sitemap = feeds::sitemap(base_url, pages);
+        self.out
+            .put("sitemap.xml".to_string(), FileContent::Bytes(sitemap))
+    }
+
+    /// A page at each alias that leads to its incident.
+    fn redirects(&self) -> Result<()> {
+        self.index.redirects.par_iter().try_for_each(|redirect| {
+            let html = feeds::redirect_page(redirect, self.archive, &self.settings.links);
+            self.out.put(
+                format!("{}index.html", redirect.from),
+                FileContent::Bytes(html.into_bytes()),
+            )
+        })
+    }
+
+    /// The theme's static files, and the attachments copied as they are.
+    fn theme_and_attachments(&self) -> Result<()> {
+        for (name, bytes) in &self.theme.static_files {
+            self.out
+                .put(format!("static/{name}"), FileContent::Bytes(bytes.clone()))?;
+        }
+        self.archive
+            .attachments
+            .par_iter()
+            .try_for_each(|attachment| {
+                self.out.put(
+                    attachments::site_path(&attachment.relative),
+                    FileContent::File(attachment.absolute.clone()),
+                )
+            })
+    }
+}
+
+/// What the incident pages leave for the cache.
+struct IncidentPages {
+    /// Path, inputs and contents of each page.
+    kept: Vec<(String, u64, FileContent)>,
+    /// Pages taken from the cache.
+    reused: usize,
+}
+
+/// What an incident page shows, hashed: its own file, the files of the incidents it
+/// lists, which ids exist (mentions become links), which attachments exist, and today
+/// (overdue tasks). The search manifest's name is on every page too; a reused page gets
+/// the new name put in.
+struct PageInputs<'a> {
+    sources: Vec<u64>,
+    shared: u64,
+    related: &'a [Vec<usize>],
+    referenced_by: &'a [Vec<usize>],
+}
+
+impl<'a> PageInputs<'a> {
+    fn new(archive: &Archive, index: &'a ArchiveIndex, today: NaiveDate) -> Self {
         let sources = archive
             .incidents
             .par_iter()
@@ -260,237 +590,27 @@ pub fn render_site_reusing(
             .iter()
             .map(|a| a.relative.as_str())
             .collect();
-        (sources, crate::cache::digest(&(ids, files, settings.today)))
-    });
-    let inputs_of = |position: usize| -> Option<u64> {
-        let (sources, shared) = page_inputs.as_ref()?;
+        PageInputs {
+            sources,
+            shared: crate::cache::digest(&(ids, files, today)),
+            related: &index.related,
+            referenced_by: &index.mentions.referenced_by,
+        }
+    }
+
+    fn of(&self, position: usize) -> u64 {
         let listed = |positions: Option<&Vec<usize>>| -> Vec<u64> {
             positions
                 .into_iter()
                 .flatten()
-                .map(|&o| sources[o])
+                .map(|&o| self.sources[o])
                 .collect()
         };
-        Some(crate::cache::digest(&(
-            sources[position],
-            listed(related.get(position)),
-            listed(mentions.referenced_by.get(position)),
-            shared,
-        )))
-    };
-    let manifest = &search_files.manifest;
-    // The dashboard renders beside the incident pages, which read the cache: its rows
-    // are taken out for the while.
-    let mut cache = cache;
-    let mut row_cache = cache.as_mut().map(|c| std::mem::take(&mut c.task_rows));
-    let reusable = cache.as_deref();
-
-    // The home page and the JSON are serial work: they run beside the incident pages
-    // so that no core waits.
-    let (pages, shared) = rayon::join(
-        || {
-            archive
-                .incidents
-                .par_iter()
-                .enumerate()
-                .map(|(position, incident)| {
-                    let folder = incident_folder(&incident.id);
-                    let page_path = format!("{folder}index.html");
-                    let source_copy = (
-                        format!("{folder}source.txt"),
-                        FileContent::Text(incident.source_text.clone()),
-                    );
-                    let inputs = inputs_of(position);
-                    if let Some(page) =
-                        inputs.and_then(|inputs| reusable?.page(&page_path, inputs, manifest))
-                    {
-                        return Ok(([(page_path, page), source_copy], inputs, true));
-                    }
-                    // Other incidents named by id become links to their pages.
-                    let mention = |word: &str| {
-                        if !is_distinctive(word) {
-                            return None; // most words: no allocation, no lookup
-                        }
-                        let id = word.to_ascii_lowercase();
-                        (id != incident.id && known_ids.contains(id.as_str())).then(|| {
-                            format!("{}{}", links.root(2), links.page(&incident_folder(&id)))
-                        })
-                    };
-                    let file = |dest: &str| {
-                        let relative = attachments.resolve(&incident.source, dest)?;
-                        // `runbook.pdf#page=2` keeps its fragment.
-                        let suffix = dest.find(['#', '?']).map_or("", |at| &dest[at..]);
-                        let href = attachments::href(relative);
-                        Some(format!("{}{href}{suffix}", links.root(2)))
-                    };
-                    let mut view = IncidentView::new(
-                        incident,
-                        links,
-                        settings.today,
-                        &settings.source_url,
-                        markdown::Markdown {
-                            link: &mention,
-                            file: &file,
-                            raw_html: settings.raw_html,
-                        },
-                    );
-                    let views_of = |positions: Option<&Vec<usize>>| -> Vec<RelatedView> {
-                        positions
-                            .into_iter()
-                            .flatten()
-                            .map(|&o| RelatedView::new(&archive.incidents[o], links))
-                            .collect()
-                    };
-                    view.referenced_by = views_of(mentions.referenced_by.get(position));
-                    view.related = views_of(related.get(position));
-                    let page = PageInfo {
-                        kind: "incident",
-                        title: &incident.title,
-                        path: view.path.clone(),
-                    };
-                    let mut context = base_context(2, page);
-                    context.insert("incident", &view);
-                    let html = theme.render("incident.html", &context)?;
-                    let page = (page_path, FileContent::Bytes(html.into_bytes()));
-                    Ok(([page, source_copy], inputs, false))
-                })
-                .collect::<Result<Vec<_>>>()
-        },
-        || -> Result<Vec<(String, FileContent)>> {
-            let summaries: Vec<IncidentSummaryView> = archive
-                .incidents
-                .iter()
-                .map(|i| IncidentSummaryView::new(i, links, settings.today))
-                .collect();
-            // Three independent groups of pages, so that a rebuild whose incident pages
-            // all come from the cache still uses every core.
-            let ((listings, task_pages), home_pages) = rayon::join(
-                || {
-                    rayon::join(
-                        || -> Result<Vec<(String, FileContent)>> {
-                            let mut pages = indexes::render_indexes(
-                                archive,
-                                taxonomies,
-                                &summaries,
-                                links,
-                                settings.page_size,
-                                theme,
-                                &page_context,
-                            )?;
-                            pages.push((
-                                "tags.json".to_string(),
-                                FileContent::Bytes(indexes::tags_json(archive, taxonomies)),
-                            ));
-                            Ok(pages)
-                        },
-                        || {
-                            tasks::render_tasks(
-                                archive,
-                                task_board,
-                                settings,
-                                theme,
-                                &page_context,
-                                row_cache.as_mut(),
-                            )
-                        },
-                    )
-                },
-                || -> Result<Vec<(String, FileContent)>> {
-                    let stats = Stats {
-                        incidents: archive.incidents.len(),
-                        open_tasks: summaries.iter().map(|s| s.open_tasks).sum(),
-                        overdue_tasks: summaries.iter().map(|s| s.overdue_tasks).sum(),
-                        total_minutes: archive
-                            .incidents
-                            .iter()
-                            .filter_map(|i| i.duration_minutes)
-                            .fold(0i64, i64::saturating_add),
-                        timed_incidents: archive
-                            .incidents
-                            .iter()
-                            .filter(|i| i.duration_minutes.is_some())
-                            .count(),
-                        tasks_path: links.page("tasks/"),
-                    };
-                    let mut home = page_context(0, "home", &settings.title, links.page(""));
-                    home.insert("incidents", &summaries);
-                    home.insert("stats", &stats);
-                    let mut pages = vec![(
-                        "index.html".to_string(),
-                        FileContent::Bytes(theme.render("index.html", &home)?.into_bytes()),
-                    )];
-                    // A server shows this page for any missing address, however
-                    // deep: its links start from the site root, not from itself.
-                    let mut not_found =
-                        page_context(0, "not_found", "Page not found", "404.html".to_string());
-                    if matches!(links, LinkStyle::Relative) {
-                        not_found.insert("root", "/");
-                    }
-                    pages.push((
-                        "404.html".to_string(),
-                        FileContent::Bytes(theme.render("404.html", &not_found)?.into_bytes()),
-                    ));
-                    if search.is_some() {
-                        let context = page_context(1, "search", "Search", links.page("search/"));
-                        pages.push((
-                            "search/index.html".to_string(),
-                            FileContent::Bytes(theme.render("search.html", &context)?.into_bytes()),
-                        ));
-                    }
-                    let context = page_context(1, "insights", "Insights", links.page("insights/"));
-                    pages.push((
-                        "insights/index.html".to_string(),
-                        FileContent::Bytes(
-                            insights::render_insights(insights, theme, context)?.into_bytes(),
-                        ),
-                    ));
-                    Ok(pages)
-                },
-            );
-            let mut shared = home_pages?;
-            shared.extend(listings?);
-            shared.extend(task_pages?);
-            Ok(shared)
-        },
-    );
-    let pages = pages?;
-    if let Some(cache) = cache {
-        cache.task_rows = row_cache.unwrap_or_default();
-        let reused = pages.iter().filter(|(_, _, reused)| *reused).count();
-        let kept = pages
-            .iter()
-            .filter_map(|([(path, content), _], inputs, _)| {
-                Some((path.clone(), (*inputs)?, content.clone()))
-            });
-        cache.keep_pages(kept, manifest, reused);
+        crate::cache::digest(&(
+            self.sources[position],
+            listed(self.related.get(position)),
+            listed(self.referenced_by.get(position)),
+            self.shared,
+        ))
     }
-    let mut files: BTreeMap<String, FileContent> =
-        pages.into_iter().flat_map(|(files, _, _)| files).collect();
-    files.extend(shared?);
-    files.extend(search_files.files);
-    files.extend(data_files);
-    if let LinkStyle::Absolute { base_url } = links {
-        // Every page but the 404 page; redirects are not written yet.
-        let pages = files
-            .keys()
-            .filter(|p| p.ends_with(".html") && p.as_str() != "404.html");
-        let sitemap = feeds::sitemap(base_url, pages.map(String::as_str));
-        files.insert("sitemap.xml".to_string(), FileContent::Bytes(sitemap));
-    }
-    for redirect in redirects {
-        files.insert(
-            format!("{}index.html", redirect.from),
-            FileContent::Bytes(feeds::redirect_page(redirect, archive, links).into_bytes()),
-        );
-    }
-    for (name, bytes) in &theme.static_files {
-        files.insert(format!("static/{name}"), FileContent::Bytes(bytes.clone()));
-    }
-    for attachment in &archive.attachments {
-        files.insert(
-            attachments::site_path(&attachment.relative),
-            FileContent::File(attachment.absolute.clone()),
-        );
-    }
-    Ok(RenderedSite { files })
 }

@@ -16,7 +16,7 @@ use super::theme::Theme;
 use super::views::{
     incident_folder, link_views, service_links, tag_views, LinkView, TagView, TermLink,
 };
-use super::{FileContent, LinkStyle, RenderSettings};
+use super::{FileContent, LinkStyle, PageContext, RenderSettings, SiteSink};
 use crate::error::Result;
 use crate::index::tasks::{BoardTask, Owner, TaskBoard, TaskGroup};
 use crate::model::moment::{iso_date, short_date};
@@ -120,9 +120,10 @@ pub fn render_tasks(
     board: &TaskBoard,
     settings: &RenderSettings,
     theme: &Theme,
-    page_context: &(dyn Fn(usize, &str, &str, String) -> Context + Sync),
+    context: &PageContext,
     row_cache: Option<&mut TaskRowCache>,
-) -> Result<Vec<(String, FileContent)>> {
+    out: &dyn SiteSink,
+) -> Result<()> {
     let (links, site_title, raw_html) = (&settings.links, &settings.title, settings.raw_html);
     // A task appears on the dashboard and on its owner's page: its row is rendered once,
     // or taken from the last build when its view is the same.
@@ -162,62 +163,53 @@ pub fn render_tasks(
             by_owner[owner].push(position);
         }
     }
-    let board_page = |folder: String,
-                      title: &str,
-                      owner: Option<usize>,
-                      positions: &[usize]|
-     -> Result<(String, FileContent)> {
-        let depth = folder.matches('/').count();
-        let view = board_view(archive, board, positions, &rows, links, depth, owner);
-        let mut context = page_context(depth, "tasks", title, links.page(&folder));
-        context.insert("board", &view);
-        context.insert("dashboard_path", &links.page("tasks/"));
-        context.insert("owners_path", &links.page("tasks/owners/"));
-        let html = theme.render("tasks.html", &context)?;
-        Ok((
-            format!("{folder}index.html"),
-            FileContent::Bytes(html.into_bytes()),
-        ))
-    };
-    let mut files = vec![board_page("tasks/".to_string(), "Tasks", None, &everyone)?];
-    let owner_pages: Vec<(String, FileContent)> = board
+    let board_page =
+        |folder: String, title: &str, owner: Option<usize>, positions: &[usize]| -> Result<()> {
+            let depth = folder.matches('/').count();
+            let view = board_view(archive, board, positions, &rows, links, depth, owner);
+            let mut page = context.page(depth, "tasks", title, links.page(&folder));
+            page.insert("board", &view);
+            page.insert("dashboard_path", &links.page("tasks/"));
+            page.insert("owners_path", &links.page("tasks/owners/"));
+            let html = theme.render("tasks.html", &page)?;
+            out.put(
+                format!("{folder}index.html"),
+                FileContent::Bytes(html.into_bytes()),
+            )
+        };
+    board_page("tasks/".to_string(), "Tasks", None, &everyone)?;
+    board
         .owners
         .par_iter()
         .zip(&by_owner)
         .enumerate()
-        .map(|(position, (owner, positions))| {
+        .try_for_each(|(position, (owner, positions))| {
             let title = format!("Tasks owned by {}", owner.name);
             board_page(owner_folder(&owner.slug), &title, Some(position), positions)
-        })
-        .collect::<Result<_>>()?;
-    files.extend(owner_pages);
+        })?;
     drop(rows);
 
-    let mut owners_context = page_context(2, "tasks", "Task owners", links.page("tasks/owners/"));
-    owners_context.insert("owners", &owner_views);
-    owners_context.insert("dashboard_path", &links.page("tasks/"));
-    files.push((
+    let mut owners_page = context.page(2, "tasks", "Task owners", links.page("tasks/owners/"));
+    owners_page.insert("owners", &owner_views);
+    owners_page.insert("dashboard_path", &links.page("tasks/"));
+    out.put(
         "tasks/owners/index.html".to_string(),
-        FileContent::Bytes(
-            theme
-                .render("task-owners.html", &owners_context)?
-                .into_bytes(),
-        ),
-    ));
+        FileContent::Bytes(theme.render("task-owners.html", &owners_page)?.into_bytes()),
+    )?;
 
     let records: Vec<TaskRecord> = task_exports::task_records(archive, board, |_| true);
-    files.push((
+    out.put(
         "tasks.json".to_string(),
         FileContent::Bytes(task_exports::tasks_json(
             &records,
             board.today,
             board.due_soon_days,
         )),
-    ));
-    files.push((
+    )?;
+    out.put(
         "tasks.csv".to_string(),
         FileContent::Bytes(task_exports::tasks_csv(&records)),
-    ));
+    )?;
     let base_url = match links {
         LinkStyle::Absolute { base_url } => Some(base_url.as_str()),
         LinkStyle::Relative => None,
@@ -226,11 +218,10 @@ pub fn render_tasks(
         title: site_title,
         base_url,
     };
-    files.push((
+    out.put(
         "tasks.ics".to_string(),
         FileContent::Bytes(task_exports::tasks_ics(&records, &calendar, board.today)),
-    ));
-    Ok(files)
+    )
 }
 
 /// Task rows by the hash of their view, kept from one build for the next.
