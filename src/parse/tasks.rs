@@ -762,14 +762,26 @@ fn read_task(text: &str, line: usize, reading: &Reading) -> Option<Task> {
         });
         text = text[c.get(0).unwrap().end()..].to_string();
     }
-    if let Some(c) = TASK_LINE.captures(&text) {
+    // "Task 3: ..." needs a number.
+    if let Some(c) = text
+        .chars()
+        .any(char::is_numeric)
+        .then(|| TASK_LINE.captures(&text))
+        .flatten()
+    {
         text = c["text"].to_string();
     }
+    // The status and clause regexes are costly; most items hold none of their words.
+    let lower = text.to_lowercase();
+    let mentions = |words: &[&str]| words.iter().any(|w| lower.contains(w));
     // What the item marks outright beats what its heading says, which beats its tense.
     let struck = text.trim_start().starts_with("~~") && text.matches("~~").count() >= 2;
-    let marked = if WONT_WORDS.is_match(&text) {
+    let done_words = [
+        "done", "complet", "fix", "resolv", "clos", "ship", "been", "status", "✅", "✔",
+    ];
+    let marked = if mentions(&["won", "not", "cancel", "status"]) && WONT_WORDS.is_match(&text) {
         Some(TaskStatus::WontDo)
-    } else if struck || DONE_WORDS.is_match(&text) {
+    } else if struck || (mentions(&done_words) && DONE_WORDS.is_match(&text)) {
         Some(TaskStatus::Done)
     } else {
         checkbox
@@ -783,8 +795,6 @@ fn read_task(text: &str, line: usize, reading: &Reading) -> Option<Task> {
         });
 
     // The clause regexes backtrack; most items name no due date or owner at all.
-    let lower = text.to_lowercase();
-    let mentions = |words: &[&str]| words.iter().any(|w| lower.contains(w));
     let mut due = None;
     // The first clause that holds a date: "by hand. Due: 4 March 2024" is due in March.
     let due_clause = if mentions(&["due", "deadline", "eta", "target", "by "]) {
@@ -856,7 +866,11 @@ fn read_task(text: &str, line: usize, reading: &Reading) -> Option<Task> {
     }
     let links = links_in(&text);
     // Status words that only mark the status leave the text: "... (done)", "won't do".
-    let text = STATUS_MARKER.replace_all(&text, " ");
+    let text = if mentions(&["done", "complet", "won"]) {
+        STATUS_MARKER.replace_all(&text, " ")
+    } else {
+        std::borrow::Cow::Borrowed(text.as_str())
+    };
     let text = tidy(&text);
     if text.is_empty() || super::text::is_placeholder(&text) {
         return None;
