@@ -2,8 +2,9 @@
 //!
 //! The pipeline, one module per step: [`walk`] finds the files, [`read`] decodes them,
 //! [`parse`] reads each into a [`model::Incident`], [`sift`] leaves out index pages and
-//! blank templates, [`render`] turns the archive into pages and JSON in memory, and
-//! [`write`] puts them on disk atomically.
+//! blank templates, [`index`] finds what spans incidents, [`render`] turns the archive
+//! into pages and JSON, handing each file to a sink as it is made, and [`write`] is the
+//! sink that puts them on disk atomically.
 //! [`pipeline::build`] runs them in order.
 
 pub mod cache;
