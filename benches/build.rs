@@ -26,7 +26,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Timed runs of each tool per size, after one warm-up run each; figures are medians.
 const RUNS: usize = 3;
-const SEED: u32 = 42;
+use support::SEED;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args()
@@ -42,11 +42,7 @@ fn main() -> ExitCode {
         args.iter().filter_map(|a| a.parse().ok()).collect()
     };
 
-    let generator = std::env::var_os("PMSITE_BENCH_GENERATOR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py")
-        });
+    let generator = support::corpus_generator();
     if !generator.is_file() {
         eprintln!(
             "pmsite build benchmark: corpus generator {} not found; set PMSITE_BENCH_GENERATOR to gen_corpus.py",
@@ -104,16 +100,18 @@ fn main() -> ExitCode {
         let content = scratch.join(format!("corpus-{size}"));
         let output = scratch.join(format!("public-{size}"));
         let site = scratch.join(format!("hugo-{size}"));
-        generate(&generator, &content, size, &[]);
+        support::generate_corpus(&generator, &content, size, &[])
+            .unwrap_or_else(|why| panic!("{why}"));
         let input_mb = dir_size(&content) as f64 / 1e6;
         if let Some(hugo) = &hugo {
             copy_dir(&hugo.skeleton, &site);
-            generate(
+            support::generate_corpus(
                 &generator,
                 &site.join("content"),
                 size,
                 &["--frontmatter-all"],
-            );
+            )
+            .unwrap_or_else(|why| panic!("{why}"));
         }
 
         let read = median((0..RUNS).map(|_| pmsite_run("read", &content, &output).seconds));
@@ -365,25 +363,6 @@ fn child(args: &[String]) -> ExitCode {
         other => panic!("unknown child {other}"),
     }
     ExitCode::SUCCESS
-}
-
-/// Writes `size` postmortems into `out` with the generator and seed 42.
-fn generate(generator: &Path, out: &Path, size: usize, flags: &[&str]) {
-    let _ = std::fs::remove_dir_all(out);
-    let result = Command::new("python3")
-        .arg(generator)
-        .arg(out)
-        .arg(size.to_string())
-        .args(["--seed", &SEED.to_string()])
-        .args(flags)
-        .output()
-        .expect("run python3");
-    assert!(
-        result.status.success(),
-        "{} failed: {}",
-        generator.display(),
-        String::from_utf8_lossy(&result.stderr).trim()
-    );
 }
 
 /// Copies the folder `from` to `to` (made anew), file by file.

@@ -12,7 +12,6 @@ mod support;
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 use pmsite::parse::{parse_incident, ParseOptions};
@@ -24,7 +23,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Timed passes over each corpus; the figures are their median.
 const PASSES: usize = 5;
-const SEED: u64 = 42;
+use support::SEED;
 
 /// One corpus in memory: (path relative to its folder, text), in path order.
 type Corpus = Vec<(String, String)>;
@@ -60,7 +59,7 @@ fn main() {
     let scratch = support::scratch_dir("pmsite-bench-parse");
     let generated = scratch.join("gen_corpus");
     let label = format!("gen_corpus.py seed {SEED}");
-    match generate(&shared.join("bench/gen_corpus.py"), &generated, files) {
+    match support::generate_corpus(&shared.join("bench/gen_corpus.py"), &generated, files, &[]) {
         Ok(()) => row(&label, &load(&generated)),
         Err(why) => println!("{label:<24} skipped: {why}"),
     }
@@ -74,29 +73,6 @@ fn main() {
             println!("{set:<24} skipped: {} not found", dir.display());
         }
     }
-}
-
-/// Writes `files` postmortems into `out` with the shared generator.
-fn generate(script: &Path, out: &Path, files: usize) -> Result<(), String> {
-    if !script.is_file() {
-        return Err(format!("{} not found", script.display()));
-    }
-    let _ = std::fs::remove_dir_all(out);
-    let result = Command::new("python3")
-        .arg(script)
-        .arg(out)
-        .arg(files.to_string())
-        .args(["--seed", &SEED.to_string()])
-        .output()
-        .map_err(|e| format!("could not run python3: {e}"))?;
-    if !result.status.success() {
-        return Err(format!(
-            "{} failed: {}",
-            script.display(),
-            String::from_utf8_lossy(&result.stderr).trim()
-        ));
-    }
-    Ok(())
 }
 
 /// Every `*.md` file under `dir`, read into memory.

@@ -1,13 +1,15 @@
-//! `cargo bench --bench search [-- SIZES...]`: the search index's figures on synthetic
-//! archives of 1,000 and 10,000 postmortems (or the sizes given):
+//! `cargo bench --bench search [-- SIZES...]`: the search index's figures on the seed-42
+//! corpus of `../shared/bench/gen_corpus.py` (`PMSITE_BENCH_GENERATOR` names another), at
+//! 1,000 and 10,000 postmortems (or the sizes given):
 //!
 //! - build time with the index and without it (`search = false`), median of 3, and the
 //!   share the index adds;
 //! - the index's size on disk against the site's HTML;
 //! - in headless Chromium, from the search page over file://: the bytes (gzip, as a
-//!   server would send them) the first query loads, engine and facets included, and the
-//!   average a further query adds; and the time from keystroke to rendered results once
-//!   the files are loaded (median and slowest).
+//!   server would send them) the first query loads, engine included, the average a
+//!   further query adds, and what opening the filters adds (the facets); and the time
+//!   from keystroke to rendered results once the files are loaded and the filters open
+//!   (median and slowest).
 //!
 //! Needs Chromium (`apt-get install chromium`) for the browser figures; without it they
 //! are skipped.
@@ -51,11 +53,12 @@ fn main() {
         sizes
     };
     let scratch = support::scratch_dir("pmsite-search-bench");
+    let generator = support::corpus_generator();
     let browser = chromium();
-    println!("pmsite search benchmark: {} cores; median of {RUNS} builds; {} queries in headless Chromium", std::thread::available_parallelism().map_or(1, |n| n.get()), QUERIES.len());
+    println!("pmsite search benchmark: {} cores; corpus {} --seed {}; median of {RUNS} builds; {} queries in headless Chromium", std::thread::available_parallelism().map_or(1, |n| n.get()), generator.display(), support::SEED, QUERIES.len());
     println!();
     println!(
-        "{:>9} {:>10} {:>10} {:>7} {:>9} {:>9} {:>7} {:>11} {:>11} {:>9} {:>9}",
+        "{:>9} {:>10} {:>10} {:>7} {:>9} {:>9} {:>7} {:>11} {:>11} {:>11} {:>9} {:>9}",
         "incidents",
         "build s",
         "no index",
@@ -65,6 +68,7 @@ fn main() {
         "ratio",
         "1st KB gz",
         "next KB gz",
+        "filters KB",
         "median ms",
         "max ms"
     );
@@ -72,7 +76,8 @@ fn main() {
         let content = scratch.join(format!("content-{size}"));
         let output = scratch.join(format!("public-{size}"));
         let _ = std::fs::remove_dir_all(&scratch);
-        pmsite::synthetic::write_archive(&content, size).expect("write synthetic archive");
+        support::generate_corpus(&generator, &content, size, &[])
+            .unwrap_or_else(|why| panic!("{why}"));
         // Alternating, so a slow spell of the machine hits both alike.
         let (mut with, mut without) = (Vec::new(), Vec::new());
         for _ in 0..RUNS {
@@ -87,11 +92,11 @@ fn main() {
             .as_ref()
             .map(|path| measure_queries(path, &output))
             .map_or_else(
-                || format!("{:>11} {:>11} {:>9} {:>9}", "-", "-", "-", "-"),
+                || format!("{:>11} {:>11} {:>11} {:>9} {:>9}", "-", "-", "-", "-", "-"),
                 |f| {
                     format!(
-                        "{:>11.1} {:>11.1} {:>9.1} {:>9.1}",
-                        f.first_kb, f.further_kb, f.median_ms, f.max_ms
+                        "{:>11.1} {:>11.1} {:>11.1} {:>9.1} {:>9.1}",
+                        f.first_kb, f.further_kb, f.filters_kb, f.median_ms, f.max_ms
                     )
                 },
             );
@@ -109,10 +114,9 @@ fn main() {
     println!(
         "index: the share building the index adds to the build; ratio: index size / HTML size;"
     );
-    println!(
-        "1st: gzip KB the first query loads (engine, manifest, facets, term and document files);"
-    );
-    println!("next: average gzip KB each further query adds; ms: keystroke to rendered results, files loaded.");
+    println!("1st: gzip KB the first query loads (engine, manifest, term and document files);");
+    println!("next: average gzip KB each further query adds; filters: gzip KB opening the filters adds (the facets);");
+    println!("ms: keystroke to rendered results, every file loaded and the filters open.");
 }
 
 fn build(content: &Path, output: &Path, search: bool) -> f64 {
@@ -137,6 +141,7 @@ fn build(content: &Path, output: &Path, search: bool) -> f64 {
 
 struct QueryFigures {
     first_kb: f64,
+    filters_kb: f64,
     further_kb: f64,
     median_ms: f64,
     max_ms: f64,
@@ -177,11 +182,29 @@ fn measure_queries(browser: &Path, site: &Path) -> QueryFigures {
         run_query(&tab, query);
         loaded.push(new_bytes(&tab));
     }
-    // Again, now that every file is loaded: pure search and rendering time.
+    // Opening the filters loads the facets; the last query runs again with them.
+    let before = evaluate(&tab, "window.pmsiteSearch.renders || 0")
+        .as_u64()
+        .unwrap_or(0);
+    evaluate(
+        &tab,
+        "document.querySelector('.facet-toggle > summary').click()",
+    );
+    while evaluate(&tab, "window.pmsiteSearch.renders || 0")
+        .as_u64()
+        .unwrap_or(0)
+        == before
+    {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let filters = new_bytes(&tab);
+    // Again, now that every file is loaded: pure search and rendering time, facet
+    // counts included.
     let mut times: Vec<f64> = QUERIES.iter().map(|q| run_query(&tab, q)).collect();
     times.sort_by(f64::total_cmp);
     QueryFigures {
         first_kb: loaded[0] as f64 / 1024.0,
+        filters_kb: filters as f64 / 1024.0,
         further_kb: loaded[1..].iter().sum::<usize>() as f64 / (loaded.len() - 1) as f64 / 1024.0,
         median_ms: times[times.len() / 2],
         max_ms: times[times.len() - 1],

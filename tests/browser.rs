@@ -334,6 +334,12 @@ fn type_text(tab: &headless_chrome::Tab, text: &str) {
 
 const RESULT_TITLES: &str = "Array.from(document.querySelectorAll('[data-results] .search-result-title')).map(e => e.textContent).join('\\n')";
 
+/// The index files the page has asked for so far.
+fn loaded_files(tab: &headless_chrome::Tab) -> Vec<String> {
+    let files = eval(tab, "JSON.stringify(window.pmsiteSearch.files)");
+    serde_json::from_str(files.as_str().unwrap()).unwrap()
+}
+
 fn search_page_checks(tab: &headless_chrome::Tab, base: &str, suffix: &str) {
     // A pasted address runs its query, and keeps its filter.
     tab.navigate_to(&format!("{base}search/{suffix}?q=certificate"))
@@ -392,7 +398,22 @@ fn search_page_checks(tab: &headless_chrome::Tab, base: &str, suffix: &str) {
         "the query is in the address"
     );
 
-    // A facet narrows the results and goes into the address.
+    // The facets load only when the filters are opened; a facet then narrows the
+    // results and goes into the address.
+    assert_eq!(
+        eval(tab, "document.querySelectorAll('.facet-value').length"),
+        0
+    );
+    assert!(!loaded_files(tab).iter().any(|f| f.contains("facets.")));
+    let before = renders(tab);
+    eval(
+        tab,
+        "document.querySelector('.facet-toggle > summary').click()",
+    );
+    wait_for_render(tab, before);
+    assert!(loaded_files(tab)
+        .iter()
+        .any(|f| f.contains("search/facets.")));
     let before = renders(tab);
     eval(
         tab,
@@ -400,8 +421,29 @@ fn search_page_checks(tab: &headless_chrome::Tab, base: &str, suffix: &str) {
     );
     wait_for_render(tab, before);
     let year = eval(tab, "new URLSearchParams(location.search).get('year')");
-    assert!(year.as_str().is_some_and(|y| y.starts_with("20")), "{year}");
+    let year = year.as_str().unwrap_or_default().to_string();
+    assert!(year.starts_with("20"), "{year}");
     eval(tab, "document.querySelector('.facet-value.on').click()");
+
+    // A filter in a pasted address opens the filters and applies.
+    tab.navigate_to(&format!("{base}search/{suffix}?q=certificate&year={year}"))
+        .unwrap();
+    tab.wait_until_navigated().unwrap();
+    wait_for_render(tab, 0);
+    assert_eq!(
+        eval(tab, "document.querySelector('.facet-toggle').open"),
+        true
+    );
+    assert_eq!(
+        eval(
+            tab,
+            "document.querySelector('.facet-value.on').dataset.value"
+        ),
+        year.as_str()
+    );
+    let before = renders(tab);
+    eval(tab, "document.querySelector('.facet-value.on').click()");
+    wait_for_render(tab, before);
 
     // Keyboard: ArrowDown selects the first result, Enter follows its deep link.
     let before = renders(tab);

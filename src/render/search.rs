@@ -1,15 +1,14 @@
 //! The search index as files the browser loads on demand, each a script that hands its
 //! data to `pmsiteSearch.receive` (scripts load over `file://`, where `fetch` cannot):
 //!
-//! - `search/manifest.<hash>.js`: what else there is, and the stop words;
-//! - `search/terms/<prefix>.<hash>.js`: the words starting with a prefix, with postings;
-//! - `search/docs/<n>.<hash>.js`: what results show, for a few incidents each;
-//! - `search/facets.<hash>.js` and `search/vocab.<hash>.js`: facet values per incident,
-//!   and the words offered as typo corrections.
+//! - `search/manifest.<version>.js`: what else there is, and the stop words;
+//! - `search/terms/<prefix>.<version>.js`: the words starting with a prefix, with postings;
+//! - `search/docs/<n>.<version>.js`: what results show, for one incident each;
+//! - `search/facets.<version>.js` and `search/vocab.<version>.js`: facet values per
+//!   incident, and the words offered as typo corrections.
 //!
-//! Names carry a hash of their contents, so a server may cache them forever.
-
-use std::collections::BTreeMap;
+//! `version` is a hash of all of them: a name never changes contents, so a server may
+//! cache them forever, and the manifest does not list a hash per file.
 
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -23,7 +22,7 @@ use rayon::prelude::*;
 /// Bumped when the files change shape; the engine refuses a manifest it does not know.
 pub const SEARCH_FORMAT: u32 = 1;
 /// Incidents per document file: results load the files of the incidents they show.
-pub const DOCS_PER_FILE: usize = 4;
+pub const DOCS_PER_FILE: usize = 1;
 /// A term file above this many bytes is split by the next character of its words.
 const TERM_FILE_BYTES: usize = 12_000;
 
@@ -35,28 +34,25 @@ pub struct SearchFiles {
 }
 
 pub fn search_files(index: &SearchIndex) -> SearchFiles {
-    let mut files: Vec<(String, FileContent)> = Vec::new();
-    let term_files: Vec<(String, HashedFile)> = term_shards(index)
+    // Each file as (name without the version, key, data), in name order.
+    let mut bodies: Vec<(String, String, String)> = term_shards(index)
         .into_par_iter()
         .map(|(prefix, json)| {
-            let file = script("terms/", &file_key(&prefix), &format!("t:{prefix}"), &json);
-            (prefix, file)
+            (
+                format!("terms/{}", file_key(&prefix)),
+                format!("t:{prefix}"),
+                json,
+            )
         })
         .collect();
-    let mut shards = BTreeMap::new();
-    for (prefix, file) in term_files {
-        shards.insert(prefix, file.hash);
-        files.push((file.path, file.content));
-    }
-    let mut put = |folder: &str, name: &str, key: &str, data: &Value| -> String {
-        let json = serde_json::to_string(data).expect("index data serializes");
-        let file = script(folder, name, key, &json);
-        files.push((file.path, file.content));
-        file.hash
-    };
-    let chunks: Vec<String> = index
+    let prefixes: Vec<String> = bodies
+        .iter()
+        .map(|(_, key, _)| key["t:".len()..].to_string())
+        .collect();
+    let to_json = |data: &Value| serde_json::to_string(data).expect("index data serializes");
+    let docs: Vec<(String, String, String)> = index
         .docs
-        .chunks(DOCS_PER_FILE)
+        .par_chunks(DOCS_PER_FILE)
         .enumerate()
         .map(|(n, docs)| {
             let data: Vec<Value> = docs
@@ -70,37 +66,65 @@ pub fn search_files(index: &SearchIndex) -> SearchFiles {
                     json!([d.id, d.title, d.date, d.duration, d.tags, passages])
                 })
                 .collect();
-            put(
-                "docs/",
-                &n.to_string(),
-                &format!("d:{n}"),
-                &Value::Array(data),
+            (
+                format!("docs/{n}"),
+                format!("d:{n}"),
+                to_json(&Value::Array(data)),
             )
         })
         .collect();
-    let facets = put("", "facets", "facets", &facets_data(index));
-    let vocabulary = put("", "vocab", "vocab", &json!(index.vocabulary));
+    bodies.extend(docs);
+    bodies.push((
+        "facets".into(),
+        "facets".into(),
+        to_json(&facets_data(index)),
+    ));
+    bodies.push((
+        "vocab".into(),
+        "vocab".into(),
+        to_json(&json!(index.vocabulary)),
+    ));
+    let scripts: Vec<(String, String)> = bodies
+        .into_par_iter()
+        .map(|(name, key, json)| (name, script(&key, &json)))
+        .collect();
     let manifest = ManifestData {
         format: SEARCH_FORMAT,
+        version: String::new(),
         docs: index.docs.len(),
         docs_per_file: DOCS_PER_FILE,
-        doc_files: chunks,
-        term_files: shards,
-        facets,
-        vocabulary,
+        term_files: prefixes,
         stop_words: &STOP_WORDS,
         fields: Field::ALL.map(Field::key),
     };
-    let manifest_hash = put(
-        "",
+    // One version names every file: the hash of them all, and of the manifest they
+    // belong to.
+    let mut hasher = Sha256::new();
+    hasher.update(serde_json::to_vec(&manifest).expect("manifest serializes"));
+    for (name, body) in &scripts {
+        hasher.update(name.as_bytes());
+        hasher.update(body.as_bytes());
+    }
+    let version = short_hash(&hasher.finalize());
+    let manifest = ManifestData {
+        version: version.clone(),
+        ..manifest
+    };
+    let manifest_body = script(
         "manifest",
-        "manifest",
-        &serde_json::to_value(&manifest).expect("manifest serializes"),
+        &serde_json::to_string(&manifest).expect("manifest serializes"),
     );
-    // The manifest goes first so `files` ends up sorted the same way on every build.
+    let mut files: Vec<(String, FileContent)> = scripts
+        .into_iter()
+        .chain([("manifest".to_string(), manifest_body)])
+        .map(|(name, body)| {
+            let path = format!("search/{name}.{version}.js");
+            (path, FileContent::Bytes(body.into_bytes()))
+        })
+        .collect();
     files.sort_by(|a, b| a.0.cmp(&b.0));
     SearchFiles {
-        manifest: format!("search/manifest.{manifest_hash}.js"),
+        manifest: format!("search/manifest.{version}.js"),
         files,
     }
 }
@@ -108,42 +132,29 @@ pub fn search_files(index: &SearchIndex) -> SearchFiles {
 #[derive(Serialize)]
 struct ManifestData<'a> {
     format: u32,
+    /// The suffix of every file name: `search/docs/<n>.<version>.js`.
+    version: String,
     docs: usize,
     docs_per_file: usize,
-    doc_files: Vec<String>,
-    /// Prefix -> hash. A word is in the file of the longest prefix that starts it.
-    term_files: BTreeMap<String, String>,
-    facets: String,
-    vocabulary: String,
+    /// The prefixes with a file, in order. A word is in the file of the longest prefix
+    /// that starts it.
+    term_files: Vec<String>,
     stop_words: &'a [&'a str],
     fields: [&'static str; 8],
 }
 
-struct HashedFile {
-    hash: String,
-    path: String,
-    content: FileContent,
-}
-
-/// A file that hands `json` to the engine under `key`, named with its hash.
-fn script(folder: &str, name: &str, key: &str, json: &str) -> HashedFile {
-    let body = format!(
+/// A script that hands `json` to the engine under `key`.
+fn script(key: &str, json: &str) -> String {
+    format!(
         "pmsiteSearch.receive({},{json});\n",
         serde_json::to_string(key).expect("a key serializes")
-    );
-    let hash = short_hash(body.as_bytes());
-    HashedFile {
-        path: format!("search/{folder}{name}.{hash}.js"),
-        hash,
-        content: FileContent::Bytes(body.into_bytes()),
-    }
+    )
 }
 
-/// The first six hex digits of the contents' SHA-256: enough to tell two versions of
-/// one file apart, and short, since the manifest lists a hash per file.
-fn short_hash(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest[..3].iter().map(|b| format!("{b:02x}")).collect()
+/// The first eight hex digits of a SHA-256 digest: enough to tell two builds' indexes
+/// apart.
+fn short_hash(digest: &[u8]) -> String {
+    digest[..4].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Groups words by prefix: two characters, longer for prefixes with many words, so
@@ -342,9 +353,19 @@ mod tests {
     }
 
     #[test]
-    fn hashes_are_short_and_stable() {
-        assert_eq!(short_hash(b"pmsite"), short_hash(b"pmsite"));
-        assert_eq!(short_hash(b"pmsite").len(), 6);
-        assert_ne!(short_hash(b"a"), short_hash(b"b"));
+    fn every_file_carries_the_version_the_manifest_names() {
+        let index = SearchIndex::default();
+        let files = search_files(&index);
+        let version = files
+            .manifest
+            .strip_prefix("search/manifest.")
+            .and_then(|v| v.strip_suffix(".js"))
+            .unwrap();
+        assert_eq!(version.len(), 8);
+        assert!(files
+            .files
+            .iter()
+            .all(|(path, _)| path.ends_with(&format!(".{version}.js"))));
+        assert_eq!(search_files(&index).manifest, files.manifest);
     }
 }

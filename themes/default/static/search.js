@@ -46,15 +46,21 @@
     });
   }
 
-  var manifest = null, prefixes = [];
+  var manifest = null, prefixes = [], hasFile = {};
   function loadManifest() {
     return load("manifest", manifestPath).then(function (m) {
       if (!manifest) {
         manifest = m;
-        prefixes = Object.keys(m.term_files);
+        prefixes = m.term_files;
+        prefixes.forEach(function (p) { hasFile[p] = true; });
       }
       return m;
     });
+  }
+
+  // Every index file's name ends with the version the manifest names.
+  function indexFile(name) {
+    return "search/" + name + "." + manifest.version + ".js";
   }
 
   // The same rule as file_key in tokens.rs.
@@ -71,15 +77,14 @@
     var chars = Array.from(word);
     for (var n = chars.length; n > 0; n--) {
       var p = chars.slice(0, n).join("");
-      if (manifest.term_files[p]) return p;
+      if (hasFile[p]) return p;
     }
     return null;
   }
 
   function loadTerms(prefix) {
     if (prefix === null) return Promise.resolve({ w: [], p: {} });
-    var path = "search/terms/" + fileKey(prefix) + "." + manifest.term_files[prefix] + ".js";
-    return load("t:" + prefix, path);
+    return load("t:" + prefix, indexFile("terms/" + fileKey(prefix)));
   }
 
   // Every file that may hold words starting with `start`.
@@ -94,7 +99,7 @@
     var files = {};
     numbers.forEach(function (n) { files[Math.floor(n / manifest.docs_per_file)] = true; });
     return Promise.all(Object.keys(files).map(function (f) {
-      return load("d:" + f, "search/docs/" + f + "." + manifest.doc_files[f] + ".js");
+      return load("d:" + f, indexFile("docs/" + f));
     })).then(function () {
       return numbers.map(function (n) {
         var file = received["d:" + Math.floor(n / manifest.docs_per_file)];
@@ -105,7 +110,7 @@
 
   var facets = null;
   function loadFacets() {
-    return load("facets", "search/facets." + manifest.facets + ".js").then(function (data) {
+    return load("facets", indexFile("facets")).then(function (data) {
       if (!facets) facets = data.map(decodeFacet);
       return facets;
     });
@@ -125,7 +130,7 @@
   }
 
   function loadVocabulary() {
-    return load("vocab", "search/vocab." + manifest.vocabulary + ".js");
+    return load("vocab", indexFile("vocab"));
   }
 
   // ---- Queries ----------------------------------------------------------------------
@@ -524,8 +529,15 @@
   var pageList = new ResultList(page.querySelector("[data-results]"), pageInput);
   var status = page.querySelector("[data-search-status]");
   var facetBox = page.querySelector("[data-facets]");
+  // The facets are more bytes than the rest of a first query: they load when the
+  // filters are opened (or a filter comes in the address).
+  var filterToggle = element("details", "facet-toggle");
+  filterToggle.appendChild(element("summary", null, "Filters"));
+  var facetGroups = element("div", "facet-groups");
+  filterToggle.appendChild(facetGroups);
+  facetBox.appendChild(filterToggle);
   var filters = {};
-  var pageSearch = latest(function (query) { return search(query, filters, true); });
+  var pageSearch = latest(function (query) { return search(query, filters, filterToggle.open); });
   var PAGE_SIZE = 10;
   var shown = PAGE_SIZE;
   var more = page.querySelector("[data-more]");
@@ -535,6 +547,8 @@
   ["tag", "service", "severity", "year", "open"].forEach(function (key) {
     if (params.get(key)) filters[key] = params.get(key);
   });
+  filterToggle.open = Object.keys(filters).length > 0;
+  filterToggle.addEventListener("toggle", function () { if (filterToggle.open) run(true); });
 
   function remember() {
     var parts = [];
@@ -546,7 +560,7 @@
   }
 
   function drawFacets(counts) {
-    facetBox.textContent = "";
+    facetGroups.textContent = "";
     (facets || []).forEach(function (facet) {
       var c = counts[facet.key] || [];
       var order = facet.values.map(function (v, i) { return i; })
@@ -574,7 +588,7 @@
         list.appendChild(item);
       });
       group.appendChild(list);
-      facetBox.appendChild(group);
+      facetGroups.appendChild(group);
     });
   }
 
