@@ -289,6 +289,17 @@ impl Frontmatter {
         })
     }
 
+    /// Whether the file writes `key` with a value.
+    pub fn has(&self, key: &str) -> bool {
+        self.lookup(&[key]).is_some()
+    }
+
+    /// The page of a blog or site generator (`layout: post`, `template: post.html`):
+    /// its `tags` and `categories` file it by topic ("update", "cocoapods"), not by cause.
+    pub fn is_blog_page(&self) -> bool {
+        self.has("layout") || self.has("template")
+    }
+
     /// The first of `keys` that is present, as text. A list where text belongs is joined
     /// with a warning.
     pub fn text(

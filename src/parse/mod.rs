@@ -620,15 +620,22 @@ fn tags_of(
     trigger: Option<&str>,
     summary: Option<&str>,
 ) -> Vec<Tag> {
+    const CAUSE_KEYS: &[&str] = &["root_causes", "root-causes", "root_cause_tags"];
+    const ALL_KEYS: &[&str] = &[
+        "tags",
+        "root_causes",
+        "root-causes",
+        "categories",
+        "category",
+        "root_cause_tags",
+    ];
+    let keys = if front.is_blog_page() {
+        CAUSE_KEYS
+    } else {
+        ALL_KEYS
+    };
     let mut tags: Vec<Tag> = front
-        .list(&[
-            "tags",
-            "root_causes",
-            "root-causes",
-            "categories",
-            "category",
-            "root_cause_tags",
-        ])
+        .list(keys)
         .into_iter()
         .chain(
             front
@@ -1137,6 +1144,33 @@ mod tests {
         // A markdown example further down is code.
         let incident = parse("# X\n\nText.\n\nMore.\n\n```markdown\n## Root cause\nexample\n```\n");
         assert!(incident.root_cause.is_none());
+    }
+
+    #[test]
+    fn a_blog_posts_tags_and_categories_are_topics_not_causes() {
+        let post = "---\nlayout: post\ntitle: Storage outage\ncategories: engineering\ntags: [update, infra]\n---\n\n\
+                    ## Root cause\nThe disk filled up with old logs.\n";
+        let names: Vec<String> = parse(post).tags.into_iter().map(|t| t.name).collect();
+        assert!(
+            !names
+                .iter()
+                .any(|n| ["engineering", "update", "infra"].contains(&n.as_str())),
+            "{names:?}"
+        );
+        assert!(!names.is_empty(), "tags still come from the cause");
+        // A postmortem's own frontmatter files it by cause.
+        let own = post.replace("layout: post\n", "");
+        let incident = parse(&own);
+        assert!(incident
+            .tags
+            .iter()
+            .any(|t| t.name == "update" && !t.inferred));
+        // Root-cause keys are causes on a blog too.
+        let stated = post.replace("tags: [update, infra]", "root_causes: [storage]");
+        assert!(parse(&stated)
+            .tags
+            .iter()
+            .any(|t| t.name == "storage" && !t.inferred));
     }
 
     #[test]
