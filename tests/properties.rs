@@ -853,7 +853,7 @@ proptest! {
             (dest == "img/lag.png").then(|| "../../files/2024/img/lag.png".to_string())
         };
         for raw_html in [RawHtml::Sanitize, RawHtml::Escape] {
-            let style = Markdown { link: &|_: &str| None, file: &file, raw_html };
+            let style = Markdown { link: None, file: &file, raw_html };
             check_inert(&style.block(&markdown))?;
             check_inert(&style.inline(&markdown))?;
         }

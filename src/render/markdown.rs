@@ -21,7 +21,8 @@ pub type Linker<'a> = dyn Fn(&str) -> Option<String> + 'a;
 /// written in a postmortem becomes.
 #[derive(Clone, Copy)]
 pub struct Markdown<'a> {
-    pub link: &'a Linker<'a>,
+    /// `None` when no word can be a link (the incident names no other incident).
+    pub link: Option<&'a Linker<'a>>,
     /// The site link for a link or image destination as written, when it is an
     /// attachment (`img/lag.png` -> `../../files/2024/img/lag.png`).
     pub file: &'a Linker<'a>,
@@ -37,7 +38,7 @@ impl Markdown<'static> {
     /// No links; raw HTML as `raw_html` says.
     pub fn unlinked(raw_html: RawHtml) -> Markdown<'static> {
         Markdown {
-            link: &|_: &str| None,
+            link: None,
             file: &|_: &str| None,
             raw_html,
         }
@@ -143,7 +144,11 @@ fn render_block_with(markdown: &str, style: &Markdown) -> String {
         match &event {
             Event::Start(Tag::Link { .. }) => link_depth += 1,
             Event::End(TagEnd::Link) => link_depth = link_depth.saturating_sub(1),
-            Event::Text(text) if link_depth == 0 => return link_words(text, link),
+            Event::Text(text) if link_depth == 0 => {
+                if let Some(link) = link {
+                    return link_words(text, link);
+                }
+            }
             _ => {}
         }
         vec![event]
@@ -249,7 +254,7 @@ fn render_inline_with(markdown: &str, style: &Markdown) -> String {
         )
     }) && !markdown
         .starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+' || c == '=')
-        && !id_words(markdown).any(|(_, w)| link(w).is_some());
+        && !link.is_some_and(|link| id_words(markdown).any(|(_, w)| link(w).is_some()));
     if plain {
         return crate::render::theme::escape_html(markdown.trim());
     }
@@ -379,7 +384,7 @@ mod tests {
     fn sanitising_keeps_what_markdown_itself_writes() {
         let link = |word: &str| (word == "INC-7").then(|| "../inc-7/".to_string());
         let style = Markdown {
-            link: &link,
+            link: Some(&link),
             file: &|_: &str| None,
             raw_html: RawHtml::Sanitize,
         };
@@ -426,7 +431,7 @@ mod tests {
         let link =
             |word: &str| (word.eq_ignore_ascii_case("inc-7")).then(|| "../inc-7/".to_string());
         let html = Markdown {
-            link: &link,
+            link: Some(&link),
             file: &|_: &str| None,
             raw_html: RawHtml::Escape,
         }
@@ -462,7 +467,7 @@ mod tests {
             (dest == "img/lag.png").then(|| "../../files/2024/img/lag.png".to_string())
         };
         let style = |raw_html| Markdown {
-            link: &|_: &str| None,
+            link: None,
             file: &file,
             raw_html,
         };
@@ -500,7 +505,7 @@ mod tests {
         // A copy's own address is not looked up again, even where it would resolve.
         let resolve_all = |dest: &str| Some(format!("copy-of/{dest}"));
         let html = Markdown {
-            link: &|_: &str| None,
+            link: None,
             file: &resolve_all,
             raw_html: RawHtml::Sanitize,
         }

@@ -396,7 +396,14 @@ impl SiteRenderer<'_> {
         let archive = self.archive;
         let incident = &archive.incidents[position];
         let links = &self.settings.links;
-        // Other incidents named by id become links to their pages.
+        // Other incidents named by id become links to their pages. The index found
+        // every id the file names.
+        let mentions_any = self
+            .index
+            .mentions
+            .references
+            .get(position)
+            .is_some_and(|r| !r.is_empty());
         let mention = |word: &str| {
             if !is_distinctive(word) {
                 return None; // most words: no allocation, no lookup
@@ -418,7 +425,8 @@ impl SiteRenderer<'_> {
             self.settings.today,
             &self.settings.source_url,
             markdown::Markdown {
-                link: &mention,
+                // Most incidents name no other: their text is not searched for ids.
+                link: mentions_any.then_some(&mention as &markdown::Linker),
                 file: &file,
                 raw_html: self.settings.raw_html,
             },
