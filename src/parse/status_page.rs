@@ -33,6 +33,17 @@ pub struct Update<'a> {
 
 /// The update a line starts, if it reads as one.
 pub fn update(line: &str) -> Option<Update<'_>> {
+    // Every line of every file comes here: a look at the first letter spares the regex.
+    let first = line
+        .trim_start_matches(|c: char| c.is_whitespace() || c == '*' || c == '_')
+        .bytes()
+        .next();
+    if !matches!(
+        first,
+        Some(b'R' | b'M' | b'I' | b'U' | b'V' | b'S' | b'C' | b'P')
+    ) {
+        return None;
+    }
     let c = UPDATE.captures(line)?;
     Some(Update {
         status: c.name("status")?.as_str(),
