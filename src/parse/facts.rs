@@ -747,7 +747,7 @@ impl Facts<'_> {
         }
         self.section_text(SectionKind::Summary)
             .or_else(|| self.section_text(SectionKind::Preamble))
-            .map(|(text, _)| first_sentences(&text, 2))
+            .map(|(text, _)| first_sentences(super::after_dating_lines(&text), 2))
     }
 
     /// The impact section, else an `Impact:` line, else the summary sentences that say

@@ -1076,6 +1076,24 @@ fn first_clause(text: &str) -> String {
     }
 }
 
+/// Prose (one block per line) from its first block that says something: a line that
+/// only dates the text ("Monday, Nov. 13, 2017", with no full stop) would run into the
+/// next sentence.
+pub(crate) fn after_dating_lines(prose: &str) -> &str {
+    let mut rest = prose.trim_start();
+    while let Some((line, next)) = rest.split_once('\n') {
+        if says_something(line) {
+            break;
+        }
+        rest = next.trim_start();
+    }
+    if says_something(rest) {
+        rest
+    } else {
+        prose
+    }
+}
+
 /// Whether a clause holds two words beyond dates, times and the words around them.
 fn says_something(clause: &str) -> bool {
     const DATING: &[&str] = &[
@@ -1553,6 +1571,13 @@ mod tests {
             first_clause("Monday, Nov. 13, 2017. Users could not log in, at all."),
             "Users could not log in"
         );
+        assert_eq!(
+            after_dating_lines(
+                "Monday, Nov. 13, 2017\nDuring the setup, users could not log in.\n"
+            ),
+            "During the setup, users could not log in.\n"
+        );
+        assert_eq!(after_dating_lines("Monday\n"), "Monday\n");
         assert_eq!(
             first_clause(
                 "At approximately 09:15:04 Monday May 10th (UTC), 2021, the wiki was defaced."
