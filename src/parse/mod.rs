@@ -160,12 +160,23 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
     let outline = split_sections_titled(split.body, split.body_line, &options.aliases, title_known);
     let markdown = outline.markdown;
     let sections = outline.sections;
+    // Facts come from the first telling; the page shows the whole file.
+    let told = first_telling(&sections);
+    if let Some(second) = sections.get(told) {
+        diagnostics.push(Diagnostic::note(
+            path,
+            second.line,
+            "told-twice",
+            "the incident is told a second time from here (a summary, root cause and timeline again); its facts are read from the first telling",
+        ));
+    }
+    let read = &sections[..told];
     let heading_title = outline.title.as_ref().map(|(title, _)| title.as_str());
     let numeric = numeric_order(path, split.body, split.body_line, &mut diagnostics);
     let facts = Facts::new(
         path,
         &front,
-        &sections,
+        read,
         heading_title,
         &options.date_formats,
         numeric,
@@ -185,7 +196,7 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
     } = times(
         path,
         &facts,
-        &sections,
+        read,
         numeric,
         options.default_offset,
         &mut diagnostics,
@@ -201,7 +212,7 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         .section_text(SectionKind::Resolution)
         .map(|(t, _)| first_sentences(&t, 2));
     let tasks = tasks::extract_tasks(
-        &sections,
+        read,
         dates::DateContext {
             year,
             numeric,
@@ -1076,6 +1087,27 @@ fn first_clause(text: &str) -> String {
     }
 }
 
+/// How many sections make the first telling of the incident. Some authors tell it twice
+/// in one file (a plain report, then the same one written for fun): after the first
+/// telling's tasks, a summary again, followed by a root cause and a timeline again.
+fn first_telling(sections: &[Section]) -> usize {
+    let has = |part: &[Section], kind: SectionKind| part.iter().any(|s| s.kind == kind);
+    let Some(tasks) = sections.iter().position(|s| s.kind == SectionKind::Tasks) else {
+        return sections.len();
+    };
+    let told = |part: &[Section]| {
+        has(part, SectionKind::Summary)
+            && has(part, SectionKind::RootCause)
+            && has(part, SectionKind::Timeline)
+    };
+    if !told(&sections[..tasks]) {
+        return sections.len();
+    }
+    (tasks + 1..sections.len())
+        .find(|&at| sections[at].kind == SectionKind::Summary && told(&sections[at..]))
+        .unwrap_or(sections.len())
+}
+
 /// Prose (one block per line) from its first block that says something: a line that
 /// only dates the text ("Monday, Nov. 13, 2017", with no full stop) would run into the
 /// next sentence.
@@ -1162,6 +1194,41 @@ mod tests {
         // A markdown example further down is code.
         let incident = parse("# X\n\nText.\n\nMore.\n\n```markdown\n## Root cause\nexample\n```\n");
         assert!(incident.root_cause.is_none());
+    }
+
+    #[test]
+    fn a_report_told_twice_is_read_from_its_first_telling() {
+        let telling = |tone: &str| {
+            format!(
+                "**Summary:**\nThe {tone} API was down from 10:00 to 11:00 UTC.\n\n\
+                 **Root cause:**\nA {tone} expired certificate.\n\n\
+                 **Timeline:**\n- **10:00 UTC:** {tone} alerts fired.\n- **11:00 UTC:** {tone} fix.\n\n\
+                 **Corrective measures:**\n1. Renew {tone} certificates.\n2. Alert on {tone} expiry.\n\n"
+            )
+        };
+        let text = format!("# API outage\n\n{}{}", telling("plain"), telling("funny"));
+        let incident = parse(&text);
+        assert_eq!(incident.timeline.len(), 2);
+        assert_eq!(incident.tasks.len(), 2);
+        assert!(incident.tasks.iter().all(|t| t.text.contains("plain")));
+        let note = diagnostic(&incident, "told-twice").expect("a note");
+        assert_eq!(note.severity, crate::diagnostic::Severity::Note);
+        assert!(text.lines().nth(note.line - 1).unwrap().contains("Summary"));
+        // Every section is still on the page.
+        assert!(
+            incident
+                .sections
+                .iter()
+                .filter(|s| s.kind == SectionKind::Timeline)
+                .count()
+                == 2
+        );
+        // One telling with a later summary-like section is one telling.
+        let once = parse(&format!(
+            "# API outage\n\n{}## Summary of changes\nNone.\n",
+            telling("plain")
+        ));
+        assert!(diagnostic(&once, "told-twice").is_none());
     }
 
     #[test]
