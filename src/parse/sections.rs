@@ -356,7 +356,8 @@ fn recognise_heading(
         let kind = aliases.classify(&title);
         return Some(make(&title, Some(c[1].len() as u8), None, kind));
     }
-    let bold = if first == '*' || first == '_' {
+    let opening = line.trim_start_matches(' ');
+    let bold = if opening.starts_with("**") || opening.starts_with("__") {
         BOLD_LABEL.captures(line)
     } else {
         None
