@@ -35,6 +35,20 @@ pub struct BuildOptions {
     pub strict: bool,
 }
 
+impl BuildOptions {
+    /// The options of a plain build: rayon's threads, an output folder pmsite made,
+    /// warnings left as warnings.
+    pub fn new(config: Config, today: NaiveDate) -> Self {
+        BuildOptions {
+            config,
+            today,
+            jobs: None,
+            force: false,
+            strict: false,
+        }
+    }
+}
+
 /// What a build did.
 #[derive(Debug, Default)]
 pub struct BuildReport {
@@ -126,6 +140,21 @@ pub fn rebuild_in_memory(
     let report = thread_pool(options.jobs)?
         .install(|| run_steps(options, Some(cache), &NoProgress, &site))?;
     Ok((site.into_site(), report))
+}
+
+/// `pmsite check`: everything `build` does except writing, then the links on incident
+/// pages that lead nowhere, as `broken-link` warnings. Every problem is graded by the
+/// site's rules (and `strict`) and sorted by file and line.
+pub fn check(options: &BuildOptions) -> Result<BuildReport> {
+    let (site, mut report) = build_in_memory(options)?;
+    let broken = check_links(&site, &report, &options.config.base_url);
+    report.diagnostics.extend(broken);
+    options
+        .config
+        .rules(options.strict)
+        .apply(&mut report.diagnostics);
+    sort_diagnostics(&mut report.diagnostics);
+    Ok(report)
 }
 
 /// Reads the content folder into the model, with no site: what `pmsite tasks` and other
