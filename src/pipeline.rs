@@ -439,7 +439,7 @@ fn missing_sections(incident: &Incident, required: &[String]) -> Vec<Diagnostic>
 /// Links on incident pages that lead nowhere in `site`, as `broken-link` warnings at the
 /// line of the postmortem that holds the link (links the theme makes are the theme's
 /// business, and tested with it).
-pub fn check_links(site: &RenderedSite, report: &BuildReport, base_url: &str) -> Vec<Diagnostic> {
+fn check_links(site: &RenderedSite, report: &BuildReport, base_url: &str) -> Vec<Diagnostic> {
     let pages: BTreeMap<String, String> = site
         .files
         .iter()

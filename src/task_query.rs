@@ -94,3 +94,57 @@ fn unknown_owner(name: &str, board: &TaskBoard) -> Error {
         }
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{parse_incident, ParseOptions};
+    use chrono::NaiveDate;
+
+    fn archive() -> Archive {
+        let text = "---\nid: inc-1\ntitle: T\ndate: 2024-01-10\n---\n## Action items\n\n\
+            - [ ] Add an alert. Owner: @alice. Due: 2024-03-01\n\
+            - [ ] Page the team. Owner: Bob. Due: 2024-02-01\n\
+            - [x] Roll back. Owner: @alice\n";
+        Archive::new(vec![parse_incident("a.md", text, &ParseOptions::default())])
+    }
+
+    #[test]
+    fn an_owner_under_any_spelling_gets_their_tasks_and_their_overdue_count() {
+        let archive = archive();
+        let board = TaskBoard::new(&archive, NaiveDate::from_ymd_opt(2024, 3, 4).unwrap(), 14);
+        let query = TaskQuery {
+            status: StatusFilter::All,
+            owner: Some("Alice"),
+        };
+        let list = query.run(&archive, &board).unwrap();
+        let texts: Vec<&str> = list.records.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(texts, ["Add an alert.", "Roll back."]);
+        assert_eq!(list.owner.map(|o| o.slug.as_str()), Some("alice"));
+        assert_eq!(list.overdue, 1);
+
+        let closed = TaskQuery {
+            status: StatusFilter::Closed,
+            owner: None,
+        };
+        let list = closed.run(&archive, &board).unwrap();
+        assert_eq!(list.records.len(), 1);
+        // Overdue counts every open task, whatever the status filter lists.
+        assert_eq!(list.overdue, 2);
+    }
+
+    #[test]
+    fn an_owner_no_task_has_is_an_error_naming_the_owners() {
+        let archive = archive();
+        let board = TaskBoard::new(&archive, NaiveDate::from_ymd_opt(2024, 3, 4).unwrap(), 14);
+        let query = TaskQuery {
+            status: StatusFilter::Open,
+            owner: Some("carol"),
+        };
+        let error = query.run(&archive, &board).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "no task is owned by `carol`; owners: alice, Bob"
+        );
+    }
+}
