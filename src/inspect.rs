@@ -1,6 +1,6 @@
-//! `pmsite inspect`: what pmsite understood in a postmortem, fact by fact, with the line
-//! each fact came from, and what it could not read and why. For authors checking a
-//! file, and (as JSON) for tools.
+//! What `pmsite inspect` shows: what pmsite understood in a postmortem, fact by fact,
+//! with the line each fact came from, and what it could not read and why. For authors
+//! checking a file, and (as JSON) for tools.
 
 use std::fmt::Write as _;
 use std::path::Path;

@@ -3,8 +3,8 @@
 //! The pipeline, one module per step: [`walk`] finds the files, [`read`] decodes them,
 //! [`parse`] reads each into a [`model::Incident`], [`sift`] leaves out index pages and
 //! blank templates, [`index`] finds what spans incidents, [`render`] turns the archive
-//! into pages and JSON, handing each file to a sink as it is made, and [`write`] is the
-//! sink that puts them on disk atomically.
+//! into pages and JSON, handing each file to a sink as it is made, and
+//! [`write`](mod@write) is the sink that puts them on disk atomically.
 //! [`pipeline::build`] runs them in order; [`check`] is a build in memory plus the link
 //! check, and [`load_archive`] stops at the model.
 //!
