@@ -1,6 +1,6 @@
-//! `pmsite inspect`: what pmsite understood in a postmortem, fact by fact, with the line
-//! each fact came from, and what it could not read and why. For authors checking a
-//! file, and (as JSON) for tools.
+//! What `pmsite inspect` shows: what pmsite understood in a postmortem, fact by fact,
+//! with the line each fact came from, and what it could not read and why. For authors
+//! checking a file, and (as JSON) for tools.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -9,24 +9,59 @@ use chrono::NaiveDate;
 use serde_json::{json, Value};
 
 use crate::diagnostic::Diagnostic;
+use crate::error::{Error, Result};
 use crate::model::moment::{offset_name, Moment};
 use crate::model::{Fact, Incident, TitleSource};
 use crate::parse::duration::format_minutes;
 use crate::parse::ParseOptions;
 use crate::walk::SourceFile;
 
-/// Reads and parses one file; `shown_as` is the path printed in reports. `None` when
-/// the file could not be read at all (the diagnostics say why).
-pub fn inspect_file(
-    path: &Path,
-    shown_as: &str,
-    options: &ParseOptions,
-) -> (Option<Incident>, Vec<Diagnostic>) {
+/// One file as `pmsite inspect` read it.
+#[derive(Debug)]
+pub struct Inspection {
+    /// The path printed in reports: inside the content folder, the one the build uses
+    /// (so the id matches); elsewhere, the path as given.
+    pub shown: String,
+    /// `None` when the file could not be read at all (the diagnostics say why).
+    pub incident: Option<Incident>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Inspection {
+    /// Whether any of the file's problems is an error.
+    pub fn failed(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.is_error())
+    }
+}
+
+/// Reads and parses one file; a path that is not a file is a usage error.
+pub fn inspect_file(path: &Path, content_dir: &Path, options: &ParseOptions) -> Result<Inspection> {
+    if !path.is_file() {
+        return Err(Error::Usage(format!("{}: no such file", path.display())));
+    }
+    let shown = shown_path(path, content_dir);
     let file = SourceFile {
-        relative: shown_as.to_string(),
+        relative: shown.clone(),
         absolute: path.to_path_buf(),
     };
-    crate::pipeline::read_and_parse(&file, options)
+    let (incident, diagnostics) = crate::pipeline::read_and_parse(&file, options);
+    Ok(Inspection {
+        shown,
+        incident,
+        diagnostics,
+    })
+}
+
+/// `path` relative to the content folder, with `/`, when it is inside it; else as given.
+fn shown_path(path: &Path, content_dir: &Path) -> String {
+    match (path.canonicalize(), content_dir.canonicalize()) {
+        (Ok(file), Ok(root)) if file.starts_with(&root) => file
+            .strip_prefix(&root)
+            .unwrap_or(&file)
+            .to_string_lossy()
+            .replace('\\', "/"),
+        _ => path.display().to_string(),
+    }
 }
 
 /// The facts a reader looks for, in the order they are printed.

@@ -1,5 +1,6 @@
-//! `build`: walk → parse → model → render → write, each step timed. The library entry
-//! point; the CLI only gathers options and prints the report.
+//! `build`: walk → parse → model → render → write, each step timed; `check` (a build in
+//! memory plus the link check) and `load_archive` (up to the model). The library's entry
+//! points; the binary only gathers options and prints the report.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -33,6 +34,20 @@ pub struct BuildOptions {
     pub force: bool,
     /// Make every warning an error (`--strict`).
     pub strict: bool,
+}
+
+impl BuildOptions {
+    /// The options of a plain build: rayon's threads, an output folder pmsite made,
+    /// warnings left as warnings.
+    pub fn new(config: Config, today: NaiveDate) -> Self {
+        BuildOptions {
+            config,
+            today,
+            jobs: None,
+            force: false,
+            strict: false,
+        }
+    }
 }
 
 /// What a build did.
@@ -126,6 +141,38 @@ pub fn rebuild_in_memory(
     let report = thread_pool(options.jobs)?
         .install(|| run_steps(options, Some(cache), &NoProgress, &site))?;
     Ok((site.into_site(), report))
+}
+
+/// `pmsite check`: everything `build` does except writing, then the links on incident
+/// pages that lead nowhere, as `broken-link` warnings. Every problem is graded by the
+/// site's rules (and `strict`) and sorted by file and line.
+///
+/// ```
+/// let content = std::env::temp_dir().join(format!("pmsite-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&content).unwrap();
+/// let text = "# Disk full\n\nSee [the runbook](nowhere.html).\n";
+/// std::fs::write(content.join("disk.md"), text).unwrap();
+/// let config = pmsite::Config {
+///     content_dir: content.clone(),
+///     ..pmsite::Config::default()
+/// };
+/// let today = chrono::NaiveDate::from_ymd_opt(2024, 6, 30).unwrap();
+/// let report = pmsite::check(&pmsite::BuildOptions::new(config, today))?;
+/// assert_eq!(report.incidents, 1);
+/// assert!(report.diagnostics.iter().any(|d| d.code == "broken-link"));
+/// # std::fs::remove_dir_all(&content).unwrap();
+/// # Ok::<(), pmsite::Error>(())
+/// ```
+pub fn check(options: &BuildOptions) -> Result<BuildReport> {
+    let (site, mut report) = build_in_memory(options)?;
+    let broken = check_links(&site, &report, &options.config.base_url);
+    report.diagnostics.extend(broken);
+    options
+        .config
+        .rules(options.strict)
+        .apply(&mut report.diagnostics);
+    sort_diagnostics(&mut report.diagnostics);
+    Ok(report)
 }
 
 /// Reads the content folder into the model, with no site: what `pmsite tasks` and other
@@ -410,7 +457,7 @@ fn missing_sections(incident: &Incident, required: &[String]) -> Vec<Diagnostic>
 /// Links on incident pages that lead nowhere in `site`, as `broken-link` warnings at the
 /// line of the postmortem that holds the link (links the theme makes are the theme's
 /// business, and tested with it).
-pub fn check_links(site: &RenderedSite, report: &BuildReport, base_url: &str) -> Vec<Diagnostic> {
+fn check_links(site: &RenderedSite, report: &BuildReport, base_url: &str) -> Vec<Diagnostic> {
     let pages: BTreeMap<String, String> = site
         .files
         .iter()

@@ -7,6 +7,7 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::error::{Error, Result};
 use crate::model::slug::slugify;
+use crate::pipeline::BuildOptions;
 
 /// The default template: the sections pmsite reads best, each with a hint. `{id}`,
 /// `{title}` and `{date}` are filled in; the `TBD`s are left for the author, and a build
@@ -120,6 +121,27 @@ pub fn fill_template(template: &str, id: &str, title: &str, today: NaiveDate) ->
         .replace("{id}", id)
         .replace("{title}", &title.replace('"', "'"))
         .replace("{date}", &crate::model::moment::iso_date(today))
+}
+
+/// `pmsite new`: a postmortem in the content folder from the site's template (else the
+/// built-in one), with the id after the highest of this year in use. Returns its path
+/// and its id.
+pub fn new_in_archive(options: &BuildOptions, title: &str) -> Result<(PathBuf, String)> {
+    let content_dir = &options.config.content_dir;
+    let template = std::fs::read_to_string(content_dir.join(TEMPLATE_FILE))
+        .unwrap_or_else(|_| DEFAULT_TEMPLATE.to_string());
+    let id = next_id(&ids_in_use(options)?, options.today);
+    let path = new_postmortem(content_dir, title, &id, options.today, &template)?;
+    Ok((path, id))
+}
+
+/// The ids of the archive's postmortems; none while the content folder does not exist.
+pub fn ids_in_use(options: &BuildOptions) -> Result<Vec<String>> {
+    if !options.config.content_dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let (archive, _) = crate::pipeline::load_archive(options)?;
+    Ok(archive.incidents.into_iter().map(|i| i.id).collect())
 }
 
 /// Writes a new postmortem into `content_dir` as `<date>-<slug>.md` and returns its

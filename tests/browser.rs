@@ -711,13 +711,10 @@ fn serve_reloads_the_open_page_and_lays_build_errors_over_it() {
         ..pmsite::Config::default()
     };
     let load = move || {
-        Ok(pmsite::BuildOptions {
-            config: config.clone(),
-            today: chrono::NaiveDate::from_ymd_opt(2024, 9, 10).unwrap(),
-            jobs: None,
-            force: false,
-            strict: false,
-        })
+        Ok(pmsite::BuildOptions::new(
+            config.clone(),
+            chrono::NaiveDate::from_ymd_opt(2024, 9, 10).unwrap(),
+        ))
     };
     let options = ServeOptions {
         bind: std::net::Ipv4Addr::LOCALHOST.into(),

@@ -33,16 +33,17 @@ fn a_build_reports_each_step_and_each_file() {
         .into_iter()
         .filter(|e| e.as_ref().unwrap().file_type().is_file())
         .count();
+    let config = pmsite::Config {
+        content_dir: archive.content(),
+        output_dir: archive.public(),
+        ..pmsite::Config::default()
+    };
     let options = pmsite::BuildOptions {
-        config: pmsite::Config {
-            content_dir: archive.content(),
-            output_dir: archive.public(),
-            ..pmsite::Config::default()
-        },
-        today: chrono::NaiveDate::from_ymd_opt(2024, 9, 10).unwrap(),
         jobs: Some(2),
-        force: false,
-        strict: false,
+        ..pmsite::BuildOptions::new(
+            config,
+            chrono::NaiveDate::from_ymd_opt(2024, 9, 10).unwrap(),
+        )
     };
     let recorder = Recorder::default();
     pmsite::pipeline::build_with_progress(&options, &recorder).unwrap();

@@ -16,11 +16,11 @@ fn options(archive: &Archive) -> BuildOptions {
         ..Config::default()
     };
     BuildOptions {
-        config,
-        today: chrono::NaiveDate::from_ymd_opt(2024, 9, 10).unwrap(),
         jobs: Some(2),
-        force: false,
-        strict: false,
+        ..BuildOptions::new(
+            config,
+            chrono::NaiveDate::from_ymd_opt(2024, 9, 10).unwrap(),
+        )
     }
 }
 

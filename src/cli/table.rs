@@ -7,8 +7,8 @@ use std::fmt::Write;
 use anstyle::{AnsiColor, Style};
 use unicode_width::UnicodeWidthStr;
 
-use crate::index::tasks::TaskGroup;
-use crate::render::task_exports::TaskRecord;
+use pmsite::index::tasks::TaskGroup;
+use pmsite::render::task_exports::TaskRecord;
 
 const HEADER: [&str; 6] = ["STATUS", "DUE", "DAYS", "OWNER", "ID", "TASK"];
 
@@ -97,11 +97,11 @@ fn group_style(group: TaskGroup) -> Style {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::index::tasks::TaskBoard;
-    use crate::model::Archive;
-    use crate::parse::{parse_incident, ParseOptions};
-    use crate::render::task_exports::task_records;
     use chrono::NaiveDate;
+    use pmsite::index::tasks::TaskBoard;
+    use pmsite::model::Archive;
+    use pmsite::parse::{parse_incident, ParseOptions};
+    use pmsite::render::task_exports::task_records;
 
     #[test]
     fn columns_line_up_whatever_the_width_of_the_names() {

@@ -1,4 +1,5 @@
-//! The command line: clap derive; each flag's doc comment is its help text.
+//! The command line's flags and subcommands (clap derive); each flag's doc comment is
+//! its help text.
 
 use std::path::PathBuf;
 
@@ -18,6 +19,7 @@ pub enum Command {
     /// Show what pmsite understood in postmortems: each fact with its line, and what it could not read.
     Inspect(InspectArgs),
     /// Preview the site: build it in memory, serve it on 127.0.0.1, rebuild and reload pages as files change
+    #[cfg(feature = "serve")]
     Serve(ServeArgs),
     /// Check the archive as a build would, without writing anything: every problem, with its line.
     Check(CheckArgs),
@@ -56,6 +58,7 @@ pub struct SiteArgs {
     pub today: Option<String>,
 }
 
+#[cfg(feature = "serve")]
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     #[command(flatten)]
