@@ -329,14 +329,11 @@ fn child(args: &[String]) -> ExitCode {
             };
             // After the corpus's last incident (2026), as for an archive in use.
             let today = chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
-            let report = pmsite::build(&BuildOptions {
-                config,
-                today,
-                jobs: None,
+            let options = BuildOptions {
                 force: true,
-                strict: false,
-            })
-            .expect("build");
+                ..BuildOptions::new(config, today)
+            };
+            let report = pmsite::build(&options).expect("build");
             assert_eq!(report.errors(), 0, "the corpus built with errors");
             for (step, took) in &report.timings {
                 println!("step {step} {:.6}", took.as_secs_f64());

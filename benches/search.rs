@@ -128,14 +128,12 @@ fn build(content: &Path, output: &Path, search: bool) -> f64 {
     };
     let _ = std::fs::remove_dir_all(output);
     let started = Instant::now();
-    pmsite::build(&BuildOptions {
-        config,
-        today: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
-        jobs: None,
+    let today = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+    let options = BuildOptions {
         force: true,
-        strict: false,
-    })
-    .expect("build");
+        ..BuildOptions::new(config, today)
+    };
+    pmsite::build(&options).expect("build");
     started.elapsed().as_secs_f64()
 }
 

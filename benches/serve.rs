@@ -157,12 +157,10 @@ fn options(content: &Path, output: &Path) -> BuildOptions {
         output_dir: output.to_path_buf(),
         ..Config::default()
     };
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     BuildOptions {
-        config,
-        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
-        jobs: None,
         force: true,
-        strict: false,
+        ..BuildOptions::new(config, today)
     }
 }
 

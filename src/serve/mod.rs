@@ -518,15 +518,14 @@ mod tests {
         let clock = Arc::clone(&days_later);
         let load: OptionsLoader = Box::new(move || {
             let start = NaiveDate::from_ymd_opt(2024, 9, 10).unwrap();
+            let config = Config {
+                content_dir: content.clone(),
+                ..Config::default()
+            };
+            let today = start + Days::new(clock.load(Ordering::SeqCst));
             Ok(BuildOptions {
-                config: Config {
-                    content_dir: content.clone(),
-                    ..Config::default()
-                },
-                today: start + Days::new(clock.load(Ordering::SeqCst)),
                 jobs: Some(1),
-                force: false,
-                strict: false,
+                ..BuildOptions::new(config, today)
             })
         });
         let options = load().unwrap();
