@@ -179,9 +179,19 @@ fn term_shards(index: &SearchIndex) -> Vec<(String, String)> {
     prefixes.dedup();
 
     // The longest prefix that starts the word; there is always one: its first two
-    // characters, or the whole word when shorter.
+    // characters, or the whole word when shorter. No prefix is longer than the longest
+    // made, so longer starts of a long word are never looked up.
+    let longest = prefixes
+        .iter()
+        .map(|p| p.chars().count())
+        .max()
+        .unwrap_or(0);
     let shard_of = |word: &str| -> usize {
-        let ends: Vec<usize> = word.char_indices().map(|(i, c)| i + c.len_utf8()).collect();
+        let ends: Vec<usize> = word
+            .char_indices()
+            .map(|(i, c)| i + c.len_utf8())
+            .take(longest)
+            .collect();
         ends.iter()
             .rev()
             .find_map(|&end| {
@@ -232,14 +242,34 @@ fn shard_json(surfaces: &[(&str, &Surface)], terms: &[(&str, &[Posting])]) -> St
         let _ = write!(out, "{comma}{}:[", quoted(term));
         let mut previous = 0;
         for (j, posting) in postings.iter().enumerate() {
-            let comma = if j == 0 { "" } else { "," };
-            let _ = write!(out, "{comma}{},{}", posting.doc - previous, posting.score);
+            if j > 0 {
+                out.push(',');
+            }
+            push_number(&mut out, posting.doc - previous);
+            out.push(',');
+            push_number(&mut out, u32::from(posting.score));
             previous = posting.doc;
         }
         out.push(']');
     }
     out.push_str("}}");
     out
+}
+
+/// Writes `n` in decimal: postings are most of the index, and `write!` costs more than
+/// the digits.
+fn push_number(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 /// Adds the prefixes of length `depth` (or shorter words whole) that group `words`,
@@ -324,6 +354,15 @@ fn facet_code(n: u16, wide: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_written_as_format_would() {
+        for n in [0, 7, 10, 255, 4_294_967_295, 1_000_000] {
+            let mut out = String::new();
+            push_number(&mut out, n);
+            assert_eq!(out, n.to_string());
+        }
+    }
 
     #[test]
     fn facet_codes_are_printable_and_never_a_backslash_or_space() {
