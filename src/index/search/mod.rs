@@ -514,14 +514,19 @@ fn inline_plain(markdown: &str) -> String {
     } else {
         std::borrow::Cow::Borrowed(markdown)
     };
-    without_targets
-        .chars()
-        .filter(|c| !matches!(c, '*' | '`' | '[' | ']' | '~'))
-        .collect()
+    let is_mark = |c: char| matches!(c, '*' | '`' | '[' | ']' | '~');
+    if !without_targets.contains(is_mark) {
+        return without_targets.into_owned();
+    }
+    without_targets.chars().filter(|&c| !is_mark(c)).collect()
 }
 
 /// The first `PASSAGE_CHARS` characters, on one line, cut at a word.
 fn shorten(text: &str) -> String {
+    // Most passages (timeline entries, tasks) are short lines already.
+    if text.len() <= PASSAGE_CHARS && is_flat_ascii(text) {
+        return text.to_string();
+    }
     // The words on one line, only until they are past the limit: sections can be long.
     let mut flat = String::new();
     let mut chars = 0;
@@ -549,6 +554,23 @@ fn shorten(text: &str) -> String {
         .filter(|&i| i > PASSAGE_CHARS / 2)
         .unwrap_or(cut.len());
     format!("{}…", &cut[..at_word])
+}
+
+/// Whether `text` is ASCII with single spaces between words and none around them: what
+/// joining its words with spaces gives.
+fn is_flat_ascii(text: &str) -> bool {
+    // No space may come first.
+    let mut after_space = true;
+    for &byte in text.as_bytes() {
+        match byte {
+            b' ' if after_space => return false,
+            b' ' => after_space = true,
+            // Other whitespace, and anything not ASCII.
+            0x09..=0x0d | 0x80.. => return false,
+            _ => after_space = false,
+        }
+    }
+    text.is_empty() || !after_space
 }
 
 fn typo_vocabulary(archive: &Archive, known: &BTreeMap<String, Surface>) -> Vec<String> {
@@ -709,6 +731,16 @@ mod tests {
         assert_eq!(year.values[0].name, "2024");
         let open = index.facets.iter().find(|f| f.key == "open").unwrap();
         assert_eq!(open.docs, [vec![0], vec![]]);
+    }
+
+    #[test]
+    fn short_passages_are_put_on_one_line() {
+        assert_eq!(shorten("Alert fired"), "Alert fired");
+        assert_eq!(shorten(" Alert  fired\n"), "Alert fired");
+        assert_eq!(shorten("Alert\u{b}fired"), "Alert fired");
+        assert_eq!(shorten("Café\u{a0}fermé"), "Café fermé");
+        assert_eq!(shorten(""), "");
+        assert!(is_flat_ascii("a b") && !is_flat_ascii("a b ") && !is_flat_ascii("a\tb"));
     }
 
     #[test]
