@@ -3,7 +3,7 @@
 //! service, so the work grows with the incidents that share something, not with all
 //! pairs; very common terms, which say little, are skipped past a cap.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::model::Archive;
 
@@ -18,7 +18,7 @@ const COMMON: usize = 200;
 pub fn related_incidents(archive: &Archive) -> Vec<Vec<usize>> {
     // Postings: term -> incidents that have it. Services weigh more than tags: sharing
     // a service is a stronger sign of the same kind of failure.
-    let mut postings: HashMap<(u8, &str), Vec<usize>> = HashMap::new();
+    let mut postings: FxHashMap<(u8, &str), Vec<usize>> = FxHashMap::default();
     for (position, incident) in archive.incidents.iter().enumerate() {
         for tag in &incident.tags {
             postings
@@ -33,41 +33,51 @@ pub fn related_incidents(archive: &Archive) -> Vec<Vec<usize>> {
                 .push(position);
         }
     }
-    archive
-        .incidents
-        .iter()
-        .enumerate()
-        .map(|(position, incident)| {
-            let mut scores: HashMap<usize, f64> = HashMap::new();
-            let terms = incident
-                .tags
-                .iter()
-                .map(|t| ((0u8, t.name.as_str()), if t.inferred { 0.5 } else { 1.0 }))
-                .chain(incident.services.iter().map(|s| ((1u8, s.as_str()), 1.5)));
-            for (term, weight) in terms {
-                let Some(others) = postings.get(&term) else {
-                    continue;
-                };
-                if others.len() > COMMON {
-                    continue;
-                }
-                // Rarer terms count more.
-                let rarity = 1.0 / (others.len() as f64).ln_1p();
-                for &other in others.iter().filter(|&&o| o != position) {
-                    *scores.entry(other).or_default() += weight * rarity;
-                }
+    // The scores of the incidents that share something with the one at hand, by
+    // position (zero for the rest), and which those are: kept from one incident to the
+    // next rather than hashed anew.
+    let mut scores = vec![0f64; archive.incidents.len()];
+    let mut sharing: Vec<usize> = Vec::new();
+    let mut related = Vec::with_capacity(archive.incidents.len());
+    for (position, incident) in archive.incidents.iter().enumerate() {
+        let terms = incident
+            .tags
+            .iter()
+            .map(|t| ((0u8, t.name.as_str()), if t.inferred { 0.5 } else { 1.0 }))
+            .chain(incident.services.iter().map(|s| ((1u8, s.as_str()), 1.5)));
+        for (term, weight) in terms {
+            let Some(others) = postings.get(&term) else {
+                continue;
+            };
+            if others.len() > COMMON {
+                continue;
             }
-            let mut ranked: Vec<(usize, f64)> = scores.into_iter().collect();
-            // Best score first; ties go to the newer incident (smaller position), so the
-            // order never depends on hashing.
-            ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            // Rarer terms count more.
+            let rarity = 1.0 / (others.len() as f64).ln_1p();
+            for &other in others.iter().filter(|&&o| o != position) {
+                // Every share adds more than zero.
+                if scores[other] == 0.0 {
+                    sharing.push(other);
+                }
+                scores[other] += weight * rarity;
+            }
+        }
+        let mut ranked: Vec<(usize, f64)> = sharing
+            .drain(..)
+            .map(|other| (other, std::mem::take(&mut scores[other])))
+            .collect();
+        // Best score first; ties go to the newer incident (smaller position), so the
+        // order never depends on the order they were found in.
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        related.push(
             ranked
                 .into_iter()
                 .take(RELATED)
                 .map(|(other, _)| other)
-                .collect()
-        })
-        .collect()
+                .collect(),
+        );
+    }
+    related
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ pub mod tokens;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use rayon::prelude::*;
 
@@ -217,38 +217,41 @@ pub fn build_search_index_reusing(
         *total = (*total / count).max(1.0);
     }
 
-    // term -> (doc, weighted and length-normalised frequency)
-    let mut frequencies: FxHashMap<&str, Vec<(u32, f32)>> = FxHashMap::default();
-    let mut surfaces: FxHashMap<&str, (&str, u32)> = FxHashMap::default();
+    // Per term, (doc, weighted and length-normalised frequency), by document number.
+    let mut lexicon = Lexicon::default();
+    let mut frequencies: Vec<Vec<(u32, f32)>> = Vec::new();
+    // One incident's occurrences per term (all zero for the terms it lacks), and the
+    // terms it has.
+    let mut doc_counts: Vec<[u16; 8]> = Vec::new();
+    let mut doc_terms: Vec<usize> = Vec::new();
     for (number, doc) in analysed.iter().enumerate() {
-        for (term, counts) in &doc.counts {
-            let weighted: f32 = Field::ALL
-                .iter()
-                .zip(counts)
-                .filter(|(_, &n)| n > 0)
-                .map(|(&field, &n)| {
-                    let i = field as usize;
-                    let norm = 1.0 - field.length_discount()
-                        + field.length_discount() * doc.lengths[i] as f32 / average[i];
-                    field.weight() * f32::from(n) / norm
-                })
-                .sum();
-            frequencies
-                .entry(term.as_str())
-                .or_default()
-                .push((number as u32, weighted));
+        for (surface, counts) in &doc.words {
+            let term = lexicon.term_of_use(surface);
+            if term == frequencies.len() {
+                frequencies.push(Vec::new());
+                doc_counts.push([0; 8]);
+            }
+            // A word is counted at least once, so its term is not all zero afterwards.
+            if doc_counts[term] == [0; 8] {
+                doc_terms.push(term);
+            }
+            for (total, &n) in doc_counts[term].iter_mut().zip(counts) {
+                *total = total.saturating_add(n);
+            }
         }
-        for (surface, term) in &doc.surfaces {
-            let entry = surfaces
-                .entry(surface.as_str())
-                .or_insert((term.as_str(), 0));
-            entry.1 += 1;
+        for term in doc_terms.drain(..) {
+            let counts = std::mem::take(&mut doc_counts[term]);
+            let weighted = weighted_frequency(&counts, &doc.lengths, &average);
+            frequencies[term].push((number as u32, weighted));
         }
     }
 
     let total_docs = analysed.len() as f32;
-    let mut scored: Vec<(&str, Vec<(u32, f32)>)> = frequencies
-        .into_iter()
+    let mut scored: Vec<(&str, Vec<(u32, f32)>)> = lexicon
+        .terms
+        .iter()
+        .map(String::as_str)
+        .zip(frequencies)
         .map(|(term, docs)| {
             let df = docs.len() as f32;
             let idf = (1.0 + (total_docs - df + 0.5) / (df + 0.5)).ln();
@@ -278,21 +281,31 @@ pub fn build_search_index_reusing(
         })
         .collect();
 
-    let surfaces: BTreeMap<String, Surface> = surfaces
+    let surfaces: BTreeMap<String, Surface> = lexicon
+        .surfaces
         .into_iter()
         .map(|(surface, (term, docs))| {
             (
                 surface.to_string(),
                 Surface {
-                    term: term.to_string(),
+                    term: lexicon.terms[term].clone(),
                     docs,
                 },
             )
         })
         .collect();
     let vocabulary = typo_vocabulary(archive, &surfaces);
+    // Analyses nobody else holds give up their documents; dropping the rest of them is
+    // shared out too.
+    let docs = analysed
+        .into_par_iter()
+        .map(|analysed| match Arc::try_unwrap(analysed) {
+            Ok(owned) => owned.doc,
+            Err(shared) => shared.doc.clone(),
+        })
+        .collect();
     SearchIndex {
-        docs: analysed.iter().map(|d| d.doc.clone()).collect(),
+        docs,
         terms,
         surfaces,
         vocabulary,
@@ -300,16 +313,60 @@ pub fn build_search_index_reusing(
     }
 }
 
+/// The BM25F term frequency of a term in an incident: its occurrences per field,
+/// weighted by field and discounted in fields longer than the average.
+fn weighted_frequency(counts: &[u16; 8], lengths: &[u32; 8], average: &[f32; 8]) -> f32 {
+    Field::ALL
+        .iter()
+        .zip(counts)
+        .filter(|(_, &n)| n > 0)
+        .map(|(&field, &n)| {
+            let i = field as usize;
+            let norm = 1.0 - field.length_discount()
+                + field.length_discount() * lengths[i] as f32 / average[i];
+            field.weight() * f32::from(n) / norm
+        })
+        .sum()
+}
+
+/// The archive's words while the index is put together: each surface with the number
+/// of its term and how many incidents use it, and the terms by number. A surface is
+/// stemmed once per archive, not once per incident.
+#[derive(Default)]
+struct Lexicon<'a> {
+    surfaces: FxHashMap<&'a str, (usize, u32)>,
+    terms: Vec<String>,
+    term_numbers: FxHashMap<String, usize>,
+}
+
+impl<'a> Lexicon<'a> {
+    /// The number of `surface`'s term (numbered as first met), counting one more
+    /// incident that uses `surface`.
+    fn term_of_use(&mut self, surface: &'a str) -> usize {
+        if let Some((term, docs)) = self.surfaces.get_mut(surface) {
+            *docs += 1;
+            return *term;
+        }
+        let term = term_of(surface);
+        let next = self.terms.len();
+        let number = *self.term_numbers.entry(term).or_insert_with_key(|term| {
+            self.terms.push(term.clone());
+            next
+        });
+        self.surfaces.insert(surface, (number, 1));
+        number
+    }
+}
+
 /// One incident read for the index.
 #[derive(Debug)]
 struct AnalysedDoc {
     doc: SearchDoc,
-    /// Term -> occurrences per field.
-    counts: FxHashMap<String, [u16; 8]>,
+    /// Each word as written (lower-cased) and its occurrences per field. Their terms are
+    /// found when the index is put together, once per archive.
+    words: Vec<(String, [u16; 8])>,
     /// Tokens per field.
     lengths: [u32; 8],
-    /// (surface, term) for the surfaces this incident uses.
-    surfaces: Vec<(String, String)>,
 }
 
 fn analyse(incident: &Incident) -> AnalysedDoc {
@@ -326,9 +383,8 @@ fn analyse(incident: &Incident) -> AnalysedDoc {
             tags: incident.tags.iter().map(|t| t.name.clone()).collect(),
             passages: Vec::new(),
         },
-        counts: FxHashMap::default(),
+        words: Vec::new(),
         lengths: [0; 8],
-        surfaces: Vec::new(),
     };
     let anchor_of = |kind: SectionKind| {
         incident
@@ -443,14 +499,7 @@ fn analyse(incident: &Incident) -> AnalysedDoc {
             Some(anchor.clone()),
         );
     }
-    for (surface, field_counts) in by_surface {
-        let term = term_of(&surface);
-        let counts = analysed.counts.entry(term.clone()).or_insert([0; 8]);
-        for (total, n) in counts.iter_mut().zip(field_counts) {
-            *total = total.saturating_add(n);
-        }
-        analysed.surfaces.push((surface, term));
-    }
+    analysed.words = by_surface.into_iter().collect();
     analysed
 }
 
@@ -465,19 +514,41 @@ fn inline_plain(markdown: &str) -> String {
     } else {
         std::borrow::Cow::Borrowed(markdown)
     };
-    without_targets
-        .chars()
-        .filter(|c| !matches!(c, '*' | '`' | '[' | ']' | '~'))
-        .collect()
+    let is_mark = |c: char| matches!(c, '*' | '`' | '[' | ']' | '~');
+    if !without_targets.contains(is_mark) {
+        return without_targets.into_owned();
+    }
+    without_targets.chars().filter(|&c| !is_mark(c)).collect()
 }
 
 /// The first `PASSAGE_CHARS` characters, on one line, cut at a word.
 fn shorten(text: &str) -> String {
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= PASSAGE_CHARS {
+    // Most passages (timeline entries, tasks) are short lines already.
+    if text.len() <= PASSAGE_CHARS && is_flat_ascii(text) {
+        return text.to_string();
+    }
+    // The words on one line, only until they are past the limit: sections can be long.
+    let mut flat = String::new();
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        if !flat.is_empty() {
+            flat.push(' ');
+            chars += 1;
+        }
+        flat.push_str(word);
+        chars += word.chars().count();
+        if chars > PASSAGE_CHARS {
+            break;
+        }
+    }
+    if chars <= PASSAGE_CHARS {
         return flat;
     }
-    let cut: String = flat.chars().take(PASSAGE_CHARS).collect();
+    let cut_end = flat
+        .char_indices()
+        .nth(PASSAGE_CHARS)
+        .map_or(flat.len(), |(i, _)| i);
+    let cut = &flat[..cut_end];
     let at_word = cut
         .rfind(' ')
         .filter(|&i| i > PASSAGE_CHARS / 2)
@@ -485,8 +556,25 @@ fn shorten(text: &str) -> String {
     format!("{}…", &cut[..at_word])
 }
 
+/// Whether `text` is ASCII with single spaces between words and none around them: what
+/// joining its words with spaces gives.
+fn is_flat_ascii(text: &str) -> bool {
+    // No space may come first.
+    let mut after_space = true;
+    for &byte in text.as_bytes() {
+        match byte {
+            b' ' if after_space => return false,
+            b' ' => after_space = true,
+            // Other whitespace, and anything not ASCII.
+            0x09..=0x0d | 0x80.. => return false,
+            _ => after_space = false,
+        }
+    }
+    text.is_empty() || !after_space
+}
+
 fn typo_vocabulary(archive: &Archive, known: &BTreeMap<String, Surface>) -> Vec<String> {
-    let mut words: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let mut words: FxHashSet<String> = FxHashSet::default();
     for incident in &archive.incidents {
         let labels = incident
             .tags
@@ -510,10 +598,12 @@ fn typo_vocabulary(archive: &Archive, known: &BTreeMap<String, Surface>) -> Vec<
             .map(|(s, _)| s.clone()),
     );
     // A typo of a short word is usually another word; numbers are not misspelled.
-    words
+    let mut words: Vec<String> = words
         .into_iter()
         .filter(|w| w.chars().count() >= 4 && w.chars().any(char::is_alphabetic))
-        .collect()
+        .collect();
+    words.sort_unstable();
+    words
 }
 
 fn facets(archive: &Archive, taxonomies: &[Taxonomy]) -> Vec<Facet> {
@@ -641,6 +731,16 @@ mod tests {
         assert_eq!(year.values[0].name, "2024");
         let open = index.facets.iter().find(|f| f.key == "open").unwrap();
         assert_eq!(open.docs, [vec![0], vec![]]);
+    }
+
+    #[test]
+    fn short_passages_are_put_on_one_line() {
+        assert_eq!(shorten("Alert fired"), "Alert fired");
+        assert_eq!(shorten(" Alert  fired\n"), "Alert fired");
+        assert_eq!(shorten("Alert\u{b}fired"), "Alert fired");
+        assert_eq!(shorten("Café\u{a0}fermé"), "Café fermé");
+        assert_eq!(shorten(""), "");
+        assert!(is_flat_ascii("a b") && !is_flat_ascii("a b ") && !is_flat_ascii("a\tb"));
     }
 
     #[test]

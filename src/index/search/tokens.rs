@@ -34,52 +34,110 @@ pub struct Token {
 pub fn surfaces(text: &str, mut emit: impl FnMut(&str)) {
     let mut lower = String::new();
     for raw in raw_tokens(text) {
-        if raw.len() > MAX_WORD * 4 || raw.chars().count() > MAX_WORD {
+        // Counting characters is needed only when the bytes are over the limit.
+        if raw.len() > MAX_WORD && (raw.len() > MAX_WORD * 4 || raw.chars().count() > MAX_WORD) {
             continue;
         }
-        lower.clear();
-        lower.extend(raw.chars().flat_map(char::to_lowercase));
-        if lower.contains(['.', '_', '-']) {
-            emit(&lower);
-            for part in lower.split(['.', '_', '-']) {
-                if !part.is_empty() && !STOP_WORDS.contains(&part) {
+        // Most words are ASCII, and most of those are lower case already.
+        let word = if !raw.is_ascii() {
+            lower.clear();
+            lower.extend(raw.chars().flat_map(char::to_lowercase));
+            lower.as_str()
+        } else if raw.bytes().any(|b| b.is_ascii_uppercase()) {
+            lower.clear();
+            lower.push_str(raw);
+            lower.make_ascii_lowercase();
+            lower.as_str()
+        } else {
+            raw
+        };
+        if word.bytes().any(is_joiner) {
+            emit(word);
+            for part in word.split(['.', '_', '-']) {
+                if !part.is_empty() && !is_stop_word(part) {
                     emit(part);
                 }
             }
-        } else if !STOP_WORDS.contains(&lower.as_str()) {
-            emit(&lower);
+        } else if !is_stop_word(word) {
+            emit(word);
         }
     }
 }
 
+/// Whether `word` (lower case) is in [`STOP_WORDS`]. Every word is asked, so the stop
+/// words are compared as numbers: a word of up to seven bytes packed into a `u64`.
+fn is_stop_word(word: &str) -> bool {
+    word.len() <= 7 && STOP_WORD_KEYS.contains(&packed(word.as_bytes()))
+}
+
+const STOP_WORD_KEYS: [u64; STOP_WORDS.len()] = {
+    let mut keys = [0; STOP_WORDS.len()];
+    let mut i = 0;
+    while i < keys.len() {
+        keys[i] = packed(STOP_WORDS[i].as_bytes());
+        i += 1;
+    }
+    keys
+};
+
+/// A word of at most seven bytes as one number: its length, then its bytes.
+const fn packed(word: &[u8]) -> u64 {
+    let mut key = word.len() as u64;
+    let mut i = 0;
+    while i < word.len() {
+        key = key << 8 | word[i] as u64;
+        i += 1;
+    }
+    key
+}
+
+/// `.`, `_` and `-` join letters and digits into one identifier.
+fn is_joiner(byte: u8) -> bool {
+    matches!(byte, b'.' | b'_' | b'-')
+}
+
 /// Runs of letters and digits, possibly joined by `.`, `_` or `-` into an identifier
 /// (`[\p{Alphabetic}\p{N}]+(?:[._-][\p{Alphabetic}\p{N}]+)*`, the pattern `search.js`
-/// uses). Written out by hand: the index reads every word of the archive, and this is a
-/// few times faster than the regex.
+/// uses). Written out by hand, reading ASCII as bytes: the index reads every word of the
+/// archive, and this is many times faster than the regex.
 fn raw_tokens(text: &str) -> impl Iterator<Item = &str> {
-    let is_word = |c: char| c.is_alphabetic() || c.is_numeric();
-    let mut chars = text.char_indices().peekable();
+    let bytes = text.as_bytes();
+    let mut at = 0;
     std::iter::from_fn(move || {
         // Skip to the start of a word.
-        let (start, _) = loop {
-            let (i, c) = chars.next()?;
-            if is_word(c) {
-                break (i, c);
+        loop {
+            if at >= bytes.len() {
+                return None;
             }
-        };
-        let mut end = text.len();
-        while let Some(&(i, c)) = chars.peek() {
-            // A joiner continues the word only when a letter or digit follows it.
-            let joins =
-                matches!(c, '.' | '_' | '-') && text[i + 1..].chars().next().is_some_and(is_word);
-            if !is_word(c) && !joins {
-                end = i;
+            let (is_word, len) = char_at(text, at);
+            if is_word {
                 break;
             }
-            chars.next();
+            at += len;
         }
-        Some(&text[start..end])
+        let start = at;
+        while at < bytes.len() {
+            let (is_word, len) = char_at(text, at);
+            // A joiner continues the word only when a letter or digit follows it.
+            let joins =
+                !is_word && is_joiner(bytes[at]) && at + 1 < bytes.len() && char_at(text, at + 1).0;
+            if !is_word && !joins {
+                break;
+            }
+            at += len;
+        }
+        Some(&text[start..at])
     })
+}
+
+/// Whether the character at byte `i` of `text` is a letter or digit, and its length.
+fn char_at(text: &str, i: usize) -> (bool, usize) {
+    let byte = text.as_bytes()[i];
+    if byte.is_ascii() {
+        return (byte.is_ascii_alphanumeric(), 1);
+    }
+    let c = text[i..].chars().next().expect("a character starts here");
+    (c.is_alphabetic() || c.is_numeric(), c.len_utf8())
 }
 
 /// The term a surface word is indexed under: its stem when it is a word of letters, else
@@ -189,6 +247,25 @@ mod tests {
             let found: Vec<&str> = raw_tokens(&text).collect();
             proptest::prop_assert_eq!(found, expected);
         }
+    }
+
+    #[test]
+    fn stop_words_are_recognised_and_nothing_else() {
+        assert!(STOP_WORDS.iter().all(|w| w.len() <= 7 && is_stop_word(w)));
+        for word in ["thei", "outage", "withs", "", "\u{0}a", "aa", "ofon"] {
+            assert!(!is_stop_word(word), "{word:?}");
+        }
+    }
+
+    #[test]
+    fn long_words_are_measured_in_characters() {
+        assert_eq!(terms(&"é".repeat(40)), ["é".repeat(40)]);
+        assert_eq!(terms(&"é".repeat(41)), Vec::<String>::new());
+        let surfaces: Vec<String> = tokens("Ünïcode CAFÉ Db")
+            .into_iter()
+            .map(|t| t.surface)
+            .collect();
+        assert_eq!(surfaces, ["ünïcode", "café", "db"]);
     }
 
     #[test]
