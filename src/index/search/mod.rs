@@ -217,34 +217,22 @@ pub fn build_search_index_reusing(
         *total = (*total / count).max(1.0);
     }
 
-    // Per term, (doc, weighted and length-normalised frequency), by document number.
-    let mut lexicon = Lexicon::default();
-    let mut frequencies: Vec<Vec<(u32, f32)>> = Vec::new();
-    // One incident's occurrences per term (all zero for the terms it lacks), and the
-    // terms it has.
-    let mut doc_counts: Vec<[u16; 8]> = Vec::new();
-    let mut doc_terms: Vec<usize> = Vec::new();
-    for (number, doc) in analysed.iter().enumerate() {
-        for (surface, counts) in &doc.words {
-            let term = lexicon.term_of_use(surface);
-            if term == frequencies.len() {
-                frequencies.push(Vec::new());
-                doc_counts.push([0; 8]);
-            }
-            // A word is counted at least once, so its term is not all zero afterwards.
-            if doc_counts[term] == [0; 8] {
-                doc_terms.push(term);
-            }
-            for (total, &n) in doc_counts[term].iter_mut().zip(counts) {
-                *total = total.saturating_add(n);
-            }
-        }
-        for term in doc_terms.drain(..) {
-            let counts = std::mem::take(&mut doc_counts[term]);
-            let weighted = weighted_frequency(&counts, &doc.lengths, &average);
-            frequencies[term].push((number as u32, weighted));
-        }
+    // The documents are counted in parts side by side, then the parts are joined in
+    // document order, so each term's list stays by document number.
+    let part_size = analysed.len().div_ceil(MERGE_PARTS).max(1);
+    let parts: Vec<TermFrequencies> = analysed
+        .par_chunks(part_size)
+        .enumerate()
+        .map(|(part, docs)| TermFrequencies::of(docs, part * part_size, &average))
+        .collect();
+    let mut all = TermFrequencies::default();
+    for part in parts {
+        all.append(part);
     }
+    let TermFrequencies {
+        lexicon,
+        frequencies,
+    } = all;
 
     let total_docs = analysed.len() as f32;
     let mut scored: Vec<(&str, Vec<(u32, f32)>)> = lexicon
@@ -329,9 +317,69 @@ fn weighted_frequency(counts: &[u16; 8], lengths: &[u32; 8], average: &[f32; 8])
         .sum()
 }
 
+/// How many parts the documents are counted in, side by side: more than there are
+/// threads, so that none waits long. The index does not depend on it.
+const MERGE_PARTS: usize = 8;
+
+/// Some documents' words: each term's (document number, weighted and length-normalised
+/// frequency), by document number.
+#[derive(Default)]
+struct TermFrequencies<'a> {
+    lexicon: Lexicon<'a>,
+    /// By term number.
+    frequencies: Vec<Vec<(u32, f32)>>,
+}
+
+impl<'a> TermFrequencies<'a> {
+    /// Counts `docs`, the first of which has the number `first`.
+    fn of(docs: &'a [Arc<AnalysedDoc>], first: usize, average: &[f32; 8]) -> Self {
+        let mut part = TermFrequencies::default();
+        // One document's occurrences per term (all zero for the terms it lacks), and
+        // the terms it has.
+        let mut doc_counts: Vec<[u16; 8]> = Vec::new();
+        let mut doc_terms: Vec<usize> = Vec::new();
+        for (number, doc) in (first..).zip(docs) {
+            for (surface, counts) in &doc.words {
+                let term = part.lexicon.term_of_use(surface, 1);
+                if term == doc_counts.len() {
+                    part.frequencies.push(Vec::new());
+                    doc_counts.push([0; 8]);
+                }
+                // A word is counted at least once, so its term is not all zero after.
+                if doc_counts[term] == [0; 8] {
+                    doc_terms.push(term);
+                }
+                for (total, &n) in doc_counts[term].iter_mut().zip(counts) {
+                    *total = total.saturating_add(n);
+                }
+            }
+            for term in doc_terms.drain(..) {
+                let counts = std::mem::take(&mut doc_counts[term]);
+                let weighted = weighted_frequency(&counts, &doc.lengths, average);
+                part.frequencies[term].push((number as u32, weighted));
+            }
+        }
+        part
+    }
+
+    /// Adds the counts of `later`, whose documents all come after these.
+    fn append(&mut self, later: TermFrequencies<'a>) {
+        let mut numbers = vec![usize::MAX; later.lexicon.terms.len()];
+        for (surface, (term, docs)) in later.lexicon.surfaces {
+            numbers[term] = self.lexicon.term_of_use(surface, docs);
+            if numbers[term] == self.frequencies.len() {
+                self.frequencies.push(Vec::new());
+            }
+        }
+        for (term, postings) in later.frequencies.into_iter().enumerate() {
+            self.frequencies[numbers[term]].extend(postings);
+        }
+    }
+}
+
 /// The archive's words while the index is put together: each surface with the number
 /// of its term and how many incidents use it, and the terms by number. A surface is
-/// stemmed once per archive, not once per incident.
+/// stemmed once per part of the archive, not once per incident.
 #[derive(Default)]
 struct Lexicon<'a> {
     surfaces: FxHashMap<&'a str, (usize, u32)>,
@@ -340,11 +388,11 @@ struct Lexicon<'a> {
 }
 
 impl<'a> Lexicon<'a> {
-    /// The number of `surface`'s term (numbered as first met), counting one more
-    /// incident that uses `surface`.
-    fn term_of_use(&mut self, surface: &'a str) -> usize {
-        if let Some((term, docs)) = self.surfaces.get_mut(surface) {
-            *docs += 1;
+    /// The number of `surface`'s term (numbered as first met), counting `docs` more
+    /// incidents that use `surface`.
+    fn term_of_use(&mut self, surface: &'a str, docs: u32) -> usize {
+        if let Some((term, known)) = self.surfaces.get_mut(surface) {
+            *known += docs;
             return *term;
         }
         let term = term_of(surface);
@@ -353,7 +401,7 @@ impl<'a> Lexicon<'a> {
             self.terms.push(term.clone());
             next
         });
-        self.surfaces.insert(surface, (number, 1));
+        self.surfaces.insert(surface, (number, docs));
         number
     }
 }
