@@ -7,17 +7,24 @@ use crate::index::tasks::{BoardTask, Owner, TaskBoard, TaskGroup};
 use crate::model::Archive;
 use crate::render::task_exports::{task_records, TaskRecord};
 
-/// Which tasks a list holds, by where they sit on the board.
+/// Which tasks a list holds, by where they sit on the board (also `pmsite tasks
+/// --status`, whose help the variants' comments are).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum StatusFilter {
     /// Not done and not dropped.
     Open,
+    /// Open, with a due date before today.
     Overdue,
+    /// Open, due within the due-soon window (14 days unless configured).
     DueSoon,
+    /// Done.
     Done,
+    /// Marked won't do.
     WontDo,
     /// Done or won't do.
     Closed,
+    /// Every task.
     All,
 }
 

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use pmsite::task_query::StatusFilter;
 
 #[derive(Debug, Parser)]
 #[command(name = "pmsite", version, about = "Turns a folder of incident postmortems into a static archive", long_about = None)]
@@ -126,8 +127,8 @@ pub struct TasksArgs {
     pub site: SiteArgs,
 
     /// Which tasks to list
-    #[arg(long, value_enum, default_value_t = TaskFilter::Open)]
-    pub status: TaskFilter,
+    #[arg(long, value_enum, default_value_t = StatusFilter::Open)]
+    pub status: StatusFilter,
 
     /// Only this owner's tasks (`@alice`, `Alice` and `alice` are one owner)
     #[arg(long, value_name = "NAME")]
@@ -140,24 +141,6 @@ pub struct TasksArgs {
     /// Exit with 1 when any task (of --owner, if given) is overdue, whatever --status lists
     #[arg(long)]
     pub fail_on_overdue: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum TaskFilter {
-    /// Not done and not dropped
-    Open,
-    /// Open, with a due date before today
-    Overdue,
-    /// Open, due within the due-soon window (14 days unless configured)
-    DueSoon,
-    /// Done
-    Done,
-    /// Marked won't do
-    WontDo,
-    /// Done or won't do
-    Closed,
-    /// Every task
-    All,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

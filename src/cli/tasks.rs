@@ -5,10 +5,10 @@ use std::io::Write;
 
 use pmsite::index::tasks::TaskBoard;
 use pmsite::render::task_exports::{tasks_csv, tasks_json};
-use pmsite::task_query::{StatusFilter, TaskQuery};
+use pmsite::task_query::TaskQuery;
 use pmsite::{BuildOptions, Error};
 
-use super::args::{TaskFilter, TaskFormat, TasksArgs};
+use super::args::{TaskFormat, TasksArgs};
 use super::site::load_site;
 use super::table::task_table;
 use super::Outcome;
@@ -23,7 +23,7 @@ pub fn run(args: TasksArgs) -> Result<Outcome, Error> {
     }
     let board = TaskBoard::new(&archive, today, due_soon_days);
     let query = TaskQuery {
-        status: status_filter(args.status),
+        status: args.status,
         owner: args.owner.as_deref(),
     };
     let list = query.run(&archive, &board)?;
@@ -61,16 +61,4 @@ pub fn run(args: TasksArgs) -> Result<Outcome, Error> {
     Ok(Outcome::problems_if(
         report.errors() > 0 || (args.fail_on_overdue && list.overdue > 0),
     ))
-}
-
-fn status_filter(filter: TaskFilter) -> StatusFilter {
-    match filter {
-        TaskFilter::Open => StatusFilter::Open,
-        TaskFilter::Overdue => StatusFilter::Overdue,
-        TaskFilter::DueSoon => StatusFilter::DueSoon,
-        TaskFilter::Done => StatusFilter::Done,
-        TaskFilter::WontDo => StatusFilter::WontDo,
-        TaskFilter::Closed => StatusFilter::Closed,
-        TaskFilter::All => StatusFilter::All,
-    }
 }
