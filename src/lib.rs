@@ -30,7 +30,6 @@ pub mod scaffold;
 pub mod serve;
 pub mod sift;
 pub mod synthetic;
-pub mod task_query;
 pub mod walk;
 pub mod write;
 

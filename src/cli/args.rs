@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use pmsite::task_query::StatusFilter;
+use pmsite::index::task_query::StatusFilter;
 
 #[derive(Debug, Parser)]
 #[command(name = "pmsite", version, about = "Turns a folder of incident postmortems into a static archive", long_about = None)]

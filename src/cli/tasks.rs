@@ -3,9 +3,9 @@
 
 use std::io::Write;
 
+use pmsite::index::task_query::TaskQuery;
 use pmsite::index::tasks::TaskBoard;
 use pmsite::render::task_exports::{tasks_csv, tasks_json};
-use pmsite::task_query::TaskQuery;
 use pmsite::{BuildOptions, Error};
 
 use super::args::{TaskFormat, TasksArgs};

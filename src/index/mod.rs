@@ -7,6 +7,7 @@ pub mod insights;
 pub mod mentions;
 pub mod related;
 pub mod search;
+pub mod task_query;
 pub mod tasks;
 
 use std::collections::BTreeMap;

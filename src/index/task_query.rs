@@ -1,6 +1,5 @@
 //! `pmsite tasks` as a query on the task board: which tasks to list (by status and
-//! owner) and how many of the owner's are overdue. Belongs beside the board in
-//! `index/tasks.rs`; kept apart until that file is free to change.
+//! owner) and how many of the owner's are overdue.
 
 use crate::error::{Error, Result};
 use crate::index::tasks::{BoardTask, Owner, TaskBoard, TaskGroup};
