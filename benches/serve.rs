@@ -1,5 +1,7 @@
 //! `cargo bench --bench serve [-- SIZE]`: how long `pmsite serve` takes from saving a
-//! postmortem to the reload signal, in a synthetic archive of 1,000 postmortems (or SIZE).
+//! postmortem to the reload signal, in the seed-42 corpus of
+//! `../shared/bench/gen_corpus.py` (`PMSITE_BENCH_GENERATOR` names another) at 1,000
+//! postmortems (or SIZE).
 //! The baseline, measured in the same run, is a full build in memory: what a server
 //! without a cache would do on every edit.
 //!
@@ -30,7 +32,8 @@ fn main() {
     let scratch = support::scratch_dir("pmsite-bench");
     let content = scratch.join(format!("serve-content-{size}"));
     let _ = std::fs::remove_dir_all(&content);
-    pmsite::synthetic::write_archive(&content, size).expect("write synthetic archive");
+    support::generate_corpus(&support::corpus_generator(), &content, size, &[])
+        .unwrap_or_else(|why| panic!("{why}"));
     let options = options(&content, &scratch.join("serve-public"));
 
     let full: Vec<Duration> = (0..5)
@@ -65,7 +68,7 @@ fn main() {
     let baseline = median([full, full_again(&options)].concat());
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!(
-        "pmsite serve benchmark: {size} incidents, {cores} cores, {EDITS} edits of one file each"
+        "pmsite serve benchmark: {size} incidents of the seed-42 corpus, {cores} cores, {EDITS} edits of one file each"
     );
     println!("full build in memory (baseline): median {}", ms(baseline));
     println!("first build with the cache:      {}", ms(first));
