@@ -1159,8 +1159,9 @@ fn says_something(clause: &str) -> bool {
                     .any(|m| m.to_lowercase().starts_with(&lower) && lower.len() >= 3)
                 && !WEEKDAYS.iter().any(|d| lower.starts_with(d))
         })
-        .count()
-        >= 2
+        // Two are enough: a long paragraph is not read to its end.
+        .nth(1)
+        .is_some()
 }
 
 const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
