@@ -1162,12 +1162,13 @@ fn tidy(text: &str) -> String {
     let trimmed = collapsed.trim_matches(|c: char| {
         c.is_whitespace() || matches!(c, ',' | ';' | '–' | '—' | '-' | '(')
     });
-    let trimmed = trimmed.trim_end_matches("()").trim();
-    trimmed
-        .replace(" .", ".")
-        .replace(" ,", ",")
-        .replace("( ", "(")
-        .replace(" )", ")")
+    let mut tidied = trimmed.trim_end_matches("()").trim().to_string();
+    for (from, to) in [(" .", "."), (" ,", ","), ("( ", "("), (" )", ")")] {
+        if tidied.contains(from) {
+            tidied = tidied.replace(from, to);
+        }
+    }
+    tidied
 }
 
 #[cfg(test)]
