@@ -166,16 +166,25 @@ fn windows_1252(byte: u8) -> char {
     }
 }
 
+/// The kinds of file the site publishes beside the postmortems: images, PDFs and text.
+/// An allowlist, since the kinds a browser runs script in are too many to list
+/// (`.xht`, `.rss`, `.xul`, ...). SVG can hold script and is not on it.
+pub const PUBLISHED_KINDS: [&str; 11] = [
+    "png", "jpg", "jpeg", "gif", "webp", "avif", "pdf", "txt", "csv", "json", "log",
+];
+
 /// The files beside the postmortems that the site gets a copy of. They are copied when
 /// the site is written, so one that cannot be read is reported now, not as a failed
-/// write. Files a browser would run (HTML, SVG, scripts) are left out unless the
-/// authors are trusted with raw HTML: opened from the site, they could run script.
+/// write. Only the kinds in [`PUBLISHED_KINDS`] are copied unless the authors are
+/// trusted with raw HTML: opened from the site, another kind could run script. Those
+/// left out are named in one warning.
 pub fn copyable_attachments(
     files: Vec<SourceFile>,
     raw_html: RawHtml,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Attachment> {
     let mut copyable = Vec::with_capacity(files.len());
+    let mut other_kinds: Vec<String> = Vec::new();
     for file in files {
         let skipped =
             |why: String| Diagnostic::warning(&file.relative, 1, "attachment-skipped", why);
@@ -185,10 +194,8 @@ pub fn copyable_attachments(
         {
             let why = "not copied into the site: its name has a backslash or a control character";
             diagnostics.push(skipped(why.to_string()));
-        } else if raw_html != RawHtml::Allow && runs_in_a_browser(&file.relative) {
-            let why = "not copied into the site: a browser would run the script it may hold \
-                       (`raw_html = \"allow\"` in pmsite.toml copies it)";
-            diagnostics.push(skipped(why.to_string()));
+        } else if raw_html != RawHtml::Allow && !is_published_kind(&file.relative) {
+            other_kinds.push(file.relative);
         } else if let Err(error) = std::fs::File::open(&file.absolute) {
             let message = format!("cannot read: {error}; not copied into the site");
             diagnostics.push(Diagnostic::warning(
@@ -204,22 +211,105 @@ pub fn copyable_attachments(
             });
         }
     }
+    if let Some(first) = other_kinds.first() {
+        const SHOWN: usize = 10;
+        let mut names = other_kinds[..other_kinds.len().min(SHOWN)].join(", ");
+        if other_kinds.len() > SHOWN {
+            names.push_str(&format!(" and {} more", other_kinds.len() - SHOWN));
+        }
+        let count = crate::report::counted(other_kinds.len(), "file");
+        diagnostics.push(Diagnostic::warning(
+            first,
+            1,
+            "attachment-skipped",
+            format!(
+                "{count} not copied into the site, as only images, PDFs and text are \
+                 ({}): a browser could run script in another kind; `raw_html = \"allow\"` \
+                 in pmsite.toml copies every file: {names}",
+                PUBLISHED_KINDS.join(", ")
+            ),
+        ));
+    }
     copyable
 }
 
-/// Files a browser renders as a document that can hold script.
-fn runs_in_a_browser(path: &str) -> bool {
-    let extension = path.rsplit_once('.').map_or("", |(_, ext)| ext);
-    [
-        "html", "htm", "xhtml", "shtml", "svg", "svgz", "xml", "xsl", "js", "mjs", "swf",
-    ]
-    .iter()
-    .any(|active| extension.eq_ignore_ascii_case(active))
+/// Whether a file is of a kind the site publishes (by its extension, in any case).
+fn is_published_kind(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let Some((_, extension)) = name.rsplit_once('.') else {
+        return false;
+    };
+    PUBLISHED_KINDS
+        .iter()
+        .any(|kind| extension.eq_ignore_ascii_case(kind))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_images_pdfs_and_text_are_published() {
+        for name in [
+            "a.png",
+            "img/b.JPG",
+            "c.jpeg",
+            "d.webp",
+            "e.avif",
+            "f.gif",
+            "runbook.pdf",
+            "g.csv",
+            "h.json",
+            "i.log",
+        ] {
+            assert!(is_published_kind(name), "{name}");
+        }
+        for name in [
+            "evil.xht",
+            "evil.XHTM",
+            "feed.rss",
+            "x.svg",
+            "page.html",
+            "a.js",
+            "LICENSE",
+            "dir.png/file",
+            "notes.qmd",
+        ] {
+            assert!(!is_published_kind(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn kinds_left_out_are_named_in_one_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str| {
+            std::fs::write(dir.path().join(name), "x").unwrap();
+            SourceFile {
+                relative: name.to_string(),
+                absolute: dir.path().join(name),
+            }
+        };
+        let files = vec![file("a.png"), file("b.xht"), file("c.svg")];
+        let mut diagnostics = Vec::new();
+        let copied = copyable_attachments(files, RawHtml::Sanitize, &mut diagnostics);
+        assert_eq!(copied.len(), 1);
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].path, "b.xht");
+        assert!(
+            diagnostics[0].message.starts_with("2 files not copied"),
+            "{}",
+            diagnostics[0].message
+        );
+        assert!(diagnostics[0].message.ends_with("b.xht, c.svg"));
+        // Trusted authors publish every file.
+        let files = vec![file("b.xht")];
+        let mut diagnostics = Vec::new();
+        assert_eq!(
+            copyable_attachments(files, RawHtml::Allow, &mut diagnostics).len(),
+            1
+        );
+        assert!(diagnostics.is_empty());
+    }
 
     #[test]
     fn markdown_without_an_extension() {

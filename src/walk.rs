@@ -308,6 +308,8 @@ pub fn walk(root: &Path, options: &WalkOptions, exclude: Option<&Path>) -> WalkR
             }
             continue;
         }
+        // Repository files and unread postmortems are named (in the skipped-files note
+        // or a warning) and not published.
         if let Some(reason) = not_a_postmortem(&file.relative) {
             result.skipped.push(Skipped {
                 relative: file.relative.clone(),
@@ -315,8 +317,9 @@ pub fn walk(root: &Path, options: &WalkOptions, exclude: Option<&Path>) -> WalkR
             });
         } else if let Some(diagnostic) = unread_postmortem(&file, options) {
             result.diagnostics.push(diagnostic);
+        } else {
+            result.attachments.push(file);
         }
-        result.attachments.push(file);
     }
     for path in outside {
         let message = "symbolic link to a folder outside the content folder: skipped";
@@ -400,8 +403,8 @@ fn unread_postmortem(file: &SourceFile, options: &WalkOptions) -> Option<Diagnos
                 .collect();
             wanted.push(format!("\"{extension}\""));
             let message = format!(
-                "`.{extension}` files are not read as postmortems, so this one is only copied \
-                 into the site as a file; to build it, add `extensions = [{}]` to pmsite.toml",
+                "`.{extension}` files are not read as postmortems, so this one is neither built \
+                 nor copied into the site; to build it, add `extensions = [{}]` to pmsite.toml",
                 wanted.join(", ")
             );
             Some(Diagnostic::warning(
@@ -416,8 +419,8 @@ fn unread_postmortem(file: &SourceFile, options: &WalkOptions) -> Option<Diagnos
                 return None;
             }
             let message = format!(
-                "this file has no extension but looks like a markdown postmortem; it is only \
-                 copied into the site as a file. Rename it to `{name}.md` to build it"
+                "this file has no extension but looks like a markdown postmortem; it is neither \
+                 built nor copied into the site. Rename it to `{name}.md` to build it"
             );
             Some(Diagnostic::warning(
                 &file.relative,
@@ -542,16 +545,8 @@ mod tests {
         assert_eq!(names(&found.files), ["a.md", "security.md"]);
         assert_eq!(
             names(&found.attachments),
-            [
-                "CODEOWNERS",
-                "LICENSE",
-                "a.md~",
-                "b.qmd",
-                "c",
-                "graph.png",
-                "notes"
-            ],
-            "nothing that was copied before is lost"
+            ["graph.png", "notes"],
+            "repository files and unread postmortems are named, not published"
         );
         let warned: Vec<(&str, &str)> = found
             .diagnostics

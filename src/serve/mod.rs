@@ -413,6 +413,8 @@ fn respond(request: tiny_http::Request, shared: &Shared) {
     let mut response = tiny_http::Response::from_data(answer.body).with_status_code(answer.status);
     let headers = [
         ("Content-Type", Some(answer.content_type)),
+        // A browser never guesses a type: a file is only ever what its name says.
+        ("X-Content-Type-Options", Some("nosniff")),
         ("Cache-Control", Some("no-store")),
         ("Location", answer.location.as_deref()),
     ];

@@ -57,8 +57,7 @@ fn files_beside_postmortems_are_copied_and_their_links_lead_to_the_copies() {
     assert_eq!(
         run.diagnostics(),
         [
-            "2024/diagram.svg:1:1: warning: not copied into the site: a browser would run the script it may hold (`raw_html = \"allow\"` in pmsite.toml copies it)",
-            "2024/notes.html:1:1: warning: not copied into the site: a browser would run the script it may hold (`raw_html = \"allow\"` in pmsite.toml copies it)",
+            "2024/diagram.svg:1:1: warning: 2 files not copied into the site, as only images, PDFs and text are (png, jpg, jpeg, gif, webp, avif, pdf, txt, csv, json, log): a browser could run script in another kind; `raw_html = \"allow\"` in pmsite.toml copies every file: 2024/diagram.svg, 2024/notes.html",
         ]
     );
 

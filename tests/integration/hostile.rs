@@ -88,10 +88,13 @@ fn cases() -> Vec<Case> {
         case("control-id.md", "---\nid: \"\\u0007bell\\u001b[31m\"\n---\n# Control id\n", Some(("id-not-a-slug", 2)), true),
         case("punct-id.md", "---\nid: \"!!!\"\n---\n# Punctuation id\n", Some(("id-not-a-slug", 2)), true),
         // Script, however it is smuggled in.
-        // Attachments: an image is copied; files a browser would run are not.
+        // Attachments: an image is copied; other kinds, which a browser may run script
+        // in, are not, and are named in one warning at the first of them.
         case("ok.png", crate::png::png(3, 3, [0, 128, 0]), None, false),
-        case("evil.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(13)\"><script>alert(14)</script></svg>", Some(("attachment-skipped", 1)), false),
         case("evil.html", "<script>alert(15)</script>", Some(("attachment-skipped", 1)), false),
+        case("evil.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(13)\"><script>alert(14)</script></svg>", None, false),
+        case("evil.xht", "<html xmlns=\"http://www.w3.org/1999/xhtml\"><script>alert(16)</script></html>", None, false),
+        case("evil.rss", "<rss><channel><script xmlns=\"http://www.w3.org/1999/xhtml\">alert(17)</script></channel></rss>", None, false),
         case("bell\u{7}.png", crate::png::png(1, 1, [0, 0, 0]), Some(("attachment-skipped", 1)), false),
         case("xss.md", concat!(
             "---\ntitle: \"<script>alert('title')</script>\"\ntags: [\"\\\"><script>alert(1)</script>\"]\nservices: [\"<img src=x onerror=alert(2)>\"]\n---\n",

@@ -127,6 +127,15 @@ fn serves_the_site_on_loopback_and_reloads_a_page_after_its_file_changes() {
     let (status, home, _) = served.get("/");
     assert_eq!(status, 200);
     assert!(home.contains("Checkout outage"));
+    // A browser never guesses a type: a file is only what its name says.
+    let answer = agent().get(&served.url).call().unwrap();
+    assert_eq!(
+        answer
+            .headers()
+            .get("x-content-type-options")
+            .and_then(|v| v.to_str().ok()),
+        Some("nosniff")
+    );
     assert!(
         home.contains(r#"<script src="/__pmsite/live.js" data-generation="1"></script></body>"#)
     );
