@@ -53,6 +53,7 @@ impl Staging {
                 .file_name()
                 .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
             let lock = lock_output(&parent.join(format!(".{name}.pmsite-lock")), output)?;
+            clean_up_after_a_killed_build(&parent, &name, output)?;
             check_replaceable(output, force)?;
             let folder = parent.join(format!(".{name}.pmsite-staging-{}", std::process::id()));
             let old = parent.join(format!(".{name}.pmsite-old-{}", std::process::id()));
@@ -112,6 +113,36 @@ fn write_error(output: &Path, error: Error) -> Error {
     }
 }
 
+/// What a build killed between its steps left beside `output`: staging folders (an
+/// unfinished site) are deleted; an old folder is the previous site, put back when
+/// `output` is missing (the kill came between the two renames), else deleted. Called
+/// with the lock held, so no other build is using them.
+fn clean_up_after_a_killed_build(parent: &Path, name: &str, output: &Path) -> Result<()> {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Ok(());
+    };
+    let staging = format!(".{name}.pmsite-staging-");
+    let old = format!(".{name}.pmsite-old-");
+    let mut left: Vec<(bool, PathBuf)> = entries
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let file_name = entry.file_name();
+            let file_name = file_name.to_str()?;
+            let is_old = file_name.starts_with(&old);
+            (is_old || file_name.starts_with(&staging)).then(|| (is_old, entry.path()))
+        })
+        .collect();
+    left.sort();
+    for (is_old, path) in left {
+        if is_old && !output.exists() {
+            fs::rename(&path, output).map_err(|e| Error::io(&path, e))?;
+        } else {
+            fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+        }
+    }
+    Ok(())
+}
+
 /// Takes the lock file beside the output folder, or says who holds it.
 fn lock_output(lock_path: &Path, output: &Path) -> Result<fs::File> {
     let file = fs::OpenOptions::new()
@@ -143,7 +174,20 @@ fn check_replaceable(output: &Path, force: bool) -> Result<()> {
             output.display()
         )));
     }
-    if force || output.join(MARKER).is_file() {
+    if output.join(MARKER).is_file() {
+        return Ok(());
+    }
+    // Even with --force, a folder that holds a project is not a site to replace.
+    if let Some(project) = ["pmsite.toml", ".git"]
+        .into_iter()
+        .find(|name| fs::symlink_metadata(output.join(name)).is_ok())
+    {
+        return Err(Error::Usage(format!(
+            "refusing to replace {}, even with --force: it holds `{project}`, so it is a project folder, not a site; choose another --output",
+            output.display()
+        )));
+    }
+    if force {
         return Ok(());
     }
     let mut entries = fs::read_dir(output).map_err(|e| Error::io(output, e))?;
@@ -321,5 +365,36 @@ mod tests {
         drop(staging);
         assert!(!folder.exists());
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
+    }
+
+    #[test]
+    fn what_a_killed_build_left_is_cleaned_up_by_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &site(&[("index.html", "one")]), false).unwrap();
+        // Killed while writing: a staging folder stays.
+        fs::create_dir_all(dir.path().join(".public.pmsite-staging-999999/incidents")).unwrap();
+        write_site(&out, &site(&[("index.html", "two")]), false).unwrap();
+        assert!(!dir.path().join(".public.pmsite-staging-999999").exists());
+        // Killed between the renames: the previous site is in the old folder and
+        // `public` is missing; it is put back before the next build replaces it.
+        fs::rename(&out, dir.path().join(".public.pmsite-old-999999")).unwrap();
+        let staging = Staging::begin(&out, false).unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
+        assert!(!dir.path().join(".public.pmsite-old-999999").exists());
+        drop(staging);
+    }
+
+    #[test]
+    fn force_never_replaces_a_project_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        for project in ["pmsite.toml", ".git"] {
+            let out = dir.path().join(format!("project-{project}"));
+            fs::create_dir_all(&out).unwrap();
+            fs::write(out.join(project), "keep").unwrap();
+            let err = write_site(&out, &site(&[("index.html", "x")]), true).unwrap_err();
+            assert!(err.to_string().contains("even with --force"), "{err}");
+            assert!(out.join(project).exists());
+        }
     }
 }
