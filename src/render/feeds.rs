@@ -82,21 +82,21 @@ pub fn atom(archive: &Archive, site: &FeedSite) -> Vec<u8> {
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string());
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-    out.push_str(&format!("  <title>{}</title>\n", escape_html(site.title)));
+    out.push_str(&format!("  <title>{}</title>\n", escape_xml(site.title)));
     if !site.description.is_empty() {
         out.push_str(&format!(
             "  <subtitle>{}</subtitle>\n",
-            escape_html(site.description)
+            escape_xml(site.description)
         ));
     }
     out.push_str(&format!(
         "  <link href=\"{}\"/>\n  <link rel=\"self\" href=\"{}\"/>\n",
-        escape_html(&site.url("")),
-        escape_html(&site.url("atom.xml"))
+        escape_xml(&site.url("")),
+        escape_xml(&site.url("atom.xml"))
     ));
     out.push_str(&format!(
         "  <id>{}</id>\n  <updated>{updated}</updated>\n  <generator version=\"{}\">pmsite</generator>\n",
-        escape_html(&feed_id(site, "")),
+        escape_xml(&feed_id(site, "")),
         env!("CARGO_PKG_VERSION")
     ));
     for incident in entries(archive) {
@@ -107,15 +107,15 @@ pub fn atom(archive: &Archive, site: &FeedSite) -> Vec<u8> {
         out.push_str("  <entry>\n");
         out.push_str(&format!(
             "    <title>{}</title>\n",
-            escape_html(&incident.title)
+            escape_xml(&incident.title)
         ));
         out.push_str(&format!(
             "    <link href=\"{}\"/>\n",
-            escape_html(&site.url(&folder))
+            escape_xml(&site.url(&folder))
         ));
         out.push_str(&format!(
             "    <id>{}</id>\n",
-            escape_html(&feed_id(site, &folder))
+            escape_xml(&feed_id(site, &folder))
         ));
         out.push_str(&format!(
             "    <published>{date}</published>\n    <updated>{date}</updated>\n"
@@ -123,14 +123,14 @@ pub fn atom(archive: &Archive, site: &FeedSite) -> Vec<u8> {
         for tag in &incident.tags {
             out.push_str(&format!(
                 "    <category term=\"{}\"/>\n",
-                escape_html(&tag.name)
+                escape_xml(&tag.name)
             ));
         }
         let summary = description(incident);
         if !summary.is_empty() {
             out.push_str(&format!(
                 "    <summary>{}</summary>\n",
-                escape_html(&summary)
+                escape_xml(&summary)
             ));
         }
         out.push_str("  </entry>\n");
@@ -141,6 +141,17 @@ pub fn atom(archive: &Archive, site: &FeedSite) -> Vec<u8> {
 
 /// A permanent id: the page's URL under a base URL, else a `tag:` URI (RFC 4151) of the
 /// page's path, which stays the same wherever the site is copied.
+/// Text as XML 1.0 character data: escaped as for HTML, and without the characters XML
+/// forbids (control characters but tab and line ends, U+FFFE, U+FFFF), which a pasted
+/// terminal colour code would otherwise put in a title, making the whole feed unreadable.
+fn escape_xml(text: &str) -> String {
+    let allowed = |c: &char| !matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}');
+    if text.chars().all(|c| allowed(&c)) {
+        return escape_html(text);
+    }
+    escape_html(&text.chars().filter(allowed).collect::<String>())
+}
+
 fn feed_id(site: &FeedSite, folder: &str) -> String {
     match site.links {
         LinkStyle::Absolute { base_url } => format!("{base_url}{folder}"),
@@ -193,7 +204,7 @@ pub fn sitemap<'a>(base_url: &str, pages: impl Iterator<Item = &'a str>) -> Vec<
         let folder = page.strip_suffix("index.html").unwrap_or(page);
         out.push_str(&format!(
             "  <url><loc>{}</loc></url>\n",
-            escape_html(&format!("{base_url}{folder}"))
+            escape_xml(&format!("{base_url}{folder}"))
         ));
     }
     out.push_str("</urlset>\n");

@@ -21,6 +21,28 @@ fn archive() -> Archive {
 }
 
 #[test]
+fn a_control_character_in_a_title_leaves_the_feed_well_formed() {
+    let archive = Archive::new();
+    // A terminal colour code pasted into a title: XML forbids the escape character.
+    archive.write(
+        "pasted.md",
+        "---\ntitle: \"Queue \\e[31mred\\e[0m alert\"\ndate: 2022-03-01\n---\n# Queue\n",
+    );
+    archive.build(&["--base-url", BASE]).assert_code(0);
+    let text = archive.read("atom.xml");
+    let xml = roxmltree::Document::parse(&text).expect("well-formed XML");
+    let title = xml
+        .descendants()
+        .find(|n| n.tag_name().name() == "entry")
+        .and_then(|entry| entry.children().find(|c| c.tag_name().name() == "title"))
+        .and_then(|t| t.text())
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(title, "Queue [31mred[0m alert");
+    roxmltree::Document::parse(&archive.read("sitemap.xml")).expect("well-formed sitemap");
+}
+
+#[test]
 fn atom_is_well_formed_xml_with_the_dated_incidents_newest_first() {
     let archive = archive();
     archive.build(&["--base-url", BASE]).assert_code(0);
