@@ -157,6 +157,35 @@ impl Default for Config {
     }
 }
 
+/// Whether `url` can be the site's base URL: empty (relative links), an `http://` or
+/// `https://` address with a host, or a path from the server's root (`/pm/`). Anything
+/// else (`javascript:`, `//host`, a line break that would inject a line into
+/// `tasks.ics`) is refused, with why.
+pub fn check_base_url(url: &str) -> std::result::Result<(), String> {
+    let url = url.trim();
+    if url.is_empty() {
+        return Ok(());
+    }
+    if url.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(format!(
+            "base URL `{}` holds a space, a line break or a control character",
+            url.escape_default()
+        ));
+    }
+    let lower = url.to_ascii_lowercase();
+    let host = ["https://", "http://"]
+        .iter()
+        .find_map(|scheme| lower.strip_prefix(scheme));
+    match host {
+        Some(rest) if !rest.is_empty() && !rest.starts_with('/') => Ok(()),
+        Some(_) => Err(format!("base URL `{url}` names no host")),
+        None if url.starts_with('/') && !url.starts_with("//") => Ok(()),
+        None => Err(format!(
+            "base URL `{url}` must start with https://, http:// or / (a path from the server's root)"
+        )),
+    }
+}
+
 impl Config {
     /// Reads and checks a config file. Paths in it are made relative to its folder.
     pub fn load(path: &Path) -> Result<Config> {
@@ -223,6 +252,9 @@ impl Config {
             &config.tags.synonyms,
         ) {
             return Err(config_error(key_offset("[tags"), message));
+        }
+        if let Err(message) = check_base_url(&config.base_url) {
+            return Err(config_error(key_offset("base_url"), message));
         }
         if config.paginate == 0 {
             return Err(config_error(
@@ -310,6 +342,37 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_base_url_is_an_http_address_or_a_path() {
+        for good in [
+            "",
+            "https://pm.example.com/",
+            "http://localhost:8080/pm",
+            "/pm/",
+            "HTTPS://X.example",
+        ] {
+            assert!(check_base_url(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "javascript:alert(1)//",
+            "//evil.example/",
+            "https://",
+            "https:///x",
+            "ftp://x/",
+            "pm/",
+            "https://x/\r\nX-Injected: 1",
+            "https://x/ y",
+        ] {
+            assert!(check_base_url(bad).is_err(), "{bad}");
+        }
+        let err = Config::parse(
+            Path::new("pmsite.toml"),
+            "title = \"x\"\nbase_url = \"javascript:alert(1)\"\n",
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("pmsite.toml:2:1"), "{err}");
+    }
 
     #[test]
     fn frontmatter_aliases_must_name_a_field() {

@@ -17,6 +17,8 @@ pub fn run(args: BuildArgs) -> Result<Outcome, Error> {
         config.output_dir = output;
     }
     if let Some(base_url) = args.base_url {
+        pmsite::config::check_base_url(&base_url)
+            .map_err(|why| Error::Usage(format!("--base-url: {why}")))?;
         config.base_url = base_url;
     }
     if let Some(theme) = args.theme {

@@ -126,6 +126,23 @@ fn bad_today_is_a_usage_error() {
 }
 
 #[test]
+fn a_base_url_that_is_no_address_is_a_usage_error() {
+    let archive = Archive::new();
+    archive.write("a.md", "# A\n");
+    let run = archive.run(&["build", "--base-url", "javascript:alert(1)//"]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains(
+            "--base-url: base URL `javascript:alert(1)//` must start with https://, http:// or /"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!archive.public().exists(), "nothing is written");
+    archive.run(&["build", "--base-url", "/pm/"]).assert_code(0);
+}
+
+#[test]
 fn source_date_epoch_sets_today() {
     let archive = Archive::new();
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_pmsite"))
