@@ -96,13 +96,6 @@ impl From<Vec<u8>> for FileContent {
     }
 }
 
-impl RenderedSite {
-    /// Pages are the `.html` files.
-    pub fn page_count(&self) -> usize {
-        self.files.keys().filter(|p| p.ends_with(".html")).count()
-    }
-}
-
 /// Home-page counts.
 #[derive(Debug, Serialize)]
 struct Stats {
