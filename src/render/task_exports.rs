@@ -157,9 +157,10 @@ pub fn tasks_csv(records: &[TaskRecord]) -> Vec<u8> {
         .from_writer(Vec::new());
     let rows =
         std::iter::once(CSV_HEADER.map(String::from).to_vec()).chain(records.iter().map(|r| {
+            // Every cell an author's words or file names reach is defused.
             vec![
-                r.id.clone(),
-                r.incident.to_string(),
+                spreadsheet_safe(&r.id),
+                spreadsheet_safe(r.incident),
                 spreadsheet_safe(r.incident_title),
                 r.incident_date.clone().unwrap_or_default(),
                 spreadsheet_safe(&r.text),
@@ -172,8 +173,8 @@ pub fn tasks_csv(records: &[TaskRecord]) -> Vec<u8> {
                 spreadsheet_safe(&r.tags.join("; ")),
                 spreadsheet_safe(&r.services.join("; ")),
                 spreadsheet_safe(&r.links.join(" ")),
-                r.url.clone(),
-                r.source.to_string(),
+                spreadsheet_safe(&r.url),
+                spreadsheet_safe(r.source),
                 r.line.to_string(),
             ]
         }));
@@ -374,6 +375,16 @@ mod tests {
             "{text}"
         );
         assert!(text.ends_with("a.md,3\r\n"), "{text}");
+        // A file named like a formula is text in a spreadsheet too.
+        let named = TaskRecord {
+            source: "=HYPERLINK(\"x\").md",
+            ..record.clone()
+        };
+        let text = String::from_utf8(tasks_csv(std::slice::from_ref(&named))).unwrap();
+        assert!(
+            text.ends_with("\"'=HYPERLINK(\"\"x\"\").md\",3\r\n"),
+            "{text}"
+        );
         let mut reader = csv::Reader::from_reader(&bytes[..]);
         let row = reader.records().next().unwrap().unwrap();
         assert_eq!(&row[2], record.incident_title);
