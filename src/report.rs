@@ -49,9 +49,13 @@ pub fn format_diagnostics(
     for diagnostic in diagnostics {
         match format {
             DiagnosticFormat::Short => {
-                let _ = writeln!(out, "{diagnostic}");
+                let _ = writeln!(out, "{}", for_terminal(&diagnostic.to_string()));
             }
-            DiagnosticFormat::Human => human(&mut out, diagnostic, sources),
+            DiagnosticFormat::Human => {
+                let mut text = String::new();
+                human(&mut text, diagnostic, sources);
+                out.push_str(&for_terminal(&text));
+            }
             DiagnosticFormat::Json => {
                 let record = JsonDiagnostic {
                     file: sources.file(&diagnostic.path),
@@ -87,6 +91,24 @@ pub fn format_diagnostics(
         }
     }
     out
+}
+
+/// Text for a terminal: control characters (from a file's name or a quoted line) shown
+/// as their symbols (`␛` for escape), so they cannot move the cursor, erase a line or
+/// change colours. Tabs and line ends stay; each character stays one column wide.
+pub fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    let shown = |c: char| match c {
+        '\t' | '\n' => c,
+        '\u{0}'..='\u{1F}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}'),
+        '\u{7F}' => '\u{2421}',
+        '\u{80}'..='\u{9F}' => '\u{FFFD}',
+        other => other,
+    };
+    if text.chars().all(|c| shown(c) == c) {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.chars().map(shown).collect())
+    }
 }
 
 /// One diagnostic in `--format json`; the fields are stable.
@@ -173,6 +195,27 @@ pub fn counted(n: usize, noun: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let diagnostic =
+            Diagnostic::warning("a\u{1b}[2Kb.md", 1, "no-title", "title \u{1b}[31mred\u{7}");
+        let texts = BTreeMap::from([(
+            "a\u{1b}[2Kb.md".to_string(),
+            Arc::<str>::from("# Quoted \u{1b}]0;title\u{7} line\n"),
+        )]);
+        let sources = Sources {
+            content_dir: Path::new(""),
+            texts: &texts,
+        };
+        for format in [DiagnosticFormat::Short, DiagnosticFormat::Human] {
+            let out = format_diagnostics(std::slice::from_ref(&diagnostic), format, &sources);
+            assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+            assert!(out.contains("a␛[2Kb.md"), "{out:?}");
+        }
+        assert_eq!(for_terminal("tab\tand line\n"), "tab\tand line\n");
+        assert_eq!(for_terminal("csi \u{9b}"), "csi \u{FFFD}");
+    }
 
     fn sources() -> BTreeMap<String, Arc<str>> {
         [(
