@@ -191,7 +191,7 @@ pub fn render_site_into(
     renderer.redirects()?;
     renderer.theme_and_attachments()?;
     Ok(RenderSummary {
-        pages: renderer.out.pages().len(),
+        pages: renderer.out.page_count(),
     })
 }
 

@@ -34,8 +34,10 @@ pub struct SearchFiles {
 }
 
 pub fn search_files(index: &SearchIndex) -> SearchFiles {
-    // Each file as (name without the version, key, data), in name order.
-    let mut bodies: Vec<(String, String, String)> = term_shards(index)
+    let shards = term_shards(index);
+    let prefixes: Vec<String> = shards.iter().map(|(prefix, _)| prefix.clone()).collect();
+    // Each file as (name without the version, key, data), in an order fixed by the index.
+    let mut bodies: Vec<(String, String, String)> = shards
         .into_par_iter()
         .map(|(prefix, json)| {
             (
@@ -44,10 +46,6 @@ pub fn search_files(index: &SearchIndex) -> SearchFiles {
                 json,
             )
         })
-        .collect();
-    let prefixes: Vec<String> = bodies
-        .iter()
-        .map(|(_, key, _)| key["t:".len()..].to_string())
         .collect();
     let to_json = |data: &Value| serde_json::to_string(data).expect("index data serializes");
     let docs: Vec<(String, String, String)> = index

@@ -52,6 +52,11 @@ impl<'a> Recorder<'a> {
         }
     }
 
+    /// How many `.html` files were given.
+    pub(crate) fn page_count(&self) -> usize {
+        self.pages.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
     /// The `.html` files given so far, in path order.
     pub(crate) fn pages(&self) -> Vec<String> {
         let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner()).clone();
