@@ -17,19 +17,19 @@ const RULES: &[(&str, &str)] = &[
     ("index", r"\b(?:index|indexes|indices|indexing)\b"),
     (
         "config",
-        r"\b(?:config\w*|misconfig\w*|settings?|parameters?|feature flags?|env(?:ironment)? var\w*|ulimit|(?:no|missing|wrong|incorrect) (?:\w+ ){0,2}(?:limit|setting|value|parameter|address|path)s?|limits? (?:was |were )?(?:not )?set)\b",
+        r"\b(?:config\w*|misconfig\w*|settings?|parameters?|feature flags?|env(?:ironment)? var\w*|ulimit|(?:no|missing|wrong|incorrect) (?:\w+ ){0,2}(?:limit|setting|value|parameter|address|path)s?|limits? (?:was |were )?(?:not )?set|default (?:options?|settings?|behaviou?r|values?|configuration)|hard-?coded)\b",
     ),
     (
         "deploy",
-        r"\b(?:deploy\w*|release[sd]?|rollouts?|roll-outs?|upgrade[sd]?|update[sd]?|migrat\w+|rollback|pushed|pull requests?|prs?|merged?)\b",
+        r"\b(?:deploy\w*|release[sd]?|rollouts?|roll-outs?|upgrade[sd]?|update[sd]?|migrat\w+|rollback|pushed|pull requests?|prs?|merged?|publish\w*|ci/cd|ci pipelines?|new versions?|version bumps?)\b",
     ),
     (
         "capacity",
-        r"\b(?:capacity|traffic|(?:high|heavy|peak|increased) load|under load|load spikes?|overload\w*|scal\w+|exhaust\w*|throttl\w*|rate.limit\w*|resources?|saturat\w+|too many|open files|file descriptors|overwhelm\w*|unevenly)\b",
+        r"\b(?:capacity|traffic|(?:high|heavy|peak|increased) load|under load|load spikes?|overload\w*|scal\w+|exhaust\w*|throttl\w*|rate.limit\w*|resources?|saturat\w+|too many|open files|file descriptors|overwhelm\w*|unevenly|throughput|surges?|spikes? in|(?:ran|run|running|runs) out of|fill(?:ed|ing|s)? up|filling the|fell behind|fall(?:ing|s)? behind|backlog\w*|(?:high|large) volumes? of|high cpu|cpu (?:usage|load|limits?)|demand)\b",
     ),
     (
         "network",
-        r"\b(?:network\w*|latency|packets?|connectivity|firewall\w*|routing|bgp|load.balancer\w*|partition\w*)\b",
+        r"\b(?:network\w*|latency|packets?|connectivity|firewall\w*|routing|bgp|load.balancer\w*|partition\w*|p2p|peers?|disconnect\w*|connection (?:problems?|issues?|errors?|resets?|drops?))\b",
     ),
     (
         "dns",
@@ -45,7 +45,7 @@ const RULES: &[(&str, &str)] = &[
     ),
     (
         "software-bug",
-        r"\b(?:bugs?|buggy|regressions?|defects?|race conditions?|null pointer|exceptions?|panics?|logic(?:al)? (?:errors?|flaws?)|code change\w*|breaking changes?|backwards? compatib\w*|incompatib\w*|refactor\w*|corrupt\w*|non-?determinis\w+|improperly|incorrectly|wrongly|not (?:properly|correctly) \w+|edge cases?|corner cases?|overflow\w*|underflow\w*|deadlock\w*|infinite loops?|off.by.one|unhandled|mishandl\w*|flaw\w*)\b",
+        r"\b(?:bugs?|buggy|regressions?|defects?|race conditions?|null pointer|exceptions?|panics?|logic(?:al)? (?:errors?|flaws?)|code change\w*|breaking changes?|backwards? compatib\w*|incompatib\w*|refactor\w*|corrupt\w*|non-?determinis\w+|improperly|incorrectly|wrongly|not (?:properly|correctly) \w+|edge cases?|corner cases?|overflow\w*|underflow\w*|deadlock\w*|infinite loops?|off.by.one|unhandled|mishandl\w*|flaw\w*|did not (?:respect|handle|account for)|failed to (?:handle|account for|respect)|(?:was|were) not (?:handled|respected|accounted for)|segfault\w*|crash ?loop\w*|memory corruption)\b",
     ),
     (
         "hardware",
@@ -53,23 +53,23 @@ const RULES: &[(&str, &str)] = &[
     ),
     (
         "human-error",
-        r"\b(?:human error|manual\w*|operator error|mistake\w*|accidental\w*|typos?|by hand|forgot\w*|never switched|oversight|misspell\w*|wrong file name|not renewed|nobody (?:was )?(?:tracking|noticed))\b",
+        r"\b(?:human error|manual\w*|operator error|mistake\w*|accidental\w*|typos?|by hand|forgot\w*|never switched|oversight|misspell\w*|wrong file name|not renewed|nobody (?:was )?(?:tracking|noticed)|haste|hasty|rushed|(?:poor|lack of) communication|miscommunicat\w*|process (?:gaps?|failures?)|without (?:review|testing)|did not (?:run|test|review|notice)|didn't (?:run|test|review|notice)|overlooked)\b",
     ),
     (
         "security",
-        r"\b(?:security|exploit\w*|attack\w*|vulnerab\w+|ddos|breach\w*|malicious|compromis\w+)\b",
+        r"\b(?:security|exploit\w*|attack\w*|vulnerab\w+|ddos|breach\w*|malicious|compromis\w+|hack\w*|leaked (?:\w+ ){0,3}(?:credentials|tokens?|keys?|secrets?|passwords?)|(?:credentials|tokens?|keys?|secrets?|passwords?) (?:\w+ ){0,4}(?:was |were )leaked|stolen|phishing|private keys?)\b",
     ),
     (
         "storage",
-        r"\b(?:storage|disks?|(?:disk|storage|ebs|persistent) volumes?|filesystems?|file systems?|inodes?|disk space|s3 buckets?)\b",
+        r"\b(?:storage|disks?|(?:disk|storage|ebs|persistent) volumes?|filesystems?|file systems?|inodes?|disk space|s3 buckets?|no space left|disks? full|(?:disks?|volumes?|partitions?) (?:was |were |got |became |filled |ran )?(?:full|out of space)|out of (?:disk )?space)\b",
     ),
     (
         "memory",
-        r"\b(?:memory|oom\w*|out of memory|leak\w*|heap)\b",
+        r"\b(?:memory|oom\w*|out of memory|leaks?|leaking|heap)\b",
     ),
     (
         "permissions",
-        r"\b(?:permissions?|access control|rbac|iam|forbidden|denied|unauthori[sz]ed|privileges?|credentials?|root user|as root|sudo)\b",
+        r"\b(?:permissions?|access control|rbac|iam|forbidden|denied|unauthori[sz]ed|privileges?|credentials?|root user|as root|sudo|access tokens?|api (?:keys?|tokens?)|auth(?:entication)? tokens?|(?:elevated|broad|oauth|token) scopes?|unguarded|unprotected|(?:missing|no|lacked?) (?:\w+ )?(?:access (?:checks?|control)|authentication|authori[sz]ation)|(?:authentication|authori[sz]ation) bypass\w*)\b",
     ),
 ];
 
@@ -77,9 +77,17 @@ const RULES: &[(&str, &str)] = &[
 static COMPILED: LazyLock<RegexSet> =
     LazyLock::new(|| compile_set(RULES.iter().map(|(_, pattern)| *pattern)).unwrap());
 
+/// Web addresses, which name hosts and products ("github.com", "/pull/81") rather than
+/// what broke.
+static ADDRESSES: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"https?://\S+|www\.\S+").unwrap());
+
 /// The taxonomy's tags whose patterns match `text`, in table order.
 pub fn infer_tags(text: &str) -> Vec<&'static str> {
-    let lower = text.to_lowercase();
+    let mut lower = text.to_lowercase();
+    if lower.contains("://") || lower.contains("www.") {
+        lower = ADDRESSES.replace_all(&lower, " ").into_owned();
+    }
     COMPILED
         .matches(&lower)
         .into_iter()
@@ -183,12 +191,32 @@ mod tests {
         );
         assert_eq!(infer_tags("A memory leak in the session cache"), ["memory"]);
         assert!(infer_tags("Nothing to see here").is_empty());
+        // An address names where something lives, not what broke.
+        assert_eq!(
+            infer_tags("Events were lost; https://github.com/org/repo/pull/81 fixes a bug"),
+            ["software-bug"]
+        );
+        // A leaked secret is a security problem, not a memory leak.
+        assert_eq!(
+            infer_tags("A personal access token with elevated scopes was leaked from the CI host"),
+            ["security", "permissions"]
+        );
+        assert_eq!(
+            infer_tags("Pods grew without limit and ran out of room, filling the cluster"),
+            ["capacity"]
+        );
+        assert_eq!(
+            infer_tags("The node logged a flood of No space left on device"),
+            ["storage"]
+        );
+        assert_eq!(infer_tags("Haste, poor communication"), ["human-error"]);
         for bug in [
             "Balances were improperly zeroed on self-destruct",
             "state changes were not properly propagated between layers",
             "the new client refactor ignores the alias",
             "non-deterministic behaviour in the stopping mechanism",
             "an integer overflow in the fee calculation",
+            "the new client did not respect the cluster alias",
         ] {
             assert_eq!(infer_tags(bug), ["software-bug"], "{bug}");
         }
