@@ -559,20 +559,67 @@ impl Facts<'_> {
     }
 
     /// "On 31st July 2018 a researcher reported ...": a summary sentence that opens with
-    /// a date with its year (a bare "On October 2" could be any year).
+    /// a date with its year (a bare "On October 2" could be any year). The first three
+    /// sentences of the summary are read; when the title or the file name is dated (a
+    /// disclosure or publication date), so is the first sentence of each later summary
+    /// section ("## Background"), for a date up to 90 days before that one: the day the
+    /// problem was found, not a piece of history (a background that opens with a list,
+    /// a chronology, gives nothing).
     fn opening_date(&self) -> Option<Fact<Moment>> {
         static ON: LazyLock<Regex> =
             LazyLock::new(|| compile(r"^(?i:on|in the early hours of|early on)\s+").unwrap());
-        self.summary_sentences()
+        let opening = |sentence: &str| {
+            let rest = &sentence[ON.find(sentence)?.end()..];
+            leading_moment(rest, self.dates())?.0.date
+        };
+        let sentences = self.summary_sentences();
+        let fact = |line: usize, date| Fact {
+            value: Moment::date_only(date),
+            line,
+        };
+        if let Some(found) = sentences
             .iter()
             .take(3)
-            .find_map(|(line, sentence)| {
-                let rest = &sentence[ON.find(sentence)?.end()..];
-                let (moment, _) = leading_moment(rest, self.dates())?;
-                Some(Fact {
-                    value: Moment::date_only(moment.date?),
-                    line: *line,
-                })
+            .find_map(|(line, sentence)| Some(fact(*line, opening(sentence)?)))
+        {
+            return Some(found);
+        }
+        let published = self
+            .title
+            .and_then(|t| find_moment(t, self.dates()))
+            .and_then(|m| m.date)
+            .or_else(|| file_name_date(self.path))?;
+        let earliest = published - chrono::Days::new(90);
+        let mut in_section = 0;
+        let mut section_line = 0;
+        sentences.iter().find_map(|(line, sentence)| {
+            if *line != section_line {
+                (section_line, in_section) = (*line, 0);
+            }
+            in_section += 1;
+            if in_section != 1 || self.opens_a_list(*line) {
+                return None;
+            }
+            let date = opening(sentence)?;
+            (earliest..=published)
+                .contains(&date)
+                .then(|| fact(*line, date))
+        })
+    }
+
+    /// Whether the section whose text starts at `line` starts with a list item (a
+    /// chronology, where the first date is history).
+    fn opens_a_list(&self, line: usize) -> bool {
+        self.sections
+            .iter()
+            .find(|s| s.first_text_line() == line)
+            .and_then(|s| s.text_lines().find(|(n, _)| *n == line))
+            .is_some_and(|(_, text)| {
+                let text = text.trim_start();
+                text.starts_with(['-', '*', '+'])
+                    || text.split_once(". ").is_some_and(|(n, _)| {
+                        !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+                    })
             })
     }
 

@@ -1337,6 +1337,26 @@ mod tests {
             start("# X\n\n## Summary\nOn October 2 a researcher reported it.\n"),
             None
         );
+        // A disclosure dated in its title: the day the problem was found, stated in a
+        // later background paragraph, is the start...
+        let background = |opening: &str| {
+            format!(
+                "# Disclosure 2022-11-20\n\n## Summary\n- A flaw was found.\n- It is fixed.\n- Funds are safe.\n- Thanks.\n\n## Background\n{opening}, a researcher found the flaw.\n"
+            )
+        };
+        assert_eq!(
+            start(&background("On 21st October 2022")).as_deref(),
+            Some("2022-10-21")
+        );
+        // ...but not a date long before it, nor the first entry of a chronology.
+        assert_eq!(
+            start(&background("On 21st October 2021")).as_deref(),
+            Some("2022-11-20")
+        );
+        assert_eq!(
+            start(&background("- On 21st October 2022")).as_deref(),
+            Some("2022-11-20")
+        );
     }
 
     #[test]

@@ -79,8 +79,7 @@ static COMPILED: LazyLock<RegexSet> =
 
 /// Web addresses, which name hosts and products ("github.com", "/pull/81") rather than
 /// what broke.
-static ADDRESSES: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"https?://\S+|www\.\S+").unwrap());
+static ADDRESSES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"https?://\S+|www\.\S+").unwrap());
 
 /// The taxonomy's tags whose patterns match `text`, in table order.
 pub fn infer_tags(text: &str) -> Vec<&'static str> {
