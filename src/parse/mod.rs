@@ -125,10 +125,11 @@ static OUTAGE_BEGINS: LazyLock<Regex> = LazyLock::new(|| {
     compile(r"(?i)\b(?:(?:outage|incident|impact|downtime|disruption)s? (?:begins|began|starts|started)|start of (?:the )?(?:incident|outage|impact|downtime))\b").unwrap()
 });
 static START_UNKNOWN: LazyLock<Regex> = LazyLock::new(|| {
-    compile(r"(?i)\b(?:start(?:ing)? time|start|beginning) (?:of the (?:outage|incident) )?(?:is|was|remains) (?:not (?:fully |yet |exactly )?known|unknown|unclear)\b|\boutage of unknown (?:length|duration)\b").unwrap()
+    compile(r"(?i)\b(?:start(?:ing)? time|start|beginning) (?:of the (?:outage|incident) )?(?:is|was|remains) (?:not (?:fully |yet |exactly )?known|unknown|unclear)\b|\boutage of unknown (?:length|duration)\b|\b(?:difficult|hard|impossible) to (?:tell|say|know|determine) (?:exactly )?(?:when|what time|what)\b(?: \w+){0,3} (?:first |initially )?(?:began|started|became|appeared|occurred)|\b(?:unclear|unknown|not known) (?:exactly )?when (?:the )?(?:problem|issue|outage|incident|it) (?:first )?(?:began|started)\b").unwrap()
 });
 
-/// "The start time is not fully known", "an outage of unknown length".
+/// "The start time is not fully known", "an outage of unknown length", "it is difficult
+/// to tell exactly when the problem first became substantial".
 fn states_start_unknown(sections: &[Section]) -> bool {
     sections
         .iter()
@@ -1529,6 +1530,10 @@ mod tests {
         );
         let incident = parse(&format!(
             "# X\n\n## Summary\nAn outage of unknown length: the start\ntime is not fully known.\n\n{timeline}"
+        ));
+        assert!(incident.start.is_none(), "{:?}", incident.start);
+        let incident = parse(&format!(
+            "# X\n\n## Summary\nIt is difficult to tell exactly when the problem first\nbecame substantial.\n\n{timeline}"
         ));
         assert!(incident.start.is_none(), "{:?}", incident.start);
     }
