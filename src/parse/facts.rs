@@ -127,8 +127,16 @@ const START_KEYS: &[&str] = &[
     "started_at",
     "start_time",
     "start_date",
+    "start_datetime",
     "began",
     "began_at",
+    // The names incident tools and status pages export under.
+    "impact_start",
+    "impact_started_at",
+    "outage_start",
+    "outage_started_at",
+    "incident_start",
+    "incident_started_at",
     "date",
     "incident_date",
 ];
@@ -138,9 +146,17 @@ const END_KEYS: &[&str] = &[
     "ended_at",
     "end_time",
     "end_date",
+    "end_datetime",
     "resolved",
     "resolved_at",
     "recovered_at",
+    "restored_at",
+    "impact_end",
+    "impact_ended_at",
+    "outage_end",
+    "outage_ended_at",
+    "incident_end",
+    "incident_ended_at",
 ];
 
 /// One file's frontmatter and sections, and the questions asked of them.
@@ -669,7 +685,17 @@ impl Facts<'_> {
         diagnostics: &mut Vec<Diagnostic>,
         rough: &mut bool,
     ) -> Option<Fact<i64>> {
-        if let Some(field) = self.front_text(&["duration", "duration_minutes"], diagnostics) {
+        if let Some(field) = self.front_text(
+            &[
+                "duration",
+                "duration_minutes",
+                "outage_duration",
+                "impact_duration",
+                "incident_duration",
+                "downtime",
+            ],
+            diagnostics,
+        ) {
             let minutes = field
                 .value
                 .parse::<i64>()

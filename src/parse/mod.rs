@@ -1591,6 +1591,21 @@ mod tests {
     }
 
     #[test]
+    fn incident_tool_exports_give_start_end_and_duration() {
+        let incident = parse("---\ntitle: Queue stall\nimpact_started_at: 2024-03-01T10:00:00Z\nimpact-ended-at: 2024-03-01T10:45:00Z\n---\nText.\n");
+        assert_eq!(
+            incident.start.unwrap().value.iso().as_deref(),
+            Some("2024-03-01T10:00:00Z")
+        );
+        assert_eq!(
+            incident.end.unwrap().value.iso().as_deref(),
+            Some("2024-03-01T10:45:00Z")
+        );
+        let incident = parse("---\ntitle: Queue stall\noutage_duration: 45 minutes\n---\nText.\n");
+        assert_eq!(incident.duration_minutes, Some(45));
+    }
+
+    #[test]
     fn frontmatter_wins_over_text() {
         let incident = parse("---\nid: db-1\ntitle: DB outage\nstarted_at: 2023-11-02T08:14:00-05:00\nseverity: SEV-2\nservices: [db]\ntags: [Database]\n---\n# Other\n\nStart: June 1, 2024\n");
         assert_eq!(incident.id, "db-1");
