@@ -143,21 +143,37 @@ pub fn offset_name(offset: FixedOffset) -> String {
     }
 }
 
-/// "1 h 30 min", "45 min", "2 days 3 h": for people.
+/// "45 min", "1 h 30 min", "47 h 5 min", then whole days past 48 hours ("2 days 3 h",
+/// "2,046 days"): for people, who do not read 49111 h as five and a half years.
 pub fn format_minutes(minutes: i64) -> String {
     if minutes <= 0 {
         return "0 min".to_string();
     }
-    let (days, hours, mins) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
-    let mut parts = Vec::new();
-    if days > 0 {
-        parts.push(format!("{days} d"));
+    let (hours, mins) = (minutes / 60, minutes % 60);
+    if hours >= 48 {
+        let (days, hours) = (hours / 24, hours % 24);
+        let unit = if days == 1 { "day" } else { "days" };
+        return match hours {
+            0 => format!("{} {unit}", group_digits(days)),
+            _ => format!("{} {unit} {hours} h", group_digits(days)),
+        };
     }
-    if hours > 0 {
-        parts.push(format!("{hours} h"));
+    match (hours, mins) {
+        (0, _) => format!("{mins} min"),
+        (_, 0) => format!("{hours} h"),
+        _ => format!("{hours} h {mins} min"),
     }
-    if mins > 0 {
-        parts.push(format!("{mins} min"));
+}
+
+/// `2046` as "2,046".
+fn group_digits(number: i64) -> String {
+    let digits = number.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
     }
-    parts.join(" ")
+    grouped
 }

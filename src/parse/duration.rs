@@ -128,6 +128,10 @@ mod tests {
     fn formats_for_people() {
         assert_eq!(format_minutes(90), "1 h 30 min");
         assert_eq!(format_minutes(45), "45 min");
-        assert_eq!(format_minutes(1440 + 60), "1 d 1 h");
+        assert_eq!(format_minutes(1440 + 61), "25 h 1 min");
+        assert_eq!(format_minutes(120), "2 h");
+        assert_eq!(format_minutes(2 * 1440 + 3 * 60 + 59), "2 days 3 h");
+        assert_eq!(format_minutes(49111 * 60 + 54), "2,046 days 7 h");
+        assert_eq!(format_minutes(1000 * 1440), "1,000 days");
     }
 }

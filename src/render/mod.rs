@@ -103,6 +103,8 @@ struct Stats {
     open_tasks: usize,
     overdue_tasks: usize,
     total_minutes: i64,
+    /// `total_minutes` for people: "3 h 20 min", "2,046 days 7 h".
+    total_duration: String,
     /// Incidents whose duration is known: with none, the total is unknown, not 0.
     timed_incidents: usize,
     /// Site-relative link to the task dashboard.
@@ -473,15 +475,17 @@ impl SiteRenderer<'_> {
     fn home_pages(&self, summaries: &[IncidentSummaryView]) -> Result<()> {
         let (archive, links, theme) = (self.archive, &self.settings.links, self.theme);
         let context = self.context();
+        let total_minutes = archive
+            .incidents
+            .iter()
+            .filter_map(|i| i.duration_minutes)
+            .fold(0i64, i64::saturating_add);
         let stats = Stats {
             incidents: archive.incidents.len(),
             open_tasks: summaries.iter().map(|s| s.open_tasks).sum(),
             overdue_tasks: summaries.iter().map(|s| s.overdue_tasks).sum(),
-            total_minutes: archive
-                .incidents
-                .iter()
-                .filter_map(|i| i.duration_minutes)
-                .fold(0i64, i64::saturating_add),
+            total_minutes,
+            total_duration: crate::model::moment::format_minutes(total_minutes),
             timed_incidents: archive
                 .incidents
                 .iter()

@@ -272,7 +272,7 @@ fn the_home_page_total_time_counts_only_known_durations() {
     let home = archive.read("index.html");
     // 30 + 90 minutes, known for two incidents of three.
     assert!(
-        home.contains("2<small> h</small> 0<small> min</small> <small title=\"incidents whose duration is known\">in 2</small>"),
+        home.contains("<dd>2 h <small title=\"incidents whose duration is known\">in 2</small>"),
         "{home}"
     );
     let untimed = Archive::new();
