@@ -818,3 +818,77 @@ fn an_image_beside_a_postmortem_shows_on_its_page_under_the_content_policy() {
     }
     save_screenshot(&tab, "incident-image.png");
 }
+
+#[test]
+fn every_page_kind_fits_a_390_px_phone_without_sideways_scrolling() {
+    let Some(path) = chromium() else {
+        eprintln!("skipped: no chromium");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let site = build_sample(dir.path());
+    let options = headless_chrome::LaunchOptions::default_builder()
+        .path(Some(path))
+        .headless(true)
+        .sandbox(false)
+        .window_size(Some((500, 844)))
+        .idle_browser_timeout(std::time::Duration::from_secs(120))
+        .build()
+        .expect("launch options");
+    let browser = headless_chrome::Browser::new(options).expect("start chromium");
+    let tab = browser.new_tab().unwrap();
+    // A window cannot be made narrower than 500 px; the viewport can, as a phone's is.
+    tab.call_method(
+        headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride {
+            width: 390,
+            height: 844,
+            device_scale_factor: 1.0,
+            mobile: false,
+            scale: None,
+            screen_width: None,
+            screen_height: None,
+            position_x: None,
+            position_y: None,
+            dont_set_visible_size: None,
+            screen_orientation: None,
+            viewport: None,
+            display_feature: None,
+            device_posture: None,
+        },
+    )
+    .unwrap();
+    // One page of each kind the default theme has.
+    let pages = [
+        "index.html",
+        "incidents/2024-09-18-cdn-static-assets-unavailable/index.html",
+        "tags/index.html",
+        "tags/database/index.html",
+        "services/checkout/index.html",
+        "months/index.html",
+        "services/index.html",
+        "severity/index.html",
+        "tasks/index.html",
+        "insights/index.html",
+        "search/index.html",
+        "404.html",
+    ];
+    let mut too_wide = Vec::new();
+    for page in pages {
+        let file = site.join(page);
+        assert!(file.exists(), "{page} is not in the sample site");
+        tab.navigate_to(&file_url(&file))
+            .unwrap()
+            .wait_until_navigated()
+            .unwrap();
+        let widths = eval(
+            &tab,
+            "JSON.stringify([document.documentElement.scrollWidth, window.innerWidth])",
+        );
+        let widths: (u64, u64) = serde_json::from_str(widths.as_str().unwrap()).unwrap();
+        save_screenshot(&tab, &format!("phone-{}.png", page.replace('/', "-")));
+        if widths.0 > widths.1 {
+            too_wide.push(format!("{page}: {} px in {} px", widths.0, widths.1));
+        }
+    }
+    assert!(too_wide.is_empty(), "pages wider than the phone: {too_wide:#?}");
+}
