@@ -890,5 +890,8 @@ fn every_page_kind_fits_a_390_px_phone_without_sideways_scrolling() {
             too_wide.push(format!("{page}: {} px in {} px", widths.0, widths.1));
         }
     }
-    assert!(too_wide.is_empty(), "pages wider than the phone: {too_wide:#?}");
+    assert!(
+        too_wide.is_empty(),
+        "pages wider than the phone: {too_wide:#?}"
+    );
 }

@@ -285,8 +285,10 @@ proptest! {
 
     #[test]
     fn formatted_minutes_read_back(minutes in 1..=pmsite::parse::duration::MAX_MINUTES) {
+        // Past 48 hours the text is in days and whole hours.
+        let shown = if minutes >= 48 * 60 { minutes - minutes % 60 } else { minutes };
         let text = format_minutes(minutes);
-        prop_assert_eq!(parse_duration(&text), Some(minutes), "{:?}", text);
+        prop_assert_eq!(parse_duration(&text), Some(shown), "{:?}", text);
     }
 
     #[test]

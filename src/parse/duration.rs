@@ -9,7 +9,7 @@ use regex::Regex;
 static PART: LazyLock<Regex> = LazyLock::new(|| {
     compile(
         r"(?ix)
-        (?: (?P<num>\d+(?:[.,]\d+)?) \s*-?\s*
+        (?: (?P<num>\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d+)?) \s*-?\s*
           | \b(?P<word>an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|forty-five|fifty|sixty|ninety|half\s+an?|a\s+half)\s+ )
         (?P<unit>days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)\b",
     )
@@ -86,6 +86,10 @@ fn number_value(word: &str) -> Option<f64> {
         "fifty" => 50.0,
         "sixty" => 60.0,
         "ninety" => 90.0,
+        // "1,000 days" groups digits; "2,5 hours" is a decimal comma.
+        digits if digits.len() > 4 && digits.as_bytes()[digits.len() - 4] == b',' => {
+            digits.replace(',', "").parse().ok()?
+        }
         digits => digits.replace(',', ".").parse().ok()?,
     };
     Some(value)
@@ -133,5 +137,7 @@ mod tests {
         assert_eq!(format_minutes(2 * 1440 + 3 * 60 + 59), "2 days 3 h");
         assert_eq!(format_minutes(49111 * 60 + 54), "2,046 days 7 h");
         assert_eq!(format_minutes(1000 * 1440), "1,000 days");
+        assert_eq!(parse_duration("1,000 days"), Some(1000 * 1440));
+        assert_eq!(parse_duration("2,5 hours"), Some(150));
     }
 }

@@ -58,6 +58,46 @@ impl Markdown<'_> {
     }
 }
 
+/// A line that starts a fact of its own: `Start: ...`, `Root Cause: ...`,
+/// `10:30 AM: ...`, `2024-06-07 ...`, `07/15/2025 - 10:05 ...`.
+static FACT_LINE: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"^(?:[A-Z][\w()/&'-]*(?: [\w()/&'-]+){0,4}:(?:\s|$)|\d{1,4}[/:.-]\d|#)")
+        .unwrap()
+});
+
+/// A line break inside a paragraph is a space, as markdown says, where it wraps a
+/// sentence. Postmortems also put one fact or item per line without a blank line
+/// between ("Start: ...", "End: ...", one task per line): a break after a line that
+/// ends a sentence or a label, or before a line that starts a fact (or bold text, or
+/// code), stays a line break.
+fn keep_fact_lines<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+    let mut events = events.peekable();
+    let mut line_ends_a_sentence = false;
+    std::iter::from_fn(move || {
+        let event = events.next()?;
+        match &event {
+            Event::Text(text) | Event::Code(text) => {
+                line_ends_a_sentence = text.trim_end().ends_with(['.', ':', '!', '?', ';', ')'])
+            }
+            Event::End(TagEnd::Strong | TagEnd::Emphasis | TagEnd::Link) => {
+                line_ends_a_sentence = false
+            }
+            Event::SoftBreak => {
+                let keep = line_ends_a_sentence
+                    || match events.peek() {
+                        Some(Event::Text(text)) => FACT_LINE.is_match(text),
+                        Some(Event::Start(Tag::Strong)) | Some(Event::Code(_)) => true,
+                        _ => false,
+                    };
+                line_ends_a_sentence = false;
+                return Some(if keep { Event::HardBreak } else { event });
+            }
+            _ => {}
+        }
+        Some(event)
+    })
+}
+
 /// Renders a block of markdown with no links and raw HTML shown as text.
 pub fn render_block(markdown: &str) -> String {
     Markdown::plain().block(markdown)
@@ -70,7 +110,7 @@ fn render_block_with(markdown: &str, style: &Markdown) -> String {
     let mut images_made_links: Vec<bool> = Vec::new();
     // The copies markdown images now show, not to be looked up again below.
     let mut copied_images: HashSet<String> = HashSet::new();
-    let events = Parser::new_ext(markdown, options()).map(|event| match event {
+    let events = keep_fact_lines(Parser::new_ext(markdown, options())).map(|event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => match style.raw_html {
             RawHtml::Escape => Event::Text(raw),
             RawHtml::Sanitize | RawHtml::Allow => {
@@ -78,8 +118,6 @@ fn render_block_with(markdown: &str, style: &Markdown) -> String {
                 Event::Html(raw)
             }
         },
-        // Postmortems put one fact per line ("Start: ...", "End: ..."); keep the lines.
-        Event::SoftBreak => Event::HardBreak,
         Event::Start(Tag::Heading {
             level,
             id,
@@ -419,11 +457,27 @@ mod tests {
     }
 
     #[test]
-    fn lines_of_a_paragraph_stay_lines() {
+    fn fact_lines_stay_lines_and_wrapped_prose_joins_up() {
         assert_eq!(
             render_block("Start: 10:30\nEnd: 12:00\n").trim(),
             "<p>Start: 10:30<br />\nEnd: 12:00</p>"
         );
+        assert_eq!(
+            render_block("Summary\n**Duration:** 2 hours\n10:30 AM: paged\n").trim(),
+            "<p>Summary<br />\n<strong>Duration:</strong> 2 hours<br />\n10:30 AM: paged</p>"
+        );
+        // A sentence wrapped in the source is one line on the page; one item per line
+        // stays one per line.
+        assert_eq!(
+            render_block("The cache filled up and\nthe site went down.\nWe paged the\nteam and it helped.\n").trim(),
+            "<p>The cache filled up and\nthe site went down.<br />\nWe paged the\nteam and it helped.</p>"
+        );
+        assert_eq!(
+            render_block("07/15/2025 - 10:05 - deployed\n07/15/2025 - 10:12 - timeouts\n").trim(),
+            "<p>07/15/2025 - 10:05 - deployed<br />\n07/15/2025 - 10:12 - timeouts</p>"
+        );
+        // Markdown's own hard break still breaks.
+        assert!(render_block("one  \ntwo\n").contains("<br />"));
     }
 
     #[test]
