@@ -318,3 +318,13 @@ fn the_tasks_command_lists_filters_and_gates_on_overdue() {
     );
     archive.run(&["tasks", "--today", "June 5"]).assert_code(2);
 }
+
+#[test]
+fn an_archive_without_tasks_says_so_once() {
+    let archive = Archive::new();
+    archive.write("a.md", "# Cache outage\n\n## Summary\nThe cache failed.\n");
+    archive.build(&[]).assert_code(0);
+    let page = archive.read("tasks/index.html");
+    assert!(page.contains("No postmortem here has follow-up tasks yet."), "{page}");
+    assert!(!page.contains("None."), "{page}");
+}
