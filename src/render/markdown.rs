@@ -98,6 +98,35 @@ fn keep_fact_lines<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator
     })
 }
 
+/// An image written with no alt text (`![](https://host/graph.png)`) gets its file name
+/// as the text, "image: graph.png": a remote image is shown as a link, which would
+/// otherwise be empty and invisible, and a copied one gets alt text a reader can hear.
+fn label_unlabelled_images<'a>(
+    events: impl Iterator<Item = Event<'a>>,
+) -> impl Iterator<Item = Event<'a>> {
+    let mut events = events.peekable();
+    let mut label: Option<Event<'a>> = None;
+    std::iter::from_fn(move || {
+        if let Some(text) = label.take() {
+            return Some(text);
+        }
+        let event = events.next()?;
+        if let Event::Start(Tag::Image { dest_url, .. }) = &event {
+            if matches!(events.peek(), Some(Event::End(TagEnd::Image))) {
+                let path = dest_url.split(['?', '#']).next().unwrap_or_default();
+                let name = path
+                    .trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default();
+                let name = if name.is_empty() { "image" } else { name };
+                label = Some(Event::Text(format!("image: {name}").into()));
+            }
+        }
+        Some(event)
+    })
+}
+
 /// Renders a block of markdown with no links and raw HTML shown as text.
 pub fn render_block(markdown: &str) -> String {
     Markdown::plain().block(markdown)
@@ -110,72 +139,73 @@ fn render_block_with(markdown: &str, style: &Markdown) -> String {
     let mut images_made_links: Vec<bool> = Vec::new();
     // The copies markdown images now show, not to be looked up again below.
     let mut copied_images: HashSet<String> = HashSet::new();
-    let events = keep_fact_lines(Parser::new_ext(markdown, options())).map(|event| match event {
-        Event::Html(raw) | Event::InlineHtml(raw) => match style.raw_html {
-            RawHtml::Escape => Event::Text(raw),
-            RawHtml::Sanitize | RawHtml::Allow => {
-                raw_html_seen = true;
-                Event::Html(raw)
-            }
-        },
-        Event::Start(Tag::Heading {
-            level,
-            id,
-            classes,
-            attrs,
-        }) => Event::Start(Tag::Heading {
-            level: demote(level),
-            id,
-            classes,
-            attrs,
-        }),
-        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(demote(level))),
-        // Links and images to files copied into the site point at the copies.
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Link {
-            link_type,
-            dest_url: (style.file)(&dest_url).map_or_else(|| safe_url(dest_url), CowStr::from),
-            title,
-            id,
-        }),
-        // Any other image would be fetched from wherever it points; the site loads
-        // nothing from outside, so those images become links to them.
-        Event::Start(Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => {
-            let copied = (style.file)(&dest_url);
-            images_made_links.push(copied.is_none());
-            match copied {
-                Some(href) => {
-                    copied_images.insert(href.clone());
-                    Event::Start(Tag::Image {
+    let events = label_unlabelled_images(keep_fact_lines(Parser::new_ext(markdown, options())))
+        .map(|event| match event {
+            Event::Html(raw) | Event::InlineHtml(raw) => match style.raw_html {
+                RawHtml::Escape => Event::Text(raw),
+                RawHtml::Sanitize | RawHtml::Allow => {
+                    raw_html_seen = true;
+                    Event::Html(raw)
+                }
+            },
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => Event::Start(Tag::Heading {
+                level: demote(level),
+                id,
+                classes,
+                attrs,
+            }),
+            Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(demote(level))),
+            // Links and images to files copied into the site point at the copies.
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: (style.file)(&dest_url).map_or_else(|| safe_url(dest_url), CowStr::from),
+                title,
+                id,
+            }),
+            // Any other image would be fetched from wherever it points; the site loads
+            // nothing from outside, so those images become links to them.
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let copied = (style.file)(&dest_url);
+                images_made_links.push(copied.is_none());
+                match copied {
+                    Some(href) => {
+                        copied_images.insert(href.clone());
+                        Event::Start(Tag::Image {
+                            link_type,
+                            dest_url: href.into(),
+                            title,
+                            id,
+                        })
+                    }
+                    None => Event::Start(Tag::Link {
                         link_type,
-                        dest_url: href.into(),
+                        dest_url: safe_url(dest_url),
                         title,
                         id,
-                    })
+                    }),
                 }
-                None => Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: safe_url(dest_url),
-                    title,
-                    id,
-                }),
             }
-        }
-        Event::End(TagEnd::Image) => match images_made_links.pop() {
-            Some(false) => Event::End(TagEnd::Image),
-            _ => Event::End(TagEnd::Link),
-        },
-        other => other,
-    });
+            Event::End(TagEnd::Image) => match images_made_links.pop() {
+                Some(false) => Event::End(TagEnd::Image),
+                _ => Event::End(TagEnd::Link),
+            },
+            other => other,
+        });
     // After the safety step above, so the links made here are the only raw HTML.
     let mut link_depth = 0usize;
     let events = events.flat_map(|event| {
@@ -454,6 +484,14 @@ mod tests {
     fn script_urls_are_defused() {
         let html = render_block("[x](javascript:alert(1)) [y]( JavaScript:alert(1))");
         assert!(!html.to_lowercase().contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn images_without_alt_text_are_labelled_by_their_file_name() {
+        let html = render_block("![](https://example.com/graphs/lag.png?x=1)\n");
+        assert!(html.contains(">image: lag.png</a>"), "{html}");
+        let html = render_block("![Replication lag](https://example.com/lag.png)\n");
+        assert!(html.contains(">Replication lag</a>"), "{html}");
     }
 
     #[test]

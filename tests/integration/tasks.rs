@@ -325,6 +325,9 @@ fn an_archive_without_tasks_says_so_once() {
     archive.write("a.md", "# Cache outage\n\n## Summary\nThe cache failed.\n");
     archive.build(&[]).assert_code(0);
     let page = archive.read("tasks/index.html");
-    assert!(page.contains("No postmortem here has follow-up tasks yet."), "{page}");
+    assert!(
+        page.contains("No postmortem here has follow-up tasks yet."),
+        "{page}"
+    );
     assert!(!page.contains("None."), "{page}");
 }
