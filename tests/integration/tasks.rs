@@ -330,4 +330,7 @@ fn an_archive_without_tasks_says_so_once() {
         "{page}"
     );
     assert!(!page.contains("None."), "{page}");
+    // The counts no longer link to groups that are not there.
+    let broken = broken_links(&archive.public(), None);
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
 }
