@@ -34,6 +34,6 @@ pub mod walk;
 pub mod write;
 
 pub use config::Config;
-pub use diagnostic::{Diagnostic, Severity};
+pub use diagnostic::{Code, Diagnostic, Severity};
 pub use error::{Error, Result};
 pub use pipeline::{build, build_in_memory, check, load_archive, BuildOptions, BuildReport};

@@ -396,7 +396,7 @@ mod tests {
         assert!(incident
             .diagnostics
             .iter()
-            .any(|d| d.code == "template-leftover"));
+            .any(|d| d.code == crate::diagnostic::Code::TemplateLeftover));
     }
 
     #[test]
