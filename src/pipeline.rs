@@ -185,8 +185,8 @@ pub fn load_archive(options: &BuildOptions) -> Result<(Archive, BuildReport)> {
             return Err(Error::NoContent(config.content_dir.clone()));
         }
         let walk_options =
-            WalkOptions::new(&config.ignore, &config.extensions).map_err(Error::Usage)?;
-        let parse_options = ParseOptions::from_config(config).map_err(Error::Usage)?;
+            WalkOptions::new(&config.ignore, &config.extensions).map_err(Error::BadOption)?;
+        let parse_options = ParseOptions::from_config(config).map_err(Error::BadOption)?;
         let mut report = BuildReport::default();
         let mut step = Timer(Some(Instant::now()));
         let archive = read_archive(
@@ -211,7 +211,7 @@ fn thread_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
     }
     builder
         .build()
-        .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))
+        .map_err(|e| Error::ThreadPool(e.to_string()))
 }
 
 /// Every step up to rendering, whose files go into `sink`.
@@ -233,8 +233,8 @@ fn run_steps(
         None => std::sync::Arc::new(Theme::load(config.theme.as_deref())?),
     };
     let walk_options =
-        WalkOptions::new(&config.ignore, &config.extensions).map_err(Error::Usage)?;
-    let parse_options = ParseOptions::from_config(config).map_err(Error::Usage)?;
+        WalkOptions::new(&config.ignore, &config.extensions).map_err(Error::BadOption)?;
+    let parse_options = ParseOptions::from_config(config).map_err(Error::BadOption)?;
     step.done("load", &mut report);
 
     let archive = read_archive(
