@@ -11,13 +11,17 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::render::{FileContent, RenderedSite, SiteSink};
+#[cfg(test)]
+use crate::render::RenderedSite;
+use crate::render::{FileContent, SiteSink};
 
 /// The file that marks a folder as pmsite's to replace.
 pub const MARKER: &str = ".pmsite";
 
 /// Replaces `output` with `site`. An existing `output` that is not empty and has no
-/// marker is refused unless `force`.
+/// marker is refused unless `force`. (Builds stream into [`Staging`]; the tests write a
+/// whole site at once.)
+#[cfg(test)]
 pub fn write_site(output: &Path, site: &RenderedSite, force: bool) -> Result<()> {
     let staging = Staging::begin(output, force)?;
     site.files
