@@ -12,7 +12,7 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use pmsite::config::Config;
-use pmsite::diagnostic::{Diagnostic, Severity};
+use pmsite::diagnostic::{Code, Diagnostic, Severity};
 use pmsite::model::{Incident, TaskStatus, TitleSource};
 use pmsite::parse::{parse_incident, ParseOptions};
 use pmsite::walk::{walk, WalkOptions};
@@ -79,7 +79,7 @@ struct Card {
     /// (fact, files that yield it, detail), in print order.
     rows: Vec<(&'static str, usize, String)>,
     /// (severity, code) -> (diagnostics, files).
-    diagnostics: BTreeMap<(Severity, &'static str), (usize, usize)>,
+    diagnostics: BTreeMap<(Severity, Code), (usize, usize)>,
     errors: Vec<Diagnostic>,
     panics: Vec<Panic>,
 }
@@ -305,7 +305,7 @@ fn score(root: &Path, walk_options: &WalkOptions, options: &ParseOptions) -> Car
                 diagnostics.push(Diagnostic::error(
                     &file.relative,
                     1,
-                    "unreadable",
+                    Code::Unreadable,
                     format!("cannot read: {error}"),
                 ));
                 None
@@ -345,7 +345,7 @@ fn score(root: &Path, walk_options: &WalkOptions, options: &ParseOptions) -> Car
     }
     pmsite::diagnostic::sort_diagnostics(&mut all_diagnostics);
 
-    let mut files_per_code: BTreeMap<(Severity, &'static str), Vec<&str>> = BTreeMap::new();
+    let mut files_per_code: BTreeMap<(Severity, Code), Vec<&str>> = BTreeMap::new();
     for d in &all_diagnostics {
         let key = (d.severity, d.code);
         card.diagnostics.entry(key).or_default().0 += 1;

@@ -281,12 +281,14 @@ impl Config {
             ));
         }
         for (code, level) in &config.rules {
-            if !crate::diagnostic::CODES.contains(&code.as_str()) {
+            if code.parse::<crate::diagnostic::Code>().is_err() {
                 return Err(config_error(
                     key_offset(code),
                     format!(
                         "rule `{code}` is not a diagnostic code; known: {}",
-                        crate::diagnostic::CODES.join(", ")
+                        crate::diagnostic::Code::ALL
+                            .map(crate::diagnostic::Code::as_str)
+                            .join(", ")
                     ),
                 ));
             }
@@ -326,7 +328,7 @@ impl Config {
                 .rules
                 .iter()
                 .filter_map(|(code, level)| {
-                    Some((code.clone(), crate::diagnostic::Level::parse(level)?))
+                    Some((code.parse().ok()?, crate::diagnostic::Level::parse(level)?))
                 })
                 .collect(),
             strict,

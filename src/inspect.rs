@@ -34,10 +34,10 @@ impl Inspection {
     }
 }
 
-/// Reads and parses one file; a path that is not a file is a usage error.
+/// Reads and parses one file; a path that is not a file is [`Error::NoSuchFile`].
 pub fn inspect_file(path: &Path, content_dir: &Path, options: &ParseOptions) -> Result<Inspection> {
     if !path.is_file() {
-        return Err(Error::Usage(format!("{}: no such file", path.display())));
+        return Err(Error::NoSuchFile(path.to_path_buf()));
     }
     let shown = shown_path(path, content_dir);
     let file = SourceFile {

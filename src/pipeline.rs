@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::cache::BuildCache;
 use crate::config::Config;
-use crate::diagnostic::{sort_diagnostics, Diagnostic, Severity};
+use crate::diagnostic::{sort_diagnostics, Code, Diagnostic, Severity};
 use crate::error::{Error, Result};
 use crate::model::due_policy::DuePolicy;
 use crate::model::{Archive, Incident};
@@ -159,7 +159,7 @@ pub fn rebuild_in_memory(
 /// let today = chrono::NaiveDate::from_ymd_opt(2024, 6, 30).unwrap();
 /// let report = pmsite::check(&pmsite::BuildOptions::new(config, today))?;
 /// assert_eq!(report.incidents, 1);
-/// assert!(report.diagnostics.iter().any(|d| d.code == "broken-link"));
+/// assert!(report.diagnostics.iter().any(|d| d.code == pmsite::Code::BrokenLink));
 /// # std::fs::remove_dir_all(&content).unwrap();
 /// # Ok::<(), pmsite::Error>(())
 /// ```
@@ -185,8 +185,8 @@ pub fn load_archive(options: &BuildOptions) -> Result<(Archive, BuildReport)> {
             return Err(Error::NoContent(config.content_dir.clone()));
         }
         let walk_options =
-            WalkOptions::new(&config.ignore, &config.extensions).map_err(Error::Usage)?;
-        let parse_options = ParseOptions::from_config(config).map_err(Error::Usage)?;
+            WalkOptions::new(&config.ignore, &config.extensions).map_err(Error::BadOption)?;
+        let parse_options = ParseOptions::from_config(config).map_err(Error::BadOption)?;
         let mut report = BuildReport::default();
         let mut step = Timer(Some(Instant::now()));
         let archive = read_archive(
@@ -211,7 +211,7 @@ fn thread_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
     }
     builder
         .build()
-        .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))
+        .map_err(|e| Error::ThreadPool(e.to_string()))
 }
 
 /// Every step up to rendering, whose files go into `sink`.
@@ -233,8 +233,8 @@ fn run_steps(
         None => std::sync::Arc::new(Theme::load(config.theme.as_deref())?),
     };
     let walk_options =
-        WalkOptions::new(&config.ignore, &config.extensions).map_err(Error::Usage)?;
-    let parse_options = ParseOptions::from_config(config).map_err(Error::Usage)?;
+        WalkOptions::new(&config.ignore, &config.extensions).map_err(Error::BadOption)?;
+    let parse_options = ParseOptions::from_config(config).map_err(Error::BadOption)?;
     step.done("load", &mut report);
 
     let archive = read_archive(
@@ -417,7 +417,7 @@ fn skipped_files(skipped: &[Skipped]) -> Option<Diagnostic> {
     Some(Diagnostic::note(
         &first.relative,
         1,
-        "skipped-files",
+        Code::SkippedFiles,
         message,
     ))
 }
@@ -446,7 +446,7 @@ fn missing_sections(incident: &Incident, required: &[String]) -> Vec<Diagnostic>
                 Diagnostic::error(
                     &incident.source,
                     1,
-                    "missing-section",
+                    Code::MissingSection,
                     format!("no {} section, which this site requires (`required_sections` in pmsite.toml)", name.replace('_', " ")),
                 )
             })
@@ -503,7 +503,7 @@ fn check_links(site: &RenderedSite, report: &BuildReport, base_url: &str) -> Vec
             Some(Diagnostic::warning(
                 source,
                 line,
-                "broken-link",
+                Code::BrokenLink,
                 format!("the link `{}` leads nowhere: {}", link.href, link.problem),
             ))
         })
@@ -597,7 +597,7 @@ fn drop_duplicate_ids(
             diagnostics.push(Diagnostic::error(
                 &incident.source,
                 1,
-                "duplicate-id",
+                Code::DuplicateId,
                 format!("id `{}` is already used by {first}; this file is left out (set a different `id` in its frontmatter)", incident.id),
             ));
             continue;

@@ -7,7 +7,7 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::config::RawHtml;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Attachment;
 use crate::walk::SourceFile;
 
@@ -16,7 +16,7 @@ use crate::walk::SourceFile;
 /// file that grows while it is read.
 pub fn read_limited(path: &Path, shown: &str, limit: u64) -> Result<Vec<u8>, Diagnostic> {
     let unreadable = |error: std::io::Error| {
-        Diagnostic::error(shown, 1, "unreadable", format!("cannot read: {error}"))
+        Diagnostic::error(shown, 1, Code::Unreadable, format!("cannot read: {error}"))
     };
     let file = std::fs::File::open(path).map_err(unreadable)?;
     let mut bytes = Vec::new();
@@ -27,7 +27,7 @@ pub fn read_limited(path: &Path, shown: &str, limit: u64) -> Result<Vec<u8>, Dia
         return Err(Diagnostic::error(
             shown,
             1,
-            "file-too-large",
+            Code::FileTooLarge,
             format!(
                 "file is larger than {} (`max_file_size` in pmsite.toml); skipped",
                 human_size(limit)
@@ -109,7 +109,7 @@ pub fn decode(path: &str, bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> Op
         diagnostics.push(Diagnostic::error(
             path,
             1,
-            "binary-file",
+            Code::BinaryFile,
             "file contains NUL bytes: not a text postmortem; skipped",
         ));
         return None;
@@ -124,7 +124,7 @@ pub fn decode(path: &str, bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> Op
             diagnostics.push(Diagnostic::warning(
                 path,
                 line,
-                "not-utf8",
+                Code::NotUtf8,
                 "file is not valid UTF-8; read as Windows-1252 (Latin-1). Save it as UTF-8 to silence this",
             ));
             Some(bytes.iter().map(|&b| windows_1252(b)).collect())
@@ -187,7 +187,7 @@ pub fn copyable_attachments(
     let mut other_kinds: Vec<String> = Vec::new();
     for file in files {
         let skipped =
-            |why: String| Diagnostic::warning(&file.relative, 1, "attachment-skipped", why);
+            |why: String| Diagnostic::warning(&file.relative, 1, Code::AttachmentSkipped, why);
         if file
             .relative
             .contains(|c: char| c == '\\' || c.is_control())
@@ -201,7 +201,7 @@ pub fn copyable_attachments(
             diagnostics.push(Diagnostic::warning(
                 &file.relative,
                 1,
-                "unreadable",
+                Code::Unreadable,
                 message,
             ));
         } else {
@@ -221,7 +221,7 @@ pub fn copyable_attachments(
         diagnostics.push(Diagnostic::warning(
             first,
             1,
-            "attachment-skipped",
+            Code::AttachmentSkipped,
             format!(
                 "{count} not copied into the site, as only images, PDFs and text are \
                  ({}): a browser could run script in another kind; `raw_html = \"allow\"` \
@@ -339,7 +339,7 @@ mod tests {
         let mut d = Vec::new();
         let text = decode("a.md", b"ok\ncaf\xe9 \x93quoted\x94\n", &mut d).unwrap();
         assert_eq!(text, "ok\ncafé “quoted”\n");
-        assert_eq!(d[0].code, "not-utf8");
+        assert_eq!(d[0].code, Code::NotUtf8);
         assert_eq!(d[0].line, 2);
     }
 
@@ -352,6 +352,6 @@ mod tests {
             .collect();
         assert_eq!(decode("a", &utf16, &mut d).unwrap(), "hi");
         assert!(decode("b.md", b"\x89PNG\x00\x00", &mut d).is_none());
-        assert_eq!(d[0].code, "binary-file");
+        assert_eq!(d[0].code, Code::BinaryFile);
     }
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic, Severity};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DiagnosticFormat {
@@ -121,7 +121,7 @@ struct JsonDiagnostic<'a> {
     line: usize,
     column: usize,
     severity: Severity,
-    code: &'static str,
+    code: Code,
     message: &'a str,
 }
 
@@ -198,8 +198,12 @@ mod tests {
 
     #[test]
     fn control_characters_never_reach_the_terminal() {
-        let diagnostic =
-            Diagnostic::warning("a\u{1b}[2Kb.md", 1, "no-title", "title \u{1b}[31mred\u{7}");
+        let diagnostic = Diagnostic::warning(
+            "a\u{1b}[2Kb.md",
+            1,
+            Code::NoTitle,
+            "title \u{1b}[31mred\u{7}",
+        );
         let texts = BTreeMap::from([(
             "a\u{1b}[2Kb.md".to_string(),
             Arc::<str>::from("# Quoted \u{1b}]0;title\u{7} line\n"),
@@ -240,7 +244,7 @@ mod tests {
             content_dir: Path::new("content"),
             texts: &texts,
         };
-        let d = Diagnostic::warning("2024/db.md", 4, "template-leftover", "placeholder `TBD`")
+        let d = Diagnostic::warning("2024/db.md", 4, Code::TemplateLeftover, "placeholder `TBD`")
             .at_column(8);
         let text = format_diagnostics(&[d], DiagnosticFormat::Human, &sources);
         assert_eq!(
@@ -259,7 +263,7 @@ mod tests {
             content_dir: Path::new("content"),
             texts: &texts,
         };
-        let d = Diagnostic::warning("x.md", 1, "template-leftover", "TBD").at_column(201);
+        let d = Diagnostic::warning("x.md", 1, Code::TemplateLeftover, "TBD").at_column(201);
         let text = format_diagnostics(&[d], DiagnosticFormat::Human, &sources);
         let lines: Vec<&str> = text.lines().collect();
         let shown = lines[3].trim_start_matches("1 | ");
@@ -283,7 +287,7 @@ mod tests {
             content_dir: Path::new("./content"),
             texts: &texts,
         };
-        let d = Diagnostic::error("2024/db.md", 2, "duplicate-id", "100% broken,\nreally");
+        let d = Diagnostic::error("2024/db.md", 2, Code::DuplicateId, "100% broken,\nreally");
         let text = format_diagnostics(&[d], DiagnosticFormat::Github, &sources);
         assert_eq!(
             text,
@@ -298,7 +302,7 @@ mod tests {
             content_dir: Path::new("content"),
             texts: &texts,
         };
-        let d = Diagnostic::warning("2024/db.md", 4, "no-title", "no title");
+        let d = Diagnostic::warning("2024/db.md", 4, Code::NoTitle, "no title");
         let text = format_diagnostics(&[d.clone(), d], DiagnosticFormat::Json, &sources);
         let lines: Vec<serde_json::Value> = text
             .lines()

@@ -154,7 +154,7 @@ pub fn new_postmortem(
     template: &str,
 ) -> Result<PathBuf> {
     if title.trim().is_empty() {
-        return Err(Error::Usage("the title is empty".to_string()));
+        return Err(Error::EmptyTitle);
     }
     let name = format!(
         "{}-{}.md",
@@ -177,10 +177,7 @@ fn write_new(path: &Path, text: &str) -> Result<()> {
         .open(path)
         .map_err(|e| {
             if e.kind() == std::io::ErrorKind::AlreadyExists {
-                Error::Usage(format!(
-                    "{} already exists; pmsite never replaces a file",
-                    path.display()
-                ))
+                Error::FileExists(path.to_path_buf())
             } else {
                 Error::io(path, e)
             }
@@ -290,7 +287,7 @@ pub fn init_archive(dir: &Path, today: NaiveDate) -> Result<Vec<(PathBuf, bool)>
         }
         let created = match write_new(&path, text) {
             Ok(()) => true,
-            Err(Error::Usage(_)) => false,
+            Err(Error::FileExists(_)) => false,
             Err(other) => return Err(other),
         };
         written.push((path, created));
@@ -387,7 +384,12 @@ mod tests {
             day(),
             DEFAULT_TEMPLATE,
         );
-        assert!(again.unwrap_err().to_string().contains("already exists"));
+        match again {
+            Err(error @ Error::FileExists(_)) => {
+                assert!(error.to_string().contains("already exists"))
+            }
+            other => panic!("expected FileExists, got {other:?}"),
+        }
         let text = std::fs::read_to_string(&path).unwrap();
         let incident =
             crate::parse::parse_incident("x.md", &text, &crate::parse::ParseOptions::default());
@@ -396,7 +398,7 @@ mod tests {
         assert!(incident
             .diagnostics
             .iter()
-            .any(|d| d.code == "template-leftover"));
+            .any(|d| d.code == crate::diagnostic::Code::TemplateLeftover));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use walkdir::WalkDir;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// File extensions pmsite reads as postmortems unless `extensions` in the config says
 /// otherwise.
@@ -244,16 +244,16 @@ pub fn walk(root: &Path, options: &WalkOptions, exclude: Option<&Path>) -> WalkR
                 // incomplete: an error. A loop or a broken link loses nothing.
                 let is_folder = error.path().is_some_and(|p| p.is_dir());
                 let diagnostic = if error.loop_ancestor().is_some() {
-                    Diagnostic::warning(&path, 1, "unreadable", "symbolic link loop: skipped")
+                    Diagnostic::warning(&path, 1, Code::Unreadable, "symbolic link loop: skipped")
                 } else if is_folder {
                     let message = format!(
                         "cannot list this folder: {}; any postmortems in it are left out",
                         io_message(&error)
                     );
-                    Diagnostic::error(&path, 1, "unreadable", message)
+                    Diagnostic::error(&path, 1, Code::Unreadable, message)
                 } else {
                     let message = format!("cannot read: {}", io_message(&error));
-                    Diagnostic::warning(&path, 1, "unreadable", message)
+                    Diagnostic::warning(&path, 1, Code::Unreadable, message)
                 };
                 result.diagnostics.push(diagnostic);
                 continue;
@@ -287,7 +287,7 @@ pub fn walk(root: &Path, options: &WalkOptions, exclude: Option<&Path>) -> WalkR
                 result.diagnostics.push(Diagnostic::warning(
                     &relative,
                     1,
-                    "symlink-outside",
+                    Code::SymlinkOutside,
                     "symbolic link points outside the content folder: skipped",
                 ));
                 continue;
@@ -325,7 +325,7 @@ pub fn walk(root: &Path, options: &WalkOptions, exclude: Option<&Path>) -> WalkR
         let message = "symbolic link to a folder outside the content folder: skipped";
         result
             .diagnostics
-            .push(Diagnostic::warning(&path, 1, "symlink-outside", message));
+            .push(Diagnostic::warning(&path, 1, Code::SymlinkOutside, message));
     }
     result
 }
@@ -410,7 +410,7 @@ fn unread_postmortem(file: &SourceFile, options: &WalkOptions) -> Option<Diagnos
             Some(Diagnostic::warning(
                 &file.relative,
                 1,
-                "skipped-extension",
+                Code::SkippedExtension,
                 message,
             ))
         }
@@ -425,7 +425,7 @@ fn unread_postmortem(file: &SourceFile, options: &WalkOptions) -> Option<Diagnos
             Some(Diagnostic::warning(
                 &file.relative,
                 1,
-                "no-extension",
+                Code::NoExtension,
                 message,
             ))
         }
@@ -548,14 +548,14 @@ mod tests {
             ["graph.png", "notes"],
             "repository files and unread postmortems are named, not published"
         );
-        let warned: Vec<(&str, &str)> = found
+        let warned: Vec<(&str, Code)> = found
             .diagnostics
             .iter()
             .map(|d| (d.path.as_str(), d.code))
             .collect();
         assert_eq!(
             warned,
-            [("b.qmd", "skipped-extension"), ("c", "no-extension")]
+            [("b.qmd", Code::SkippedExtension), ("c", Code::NoExtension)]
         );
         assert!(found.diagnostics[0]
             .message
@@ -607,7 +607,7 @@ mod tests {
         let found = walk(dir.path(), &defaults(), None);
         assert_eq!(found.files.len(), 1);
         assert_eq!(found.diagnostics[0].path, "elsewhere");
-        assert_eq!(found.diagnostics[0].code, "symlink-outside");
+        assert_eq!(found.diagnostics[0].code, Code::SymlinkOutside);
     }
 
     #[cfg(unix)]

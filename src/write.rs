@@ -11,13 +11,17 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::render::{FileContent, RenderedSite, SiteSink};
+#[cfg(test)]
+use crate::render::RenderedSite;
+use crate::render::{FileContent, SiteSink};
 
 /// The file that marks a folder as pmsite's to replace.
 pub const MARKER: &str = ".pmsite";
 
 /// Replaces `output` with `site`. An existing `output` that is not empty and has no
-/// marker is refused unless `force`.
+/// marker is refused unless `force`. (Builds stream into [`Staging`]; the tests write a
+/// whole site at once.)
+#[cfg(test)]
 pub fn write_site(output: &Path, site: &RenderedSite, force: bool) -> Result<()> {
     let staging = Staging::begin(output, force)?;
     site.files
@@ -153,11 +157,10 @@ fn lock_output(lock_path: &Path, output: &Path) -> Result<fs::File> {
         .map_err(|e| Error::io(lock_path, e))?;
     match file.try_lock() {
         Ok(()) => Ok(file),
-        Err(fs::TryLockError::WouldBlock) => Err(Error::Usage(format!(
-            "another pmsite build is writing {} right now (it holds {}); run this one when it has finished",
-            output.display(),
-            lock_path.display()
-        ))),
+        Err(fs::TryLockError::WouldBlock) => Err(Error::OutputLocked {
+            output: output.to_path_buf(),
+            lock: lock_path.to_path_buf(),
+        }),
         Err(fs::TryLockError::Error(e)) => Err(Error::io(lock_path, e)),
     }
 }
@@ -169,10 +172,7 @@ fn check_replaceable(output: &Path, force: bool) -> Result<()> {
         Err(e) => return Err(Error::io(output, e)),
     };
     if !metadata.is_dir() {
-        return Err(Error::Usage(format!(
-            "output {} exists and is not a folder",
-            output.display()
-        )));
+        return Err(Error::OutputNotAFolder(output.to_path_buf()));
     }
     if output.join(MARKER).is_file() {
         return Ok(());
@@ -182,10 +182,10 @@ fn check_replaceable(output: &Path, force: bool) -> Result<()> {
         .into_iter()
         .find(|name| fs::symlink_metadata(output.join(name)).is_ok())
     {
-        return Err(Error::Usage(format!(
-            "refusing to replace {}, even with --force: it holds `{project}`, so it is a project folder, not a site; choose another --output",
-            output.display()
-        )));
+        return Err(Error::ProjectOutput {
+            output: output.to_path_buf(),
+            project,
+        });
     }
     if force {
         return Ok(());
@@ -225,9 +225,7 @@ fn inside(root: &Path, relative: &str) -> Result<PathBuf> {
         && !relative.contains('\\')
         && path.components().all(|c| matches!(c, Component::Normal(_)));
     if !safe {
-        return Err(Error::Usage(format!(
-            "refusing to write `{relative}`: not a plain path inside the output folder"
-        )));
+        return Err(Error::UnsafeOutputPath(relative.to_string()));
     }
     Ok(root.join(path))
 }
@@ -243,11 +241,11 @@ fn swap(staging: &Path, output: &Path, old: &Path) -> Result<()> {
     if let Err(e) = fs::rename(staging, output) {
         if had_output && fs::rename(old, output).is_err() {
             // Not an `Io` error: the previous site is no longer where it was.
-            return Err(Error::Usage(format!(
-                "cannot move the new site into {}: {e}; the previous site is in {}",
-                output.display(),
-                old.display()
-            )));
+            return Err(Error::SwapFailed {
+                output: output.to_path_buf(),
+                kept: old.to_path_buf(),
+                source: e,
+            });
         }
         return Err(Error::io(output, e));
     }
@@ -294,6 +292,46 @@ mod tests {
                 .map(|(p, c)| (p.to_string(), c.as_bytes().to_vec().into()))
                 .collect(),
         }
+    }
+
+    #[test]
+    fn a_second_build_while_one_holds_the_lock_is_output_locked() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let first = Staging::begin(&out, false).unwrap();
+        match Staging::begin(&out, false) {
+            Err(Error::OutputLocked { output, lock }) => {
+                assert_eq!(output, out);
+                assert_eq!(lock, dir.path().join(".public.pmsite-lock"));
+            }
+            other => panic!("expected OutputLocked, got {:?}", other.err()),
+        }
+        drop(first);
+    }
+
+    #[test]
+    fn a_project_folder_is_never_replaced_and_a_file_is_not_a_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = dir.path().join("project");
+        fs::create_dir_all(project.join(".git")).unwrap();
+        let refused = Staging::begin(&project, true).err();
+        assert!(
+            matches!(
+                refused,
+                Some(Error::ProjectOutput {
+                    project: ".git",
+                    ..
+                })
+            ),
+            "{refused:?}"
+        );
+        let file = dir.path().join("file");
+        fs::write(&file, "x").unwrap();
+        let refused = Staging::begin(&file, true).err();
+        assert!(
+            matches!(&refused, Some(Error::OutputNotAFolder(path)) if *path == file),
+            "{refused:?}"
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! minimal regression tests.
 
 use chrono::{FixedOffset, NaiveDate};
+use pmsite::diagnostic::Code;
 use pmsite::model::Incident;
 use pmsite::parse::dates::{
     find_moment, find_range, format_offset, leading_moment, offset_name, parse_zone, DateContext,
@@ -904,7 +905,7 @@ fn regression_lines_before_the_title_shift_the_preamble() {
         .iter()
         .map(|d| (d.code, d.line))
         .collect();
-    assert_eq!(lines, [("end-before-start", 5)]);
+    assert_eq!(lines, [(Code::EndBeforeStart, 5)]);
     assert_eq!(incident.start.map(|f| f.line), Some(4));
     // The usual layout, frontmatter then a blank line then the title: off by one.
     let incident = parse("---\nid: x\n---\n\n# t\nStart: 2024-06-03 10:00\nEnd: 2024-06-03 11:00");

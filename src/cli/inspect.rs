@@ -11,7 +11,7 @@ use super::Outcome;
 pub fn run(args: InspectArgs) -> Result<Outcome, Error> {
     let config = load_config(args.config.as_deref())?;
     let (today, _) = resolve_today(args.today.as_deref())?;
-    let options = ParseOptions::from_config(&config).map_err(Error::Usage)?;
+    let options = ParseOptions::from_config(&config).map_err(Error::BadOption)?;
     let mut failed = false;
     let mut reports = Vec::new();
     for (i, path) in args.files.iter().enumerate() {

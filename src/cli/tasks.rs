@@ -37,7 +37,7 @@ pub fn run(args: TasksArgs) -> Result<Outcome, Error> {
     if let Err(error) = written {
         // A closed pipe (`pmsite tasks | head`) is not a failure.
         if error.kind() != std::io::ErrorKind::BrokenPipe {
-            return Err(Error::Usage(format!("cannot write the list: {error}")));
+            return Err(Error::WriteList(error));
         }
     }
     if args.format == TaskFormat::Table {

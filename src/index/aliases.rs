@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Archive;
 
 /// Top-level folders the site's own pages live in; an alias may not write into them.
@@ -64,7 +64,7 @@ pub fn redirects(archive: &Archive, diagnostics: &mut Vec<Diagnostic>) -> Vec<Re
                 diagnostics.push(Diagnostic::warning(
                     &incident.source,
                     alias.line,
-                    "alias-collision",
+                    Code::AliasCollision,
                     message,
                 ));
             }

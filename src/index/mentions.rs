@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use regex::Regex;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Archive;
 
 /// A link to an incident page: `incidents/<id>/` (relative or absolute).
@@ -125,7 +125,7 @@ pub fn find_mentions(archive: &Archive, diagnostics: &mut Vec<Diagnostic>) -> Me
                         None => problems.push(Diagnostic::warning(
                             &incident.source,
                             index + 1,
-                            "unknown-incident",
+                            Code::UnknownIncident,
                             format!(
                                 "links to incident `{}`, which is not in the archive",
                                 &link[1]
@@ -149,7 +149,7 @@ pub fn find_mentions(archive: &Archive, diagnostics: &mut Vec<Diagnostic>) -> Me
                         problems.push(Diagnostic::warning(
                             &incident.source,
                             index + 1,
-                            "unknown-incident",
+                            Code::UnknownIncident,
                             format!(
                                 "mentions `{word}`, which looks like an incident id but no incident has it"
                             ),
@@ -198,7 +198,7 @@ mod tests {
                 diagnostics[0].line,
                 diagnostics[0].code
             ),
-            ("b.md", 6, "unknown-incident")
+            ("b.md", 6, Code::UnknownIncident)
         );
     }
 

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::slug::slugify;
 use crate::model::Archive;
 
@@ -197,7 +197,7 @@ fn build_taxonomy(
                 diagnostics.push(Diagnostic::warning(
                     &incident.source,
                     1,
-                    "slug-collision",
+                    Code::SlugCollision,
                     format!(
                         "{} `{name}` shares the page of `{}` (both are `{}`)",
                         kind.folder(),
@@ -306,7 +306,7 @@ mod tests {
         let mut diagnostics = Vec::new();
         let tags = &build_taxonomies(&a, &mut diagnostics)[0];
         assert_eq!(tags.terms.len(), 1);
-        assert_eq!(diagnostics[0].code, "slug-collision");
+        assert_eq!(diagnostics[0].code, Code::SlugCollision);
         assert_eq!(diagnostics[0].path, "b.md");
     }
 

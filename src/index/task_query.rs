@@ -90,15 +90,10 @@ impl TaskQuery<'_> {
 }
 
 fn unknown_owner(name: &str, board: &TaskBoard) -> Error {
-    let known: Vec<&str> = board.owners.iter().map(|o| o.name.as_str()).collect();
-    Error::Usage(format!(
-        "no task is owned by `{name}`; owners: {}",
-        if known.is_empty() {
-            "none".to_string()
-        } else {
-            known.join(", ")
-        }
-    ))
+    Error::UnknownOwner {
+        owner: name.to_string(),
+        owners: board.owners.iter().map(|o| o.name.clone()).collect(),
+    }
 }
 
 #[cfg(test)]

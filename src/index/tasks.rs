@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::slug::slugify;
 use crate::model::{Archive, Incident, Task, TaskStatus};
 
@@ -192,17 +192,17 @@ pub fn task_problems(archive: &Archive, board: &TaskBoard) -> Vec<Diagnostic> {
             |code, message: String| Diagnostic::warning(&incident.source, task.line, code, message);
         if task.owner.is_none() {
             found.push(at(
-                "task-no-owner",
+                Code::TaskNoOwner,
                 format!("task {} has no owner", task.number),
             ));
         }
         match (task.due_date(), entry.days_left) {
             (None, _) => found.push(at(
-                "task-no-due",
+                Code::TaskNoDue,
                 format!("task {} has no due date", task.number),
             )),
             (Some(due), Some(days)) if days < 0 => found.push(at(
-                "task-overdue",
+                Code::TaskOverdue,
                 format!(
                     "task {} was due {due}, {} day{} ago{}",
                     task.number,
@@ -355,7 +355,7 @@ mod tests {
     #[test]
     fn task_problems_name_the_task_and_its_line() {
         let (archive, board) = board("2024-03-02");
-        let found: Vec<(String, usize, &str, String)> = task_problems(&archive, &board)
+        let found: Vec<(String, usize, Code, String)> = task_problems(&archive, &board)
             .into_iter()
             .map(|d| (d.path, d.line, d.code, d.message))
             .collect();
@@ -363,7 +363,7 @@ mod tests {
             found.contains(&(
                 "older.md".to_string(),
                 7,
-                "task-overdue",
+                Code::TaskOverdue,
                 "task 1 was due 2024-03-01, 1 day ago".to_string()
             )),
             "{found:?}"
@@ -371,13 +371,13 @@ mod tests {
         assert!(
             found
                 .iter()
-                .any(|(_, _, code, m)| *code == "task-no-owner" && m == "task 2 has no owner"),
+                .any(|(_, _, code, m)| *code == Code::TaskNoOwner && m == "task 2 has no owner"),
             "{found:?}"
         );
         assert!(
             found
                 .iter()
-                .any(|(_, _, code, m)| *code == "task-no-due" && m == "task 3 has no due date"),
+                .any(|(_, _, code, m)| *code == Code::TaskNoDue && m == "task 3 has no due date"),
             "{found:?}"
         );
         // Closed tasks are never reported.

@@ -29,7 +29,7 @@ use self::frontmatter::Frontmatter;
 use self::outline::MarkdownOutline;
 use self::sections::split_sections_titled;
 use self::text::first_sentences;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::section::{Section, SectionAliases, SectionKind};
 use crate::model::slug::{id_from_path, slugify};
 use crate::model::{Fact, Impact, Incident, Tag, TimelineEntry, TitleSource};
@@ -148,7 +148,7 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         diagnostics.push(Diagnostic::warning(
             path,
             line,
-            "markdown-fence",
+            Code::MarkdownFence,
             "the postmortem is wrapped in a ```markdown code fence; read as markdown, not code",
         ));
     }
@@ -167,7 +167,7 @@ pub fn parse_incident(path: &str, text: &str, options: &ParseOptions) -> Inciden
         diagnostics.push(Diagnostic::note(
             path,
             second.line,
-            "told-twice",
+            Code::ToldTwice,
             "the incident is told a second time from here (a summary, root cause and timeline again); its facts are read from the first telling",
         ));
     }
@@ -367,7 +367,7 @@ fn times(
         diagnostics.push(Diagnostic::warning(
             path,
             first,
-            "timeline-unread",
+            Code::TimelineUnread,
             format!("this timeline line starts with a time but was not read as an entry{more}"),
         ));
     }
@@ -495,7 +495,7 @@ fn times(
             diagnostics.push(Diagnostic::warning(
                 path,
                 stated.line,
-                "duration-mismatch",
+                Code::DurationMismatch,
                 format!(
                     "stated duration ({}) disagrees with start and end ({})",
                     duration::format_minutes(stated.value),
@@ -531,7 +531,7 @@ fn numeric_order(
         diagnostics.push(Diagnostic::warning(
             path,
             body_line + line - 1,
-            "ambiguous-date",
+            Code::AmbiguousDate,
             format!(
                 "`{example}` could be {reading} or {other}; read as {reading}. Write the month as a word or as YYYY-MM-DD to be sure"
             ),
@@ -550,7 +550,7 @@ fn incident_id(path: &str, facts: &Facts, diagnostics: &mut Vec<Diagnostic>) -> 
                 diagnostics.push(Diagnostic::warning(
                     path,
                     field.line,
-                    "id-not-a-slug",
+                    Code::IdNotASlug,
                     format!("id `{}` is not URL-safe; using `{slug}`", field.value),
                 ));
             }
@@ -579,7 +579,12 @@ fn report_unread_due_dates(
         } else {
             format!("could not read the due date `{value}`; the task has no due date")
         };
-        diagnostics.push(Diagnostic::warning(path, line, "unreadable-date", message));
+        diagnostics.push(Diagnostic::warning(
+            path,
+            line,
+            Code::UnreadableDate,
+            message,
+        ));
     }
 }
 
@@ -751,7 +756,7 @@ fn report_placeholders(
         };
         if diagnostics
             .iter()
-            .any(|d| d.line == number && d.code == "template-leftover")
+            .any(|d| d.line == number && d.code == Code::TemplateLeftover)
         {
             continue;
         }
@@ -759,7 +764,7 @@ fn report_placeholders(
             Diagnostic::warning(
                 path,
                 number,
-                "template-leftover",
+                Code::TemplateLeftover,
                 format!("`{placeholder}` looks like a template placeholder left unfilled; read as unknown"),
             )
             .at_column(column + 1),
@@ -788,7 +793,7 @@ fn report_conflict_markers(
             diagnostics.push(Diagnostic::warning(
                 path,
                 start,
-                "merge-conflict",
+                Code::MergeConflict,
                 format!(
                     "merge-conflict markers (lines {start}-{number}): the file holds two versions of this text, and both are shown"
                 ),
@@ -844,7 +849,7 @@ fn computed_duration(
         diagnostics.push(Diagnostic::warning(
             path,
             e.line,
-            "end-before-start",
+            Code::EndBeforeStart,
             format!("the end ({}) is before the start ({})", e.value, s.value),
         ));
     };
@@ -964,7 +969,7 @@ fn derive_title(
     diagnostics.push(Diagnostic::warning(
         path,
         1,
-        "no-title",
+        Code::NoTitle,
         format!("no title heading; using \"{title}\", made from {from}"),
     ));
     (title, source)
@@ -1176,7 +1181,7 @@ mod tests {
     }
 
     /// The incident's first diagnostic with `code`.
-    fn diagnostic<'a>(incident: &'a Incident, code: &str) -> Option<&'a Diagnostic> {
+    fn diagnostic(incident: &Incident, code: Code) -> Option<&Diagnostic> {
         incident.diagnostics.iter().find(|d| d.code == code)
     }
 
@@ -1191,7 +1196,7 @@ mod tests {
             assert!(incident
                 .diagnostics
                 .iter()
-                .any(|d| d.code == "markdown-fence" && d.line == 3));
+                .any(|d| d.code == Code::MarkdownFence && d.line == 3));
         }
         // A markdown example further down is code.
         let incident = parse("# X\n\nText.\n\nMore.\n\n```markdown\n## Root cause\nexample\n```\n");
@@ -1213,7 +1218,7 @@ mod tests {
         assert_eq!(incident.timeline.len(), 2);
         assert_eq!(incident.tasks.len(), 2);
         assert!(incident.tasks.iter().all(|t| t.text.contains("plain")));
-        let note = diagnostic(&incident, "told-twice").expect("a note");
+        let note = diagnostic(&incident, Code::ToldTwice).expect("a note");
         assert_eq!(note.severity, crate::diagnostic::Severity::Note);
         assert!(text.lines().nth(note.line - 1).unwrap().contains("Summary"));
         // Every section is still on the page.
@@ -1230,7 +1235,7 @@ mod tests {
             "# API outage\n\n{}## Summary of changes\nNone.\n",
             telling("plain")
         ));
-        assert!(diagnostic(&once, "told-twice").is_none());
+        assert!(diagnostic(&once, Code::ToldTwice).is_none());
     }
 
     #[test]
@@ -1368,7 +1373,7 @@ mod tests {
         let found: Vec<usize> = incident
             .diagnostics
             .iter()
-            .filter(|d| d.code == "merge-conflict")
+            .filter(|d| d.code == Code::MergeConflict)
             .map(|d| d.line)
             .collect();
         assert_eq!(found, vec![3]);
@@ -1452,7 +1457,7 @@ mod tests {
         let unread: Vec<(usize, &str)> = incident
             .diagnostics
             .iter()
-            .filter(|d| d.code == "unreadable-date")
+            .filter(|d| d.code == Code::UnreadableDate)
             .map(|d| (d.line, d.message.as_str()))
             .collect();
         assert_eq!(unread.len(), 2, "{unread:?}");
@@ -1570,7 +1575,7 @@ mod tests {
             !incident
                 .diagnostics
                 .iter()
-                .any(|d| d.code == "template-leftover"),
+                .any(|d| d.code == Code::TemplateLeftover),
             "{:?}",
             incident.diagnostics
         );
@@ -1584,7 +1589,7 @@ mod tests {
         let lines: Vec<usize> = incident
             .diagnostics
             .iter()
-            .filter(|d| d.code == "template-leftover")
+            .filter(|d| d.code == Code::TemplateLeftover)
             .map(|d| d.line)
             .collect();
         assert_eq!(lines, vec![7]);
@@ -1630,7 +1635,7 @@ mod tests {
         let incident = parse("#Issue Summary\n#Duration:\nStart: June 7, 2024, 10:30 AM UTC\n#Impact:\nOur platform was down, preventing purchases.\n");
         assert_eq!(incident.title, "2024-06-07: Our platform was down");
         assert_eq!(incident.title_source, TitleSource::Derived);
-        let warning = diagnostic(&incident, "no-title").unwrap();
+        let warning = diagnostic(&incident, Code::NoTitle).unwrap();
         assert!(warning.message.contains("made from its date and summary"));
     }
 
@@ -1775,14 +1780,14 @@ mod tests {
         let text = "# Outage\n\nStart: 05/06/2024 10:00\n\n## Timeline\n\n- 13/06/2024 09:00: fix shipped\n";
         let incident = parse(text);
         assert_eq!(incident.start.unwrap().value.date, day(5));
-        assert!(diagnostic(&incident, "ambiguous-date").is_none());
+        assert!(diagnostic(&incident, Code::AmbiguousDate).is_none());
         // Nothing decides: slashes read month first, with a warning at the first date.
         let incident = parse("# Outage\n\nStart: 05/06/2024 10:00\n");
         assert_eq!(
             incident.start.unwrap().value.date,
             chrono::NaiveDate::from_ymd_opt(2024, 5, 6)
         );
-        let warning = diagnostic(&incident, "ambiguous-date").unwrap();
+        let warning = diagnostic(&incident, Code::AmbiguousDate).unwrap();
         assert_eq!(warning.line, 3);
         assert!(
             warning
@@ -1793,13 +1798,13 @@ mod tests {
         );
         // The same number twice (06/06/2024) reads the same either way.
         let incident = parse("# Outage\n\nStart: 06/06/2024 10:00\n");
-        assert!(diagnostic(&incident, "ambiguous-date").is_none());
+        assert!(diagnostic(&incident, Code::AmbiguousDate).is_none());
     }
 
     #[test]
     fn an_end_day_before_the_start_day_is_reported() {
         let incident = parse("---\nstart: 2024-05-10\nend: 2024-05-08\n---\n\n# X\n");
-        let warning = diagnostic(&incident, "end-before-start").unwrap();
+        let warning = diagnostic(&incident, Code::EndBeforeStart).unwrap();
         assert_eq!(warning.line, 3);
         assert_eq!(incident.duration_minutes, None);
     }
@@ -1822,7 +1827,7 @@ mod tests {
         let lines: Vec<usize> = incident
             .diagnostics
             .iter()
-            .filter(|d| d.code == "template-leftover")
+            .filter(|d| d.code == Code::TemplateLeftover)
             .map(|d| d.line)
             .collect();
         assert!(
@@ -1873,7 +1878,7 @@ mod tests {
             parse("# X\nStart: 2024-06-04 15:00\nEnd: 2024-06-04 17:30\nDuration: 1 hour\n");
         assert_eq!(incident.duration_minutes, Some(150));
         assert!(incident.timezone_assumed);
-        let warning = diagnostic(&incident, "duration-mismatch").unwrap();
+        let warning = diagnostic(&incident, Code::DurationMismatch).unwrap();
         assert_eq!(warning.line, 4);
     }
 
@@ -1884,7 +1889,7 @@ mod tests {
         assert!(incident
             .diagnostics
             .iter()
-            .any(|d| d.code == "end-before-start" && d.line == 3));
+            .any(|d| d.code == Code::EndBeforeStart && d.line == 3));
     }
 
     #[test]
@@ -1956,7 +1961,7 @@ mod tests {
         assert!(incident
             .diagnostics
             .iter()
-            .any(|d| d.code == "template-leftover" && d.line == 2));
+            .any(|d| d.code == Code::TemplateLeftover && d.line == 2));
     }
 
     #[test]
@@ -1978,7 +1983,7 @@ mod tests {
     #[test]
     fn crlf_and_bom_do_not_shift_lines() {
         let incident = parse("\u{feff}# X\r\nStart: 2024-06-04 15:00\r\nEnd: nonsense\r\n");
-        let warning = diagnostic(&incident, "unreadable-date").unwrap();
+        let warning = diagnostic(&incident, Code::UnreadableDate).unwrap();
         assert_eq!(warning.line, 3);
     }
 }

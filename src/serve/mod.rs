@@ -101,10 +101,7 @@ impl Preview {
         });
 
         let server = Arc::new(bind(options.bind, options.port)?);
-        let address = server
-            .server_addr()
-            .to_ip()
-            .ok_or_else(|| Error::Usage("the server has no IP address".to_string()))?;
+        let address = server.server_addr().to_ip().ok_or(Error::ServerAddress)?;
 
         let (events, received) = channel();
         let mut watcher =
@@ -115,12 +112,16 @@ impl Preview {
                     }
                 }
             })
-            .map_err(|e| Error::Usage(format!("cannot watch files: {e}")))?;
+            .map_err(|e| Error::Watch {
+                path: None,
+                message: e.to_string(),
+            })?;
         let watched = Watched::new(&build_options, options.config_file.as_deref());
         for (path, mode) in watched.roots() {
-            watcher
-                .watch(&path, mode)
-                .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", path.display())))?;
+            watcher.watch(&path, mode).map_err(|e| Error::Watch {
+                path: Some(path.clone()),
+                message: e.to_string(),
+            })?;
         }
         let builder_shared = Arc::clone(&shared);
         let rebuilder = Rebuilder {
@@ -170,11 +171,10 @@ fn bind(ip: IpAddr, port: Option<u16>) -> Result<tiny_http::Server> {
         Some(port) => attempt(port),
         None => attempt(DEFAULT_PORT).or_else(|_| attempt(0)),
     };
-    bound.map_err(|e| {
-        Error::Usage(format!(
-            "cannot listen on {ip}:{}: {e}",
-            port.unwrap_or(DEFAULT_PORT)
-        ))
+    bound.map_err(|e| Error::Listen {
+        ip,
+        port: port.unwrap_or(DEFAULT_PORT),
+        message: e.to_string(),
     })
 }
 
