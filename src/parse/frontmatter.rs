@@ -2,8 +2,9 @@
 //! TOML between `+++` lines (as Hugo and Zola write it). Values are read leniently: real
 //! files spell keys many ways and put lists where strings belong.
 
-use serde_yaml::{Mapping, Value};
+mod yaml;
 
+use self::yaml::{Mapping, Value};
 use crate::diagnostic::Diagnostic;
 
 /// Parsed frontmatter: the YAML mapping plus where each top-level key sits.
@@ -58,12 +59,21 @@ pub fn split<'a>(path: &str, text: &'a str, diagnostics: &mut Vec<Diagnostic>) -
     let body = &yaml_text_and_rest[body_offset..];
     let body_line = 1 + text[..yaml_start + body_offset].matches('\n').count();
 
-    let frontmatter = match serde_yaml::from_str::<Value>(yaml) {
-        Ok(Value::Mapping(mapping)) => Some(Frontmatter {
+    let frontmatter = match yaml::parse(yaml) {
+        Ok(yaml::Document {
+            value: Value::Mapping(mapping),
+            key_lines,
+        }) => Some(Frontmatter {
             mapping,
-            key_lines: key_lines(yaml),
+            // The YAML's first line is the file's second (after `---`).
+            key_lines: key_lines
+                .into_iter()
+                .map(|(key, line)| (key, line + 1))
+                .collect(),
         }),
-        Ok(Value::Null) => Some(Frontmatter::default()),
+        Ok(yaml::Document {
+            value: Value::Null, ..
+        }) => Some(Frontmatter::default()),
         Ok(_) => {
             diagnostics.push(Diagnostic::error(
                 path,
@@ -74,8 +84,8 @@ pub fn split<'a>(path: &str, text: &'a str, diagnostics: &mut Vec<Diagnostic>) -
             None
         }
         Err(error) => {
-            let (line, column) = error.location().map_or((0, 1), |l| (l.line(), l.column()));
-            let message = first_line(&error.to_string());
+            let (line, column) = error.at.unwrap_or((0, 1));
+            let message = error.message;
             diagnostics.push(
                 Diagnostic::error(
                     path,
@@ -176,8 +186,8 @@ fn closing_line(text: &str, closes: impl Fn(&str) -> bool) -> Option<(usize, usi
 fn toml_to_yaml(value: toml::Value) -> Value {
     match value {
         toml::Value::String(s) => Value::String(s),
-        toml::Value::Integer(i) => Value::Number(i.into()),
-        toml::Value::Float(f) => Value::Number(f.into()),
+        toml::Value::Integer(i) => Value::Number(yaml::Number::from(i)),
+        toml::Value::Float(f) => Value::Number(yaml::Number::Float(f)),
         toml::Value::Boolean(b) => Value::Bool(b),
         // `date = 2024-06-07T10:30:00Z` is a TOML date; the readers take text.
         toml::Value::Datetime(d) => Value::String(d.to_string()),
@@ -202,26 +212,6 @@ fn toml_key_lines(source: &str) -> Vec<(String, usize)> {
             let (key, _) = line.split_once('=')?;
             let key = key.trim().trim_matches(['"', '\'']);
             (!key.is_empty() && !key.starts_with('#')).then(|| (key.to_lowercase(), i + 2))
-        })
-        .collect()
-}
-
-fn first_line(message: &str) -> String {
-    // serde_yaml appends " at line X column Y"; we print our own position instead.
-    let line = message.lines().next().unwrap_or(message);
-    match line.find(" at line ") {
-        Some(i) => line[..i].to_string(),
-        None => line.to_string(),
-    }
-}
-
-fn key_lines(yaml: &str) -> Vec<(String, usize)> {
-    yaml.lines()
-        .enumerate()
-        .filter(|(_, line)| !line.starts_with([' ', '\t', '-', '#']))
-        .filter_map(|(i, line)| {
-            let key = line.split(':').next()?.trim().trim_matches(['"', '\'']);
-            (!key.is_empty() && line.contains(':')).then(|| (key.to_lowercase(), i + 2))
         })
         .collect()
 }
@@ -364,7 +354,7 @@ fn scalar_text(value: &Value) -> Option<String> {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         Value::Bool(b) => Some(b.to_string()),
-        Value::Tagged(tagged) => scalar_text(&tagged.value),
+        Value::Tagged(tagged) => scalar_text(tagged),
         _ => None,
     }
 }
@@ -424,6 +414,40 @@ mod tests {
         assert_eq!(diagnostics[0].code, "frontmatter-invalid");
         assert_eq!(diagnostics[0].line, 3, "{:?}", diagnostics[0]);
         assert!(diagnostics[0].message.contains("TOML"));
+    }
+
+    #[test]
+    fn key_lines_come_from_the_parser() {
+        let mut diagnostics = Vec::new();
+        // A key-like line inside quoted text is not a key; flow and quoted keys are.
+        let text = "---\nsummary: \"one\n  title: fake\"\n\"title\": real\n{}\n---\n";
+        let text = text
+            .replace("{}", "{tags: [a]}")
+            .replace("\n{tags", "\nx: {tags");
+        let fm = split("a.md", &text, &mut diagnostics).frontmatter.unwrap();
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(fm.line_of("title"), 4);
+        assert_eq!(fm.line_of("x"), 5);
+        assert_eq!(fm.line_of("tags"), 1, "nested keys are not placed");
+    }
+
+    #[test]
+    fn yaml_values_read_as_before() {
+        let mut diagnostics = Vec::new();
+        let text = "---\nid: 007\nseverity: 1.50\nservices: 0x1F\nsummary: !note text\n---\n";
+        let fm = split("a.md", text, &mut diagnostics).frontmatter.unwrap();
+        let text_of = |key: &str| fm.text(&[key], "a.md", &mut Vec::new()).unwrap().value;
+        assert_eq!(text_of("id"), "007");
+        assert_eq!(text_of("severity"), "1.5");
+        assert_eq!(text_of("services"), "31");
+        assert_eq!(text_of("summary"), "text");
+
+        let duplicate = split("b.md", "---\ntitle: a\ntitle: b\n---\n", &mut diagnostics);
+        assert!(duplicate.frontmatter.is_none());
+        assert_eq!(
+            diagnostics[0].message,
+            "invalid frontmatter YAML: duplicate entry with key \"title\""
+        );
     }
 
     #[test]

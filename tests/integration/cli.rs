@@ -30,7 +30,7 @@ fn a_file_with_an_error_exits_one_and_the_rest_still_build() {
     run.assert_code(1);
     assert!(
         run.stderr.contains(
-            "bad.md:3:1: error: invalid frontmatter YAML: did not find expected ',' or ']'"
+            "bad.md:3:1: error: invalid frontmatter YAML: while parsing a flow sequence, expected ',' or ']'"
         ),
         "{}",
         run.stderr
