@@ -47,34 +47,19 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A warning at the start of `line` (lines below 1 count as 1).
-    pub fn warning(
-        path: &str,
-        line: usize,
-        code: impl Into<Code>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self::new(Severity::Warning, path, line, code.into(), message)
+    pub fn warning(path: &str, line: usize, code: Code, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, path, line, code, message)
     }
 
     /// Something the build did on purpose that the user should know about (files it
     /// left out): printed, never an error, not even with `--strict`.
-    pub fn note(
-        path: &str,
-        line: usize,
-        code: impl Into<Code>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self::new(Severity::Note, path, line, code.into(), message)
+    pub fn note(path: &str, line: usize, code: Code, message: impl Into<String>) -> Self {
+        Self::new(Severity::Note, path, line, code, message)
     }
 
     /// An error at the start of `line` (lines below 1 count as 1).
-    pub fn error(
-        path: &str,
-        line: usize,
-        code: impl Into<Code>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self::new(Severity::Error, path, line, code.into(), message)
+    pub fn error(path: &str, line: usize, code: Code, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, path, line, code, message)
     }
 
     fn new(
@@ -258,21 +243,6 @@ impl std::str::FromStr for Code {
 impl Serialize for Code {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
-    }
-}
-
-/// Transitional: lets call sites that still name their code as text
-/// (`src/parse/frontmatter.rs`, `src/parse/facts.rs`, rewritten on other branches) make
-/// diagnostics until they name a [`Code`].
-///
-/// # Panics
-///
-/// If `name` is not a code: a typo in the program, which the tests of that call site
-/// catch.
-impl From<&'static str> for Code {
-    fn from(name: &'static str) -> Code {
-        name.parse()
-            .unwrap_or_else(|_| panic!("`{name}` is not a diagnostic code"))
     }
 }
 

@@ -15,7 +15,7 @@ use super::duration;
 use super::frontmatter::{Field, Frontmatter};
 use super::sections;
 use super::text::{clip_summary, first_sentences, is_placeholder, prose_text, strip_emphasis};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::section::{normalize_title, LineRole, Section, SectionKind};
 use crate::model::{Fact, Impact, RootCause};
 
@@ -413,7 +413,7 @@ impl Facts<'_> {
             diagnostics.push(Diagnostic::warning(
                 self.path,
                 line,
-                "template-leftover",
+                Code::TemplateLeftover,
                 format!("`{value}` is a template placeholder; the time is unknown"),
             ));
             return None;
@@ -433,7 +433,7 @@ impl Facts<'_> {
                 diagnostics.push(Diagnostic::warning(
                     self.path,
                     line,
-                    "unreadable-date",
+                    Code::UnreadableDate,
                     format!("could not read a date or time in `{value}`"),
                 ));
                 None

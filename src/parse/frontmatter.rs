@@ -5,7 +5,7 @@
 mod yaml;
 
 use self::yaml::{Mapping, Value};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// Parsed frontmatter: the YAML mapping plus where each top-level key sits.
 #[derive(Debug, Default, Clone)]
@@ -50,7 +50,7 @@ pub fn split<'a>(path: &str, text: &'a str, diagnostics: &mut Vec<Diagnostic>) -
         diagnostics.push(Diagnostic::error(
             path,
             1,
-            "frontmatter-unclosed",
+            Code::FrontmatterUnclosed,
             "frontmatter starts with `---` but has no closing `---` line; read as text",
         ));
         return no_frontmatter;
@@ -78,7 +78,7 @@ pub fn split<'a>(path: &str, text: &'a str, diagnostics: &mut Vec<Diagnostic>) -
             diagnostics.push(Diagnostic::error(
                 path,
                 2,
-                "frontmatter-invalid",
+                Code::FrontmatterInvalid,
                 "frontmatter is not a mapping of `key: value` lines; ignored",
             ));
             None
@@ -90,7 +90,7 @@ pub fn split<'a>(path: &str, text: &'a str, diagnostics: &mut Vec<Diagnostic>) -
                 Diagnostic::error(
                     path,
                     1 + line,
-                    "frontmatter-invalid",
+                    Code::FrontmatterInvalid,
                     format!("invalid frontmatter YAML: {message}"),
                 )
                 .at_column(column),
@@ -121,7 +121,7 @@ fn split_toml<'a>(
         diagnostics.push(Diagnostic::error(
             path,
             1,
-            "frontmatter-unclosed",
+            Code::FrontmatterUnclosed,
             "frontmatter starts with `+++` but has no closing `+++` line; read as text",
         ));
         return Some(Split {
@@ -156,7 +156,7 @@ fn split_toml<'a>(
                 Diagnostic::error(
                     path,
                     1 + line,
-                    "frontmatter-invalid",
+                    Code::FrontmatterInvalid,
                     format!("invalid frontmatter TOML: {message}"),
                 )
                 .at_column(column),
@@ -308,7 +308,7 @@ impl Frontmatter {
                     diagnostics.push(Diagnostic::warning(
                         path,
                         line,
-                        "frontmatter-type",
+                        Code::FrontmatterType,
                         format!("frontmatter `{key}` should be text; ignored"),
                     ));
                     return None;
@@ -316,7 +316,7 @@ impl Frontmatter {
                 diagnostics.push(Diagnostic::warning(
                     path,
                     line,
-                    "frontmatter-type",
+                    Code::FrontmatterType,
                     format!("frontmatter `{key}` is a list where text was expected; joined"),
                 ));
                 items.join(", ")
@@ -411,7 +411,7 @@ mod tests {
         );
         assert!(bad.frontmatter.is_none());
         assert_eq!(bad.body, "body\n");
-        assert_eq!(diagnostics[0].code, "frontmatter-invalid");
+        assert_eq!(diagnostics[0].code, Code::FrontmatterInvalid);
         assert_eq!(diagnostics[0].line, 3, "{:?}", diagnostics[0]);
         assert!(diagnostics[0].message.contains("TOML"));
     }
@@ -481,7 +481,7 @@ mod tests {
         let split = split("a.md", "---\ntitle: x\n\nbody\n", &mut diagnostics);
         assert!(split.frontmatter.is_none());
         assert!(split.body.contains("title: x"));
-        assert_eq!(diagnostics[0].code, "frontmatter-unclosed");
+        assert_eq!(diagnostics[0].code, Code::FrontmatterUnclosed);
     }
 
     #[test]
@@ -498,6 +498,6 @@ mod tests {
             .text(&["title"], "a.md", &mut diagnostics)
             .unwrap();
         assert_eq!(title.value, "one, two");
-        assert_eq!(diagnostics[0].code, "frontmatter-type");
+        assert_eq!(diagnostics[0].code, Code::FrontmatterType);
     }
 }
