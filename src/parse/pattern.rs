@@ -15,7 +15,12 @@ pub(crate) fn compile(pattern: &str) -> Result<Regex, regex::Error> {
 pub(crate) fn compile_set<'a>(
     patterns: impl IntoIterator<Item = &'a str>,
 ) -> Result<RegexSet, regex::Error> {
-    RegexSet::new(patterns.into_iter().map(ascii_word_boundaries))
+    // A set of many alternations outgrows the lazy DFA's default 2 MiB cache; once it
+    // does, the regex crate gives up on the DFA and each search is several times slower
+    // (the root-cause tag table took parsing from 1.1 s to 2.6 s at 10k files).
+    regex::RegexSetBuilder::new(patterns.into_iter().map(ascii_word_boundaries))
+        .dfa_size_limit(8 << 20)
+        .build()
 }
 
 fn ascii_word_boundaries(pattern: &str) -> String {

@@ -57,7 +57,7 @@ const RULES: &[(&str, &str)] = &[
     ),
     (
         "security",
-        r"\b(?:security|exploit\w*|attack\w*|vulnerab\w+|ddos|breach\w*|malicious|compromis\w+|hack\w*|leaked (?:\w+ ){0,3}(?:credentials|tokens?|keys?|secrets?|passwords?)|(?:credentials|tokens?|keys?|secrets?|passwords?) (?:\w+ ){0,4}(?:was |were )leaked|stolen|phishing|private keys?)\b",
+        r"\b(?:security|exploit\w*|attack\w*|vulnerab\w+|ddos|breach\w*|malicious|compromis\w+|hack\w*|leaked (?:[a-z0-9_-]+ ){0,3}(?:credentials|tokens?|keys?|secrets?|passwords?)|(?:credentials|tokens?|keys?|secrets?|passwords?) (?:[a-z0-9_-]+ ){0,4}(?:was |were )leaked|stolen|phishing|private keys?)\b",
     ),
     (
         "storage",
@@ -69,7 +69,7 @@ const RULES: &[(&str, &str)] = &[
     ),
     (
         "permissions",
-        r"\b(?:permissions?|access control|rbac|iam|forbidden|denied|unauthori[sz]ed|privileges?|credentials?|root user|as root|sudo|access tokens?|api (?:keys?|tokens?)|auth(?:entication)? tokens?|(?:elevated|broad|oauth|token) scopes?|unguarded|unprotected|(?:missing|no|lacked?) (?:\w+ )?(?:access (?:checks?|control)|authentication|authori[sz]ation)|(?:authentication|authori[sz]ation) bypass\w*)\b",
+        r"\b(?:permissions?|access control|rbac|iam|forbidden|denied|unauthori[sz]ed|privileges?|credentials?|root user|as root|sudo|access tokens?|api (?:keys?|tokens?)|auth(?:entication)? tokens?|(?:elevated|broad|oauth|token) scopes?|unguarded|unprotected|(?:missing|no|lacked?) (?:[a-z0-9_-]+ )?(?:access (?:checks?|control)|authentication|authori[sz]ation)|(?:authentication|authori[sz]ation) bypass\w*)\b",
     ),
 ];
 
