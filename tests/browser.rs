@@ -129,11 +129,16 @@ fn screenshot_of_an_incident_page_is_not_blank() {
 
 /// A browser driven over the DevTools protocol, for tests that click and type.
 fn driven_browser(path: &Path) -> headless_chrome::Browser {
+    driven_browser_sized(path, (1200, 900))
+}
+
+/// A driven browser whose window is `size` (width, height) px.
+fn driven_browser_sized(path: &Path, size: (u32, u32)) -> headless_chrome::Browser {
     let options = headless_chrome::LaunchOptions::default_builder()
         .path(Some(path.to_path_buf()))
         .headless(true)
         .sandbox(false)
-        .window_size(Some((1200, 900)))
+        .window_size(Some(size))
         .idle_browser_timeout(std::time::Duration::from_secs(120))
         .build()
         .expect("launch options");
@@ -827,15 +832,7 @@ fn every_page_kind_fits_a_390_px_phone_without_sideways_scrolling() {
     };
     let dir = tempfile::tempdir().unwrap();
     let site = build_sample(dir.path());
-    let options = headless_chrome::LaunchOptions::default_builder()
-        .path(Some(path))
-        .headless(true)
-        .sandbox(false)
-        .window_size(Some((500, 844)))
-        .idle_browser_timeout(std::time::Duration::from_secs(120))
-        .build()
-        .expect("launch options");
-    let browser = headless_chrome::Browser::new(options).expect("start chromium");
+    let browser = driven_browser_sized(&path, (500, 844));
     let tab = browser.new_tab().unwrap();
     // A window cannot be made narrower than 500 px; the viewport can, as a phone's is.
     tab.call_method(
