@@ -666,6 +666,8 @@ fn the_browser_splits_words_as_the_index_does() {
         "INC-2024-017, 10.0.0.12 and v2.3.1!",
         "Café: naïve résumé — ÉTÉ",
         "x_ _y -z- a.b. 42",
+        "getSockOpt in WhitelistRouteRegexp; HTTPServer checkout.getOrder_v2 ipv4Address iOS",
+        "NASA Redis AWSLambdaRole v2Beta A1B2c3",
     ] {
         let mut expected = Vec::new();
         pmsite::index::search::tokens::surfaces(text, |w| expected.push(w.to_string()));

@@ -520,35 +520,44 @@ fn analyse(incident: &Incident) -> AnalysedDoc {
             &inline_plain(&task.text),
             Some(format!("task-{}", task.number)),
         );
+        // The owner and tracker references the task's line shows.
+        let shown: Vec<&str> = task
+            .owner
+            .iter()
+            .chain(&task.links)
+            .map(String::as_str)
+            .collect();
+        add(Field::Tasks, &shown.join(" "), None);
     }
-    // What the fields above do not hold: resolution, lessons and any other section.
-    let covered = [
-        SectionKind::Summary,
-        SectionKind::Impact,
-        SectionKind::RootCause,
-        SectionKind::Trigger,
-        SectionKind::Timeline,
-        SectionKind::Tasks,
-        SectionKind::Duration,
-    ];
+    if let Some(resolution) = &incident.resolution {
+        add(Field::Body, &plain_text(resolution), None);
+    }
+    // Every section's heading and text, whole: the facts above are what was extracted,
+    // the page shows all of it (a background past its first paragraph, the prose around
+    // a timeline or a task list, code, tables). A section the facts come from is
+    // counted in the facts' field; its snippets are the facts'.
     for (section, anchor) in incident.sections.iter().zip(&anchors) {
-        if covered.contains(&section.kind) {
-            continue;
+        let field = section_field(section.kind);
+        if let Some(title) = &section.title {
+            add(field, title, None);
         }
-        // The heading is searched; the snippet is the text under it.
-        add(
-            Field::Body,
-            section.title.as_deref().unwrap_or_default(),
-            None,
-        );
-        add(
-            Field::Body,
-            &plain_text(&section.body),
-            Some(anchor.clone()),
-        );
+        let passage = (field == Field::Body).then(|| anchor.clone());
+        add(field, &plain_text(&section.body), passage);
     }
     analysed.words = by_surface.into_iter().collect();
     analysed
+}
+
+/// The field a section's own words count in.
+fn section_field(kind: SectionKind) -> Field {
+    match kind {
+        SectionKind::Summary => Field::Summary,
+        SectionKind::Impact => Field::Impact,
+        SectionKind::RootCause | SectionKind::Trigger => Field::RootCause,
+        SectionKind::Timeline => Field::Timeline,
+        SectionKind::Tasks => Field::Tasks,
+        _ => Field::Body,
+    }
 }
 
 /// One line of inline markdown as text, cheaply: link targets, emphasis and code marks
@@ -735,7 +744,7 @@ mod tests {
     fn a_title_match_outranks_a_passing_mention() {
         let index = index(&[
             ("a.md", "---\nid: a\ntitle: Missing index on orders\ndate: 2024-01-01\n---\n## Summary\n\nOrders were slow.\n"),
-            ("b.md", "---\nid: b\ntitle: Disk full\ndate: 2024-02-01\n---\n## Summary\n\nThe disk filled up. We also looked at the indexes.\n"),
+            ("b.md", "---\nid: b\ntitle: Disk full\ndate: 2024-02-01\n---\n## Summary\n\nThe disk filled up.\n\n## Notes\n\nWe also looked at the indexes.\n"),
         ]);
         assert_eq!(best(&index, "index"), ["a", "b"]);
         assert_eq!(

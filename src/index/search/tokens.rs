@@ -51,7 +51,19 @@ pub fn surfaces(text: &str, mut emit: impl FnMut(&str)) {
         } else {
             raw
         };
-        if word.bytes().any(is_joiner) {
+        let camel = raw.is_ascii() && has_camel_case(raw.as_bytes());
+        if camel {
+            // Lower-casing ASCII keeps every byte where it was, so the parts found in the
+            // word as written are cut from the lower-case word.
+            let word = word.to_string();
+            emit(&word);
+            camel_parts(raw, |start, end| {
+                let part = &word[start..end];
+                if !is_stop_word(part) {
+                    emit(part);
+                }
+            });
+        } else if word.bytes().any(is_joiner) {
             emit(word);
             for part in word.split(['.', '_', '-']) {
                 if !part.is_empty() && !is_stop_word(part) {
@@ -61,6 +73,43 @@ pub fn surfaces(text: &str, mut emit: impl FnMut(&str)) {
         } else if !is_stop_word(word) {
             emit(word);
         }
+    }
+}
+
+/// Whether an ASCII word changes case inside: `getSockOpt`, `WhitelistRouteRegexp`,
+/// `HTTPServer` (a lower-case letter or digit before a capital, or a capital before a
+/// capital and a lower-case letter). `Redis` and `NASA` are one word each.
+fn has_camel_case(word: &[u8]) -> bool {
+    (1..word.len()).any(|i| is_camel_boundary(word, i))
+}
+
+fn is_camel_boundary(word: &[u8], i: usize) -> bool {
+    let (before, at) = (word[i - 1], word[i]);
+    at.is_ascii_uppercase()
+        && (before.is_ascii_lowercase()
+            || before.is_ascii_digit()
+            || (before.is_ascii_uppercase() && word.get(i + 1).is_some_and(u8::is_ascii_lowercase)))
+}
+
+/// The byte ranges of the parts of an ASCII identifier: split at `.`, `_` and `-`, then
+/// where the case changes (`checkout.getOrder` -> `checkout`, `get`, `Order`).
+fn camel_parts(word: &str, mut emit: impl FnMut(usize, usize)) {
+    let bytes = word.as_bytes();
+    let mut start = 0;
+    for i in 0..=bytes.len() {
+        let ends_part =
+            i == bytes.len() || is_joiner(bytes[i]) || (i > start && is_camel_boundary(bytes, i));
+        if !ends_part {
+            continue;
+        }
+        if i > start {
+            emit(start, i);
+        }
+        start = if i < bytes.len() && is_joiner(bytes[i]) {
+            i + 1
+        } else {
+            i
+        };
     }
 }
 
@@ -230,6 +279,23 @@ mod tests {
         );
         assert_eq!(terms("10.0.0.12"), ["10.0.0.12", "10", "0", "0", "12"]);
         assert_eq!(terms("v2.3.1"), ["v2.3.1", "v2", "3", "1"]);
+    }
+
+    #[test]
+    fn camel_case_identifiers_match_whole_and_in_parts() {
+        assert_eq!(
+            terms("WhitelistRouteRegexp"),
+            ["whitelistrouteregexp", "whitelist", "rout", "regexp"]
+        );
+        assert_eq!(terms("getSockOpt"), ["getsockopt", "get", "sock", "opt"]);
+        assert_eq!(terms("HTTPServer"), ["httpserver", "http", "server"]);
+        assert_eq!(
+            terms("checkout.getOrder_v2"),
+            ["checkout.getorder_v2", "checkout", "get", "order", "v2"]
+        );
+        assert_eq!(terms("ipv4Address"), ["ipv4address", "ipv4", "address"]);
+        // One capital, or all capitals, is a word.
+        assert_eq!(terms("Redis NASA"), ["redi", "nasa"]);
     }
 
     #[test]

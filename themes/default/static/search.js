@@ -8,6 +8,9 @@
   // The same rule as src/index/search/tokens.rs: letters and digits, joined by . _ -
   var TOKEN = /[\p{Alphabetic}\p{N}]+(?:[._\-][\p{Alphabetic}\p{N}]+)*/gu;
   var SEPARATOR = /[._\-]/;
+  // Where an ASCII identifier changes case (getSockOpt, HTTPServer): is_camel_boundary.
+  var CAMEL = /(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/;
+  var ASCII = /^[\x00-\x7f]*$/;
   var FIELD_WEIGHT = [6, 4, 3, 2, 1.5, 1, 1, 0.6];
   var PREFIX_WEIGHT = 0.8, TYPO_WEIGHT = 0.5, WHOLE_WEIGHT = 1.5, MAX_EXPANSIONS = 12;
 
@@ -139,15 +142,19 @@
   function parse(query) {
     var stop = manifest.stop_words;
     var tokens = [];
-    var lower = query.toLowerCase();
+    var keep = function (p) { return p && stop.indexOf(p) < 0; };
     var match;
     TOKEN.lastIndex = 0;
-    while ((match = TOKEN.exec(lower)) !== null) {
-      var raw = match[0];
-      if (raw.length > 40) continue;
-      var atEnd = match.index + raw.length === lower.length;
-      if (SEPARATOR.test(raw)) {
-        tokens.push({ text: raw, parts: raw.split(SEPARATOR).filter(function (p) { return p && stop.indexOf(p) < 0; }), prefix: atEnd });
+    while ((match = TOKEN.exec(query)) !== null) {
+      var written = match[0], raw = written.toLowerCase();
+      if (Array.from(raw).length > 40) continue;
+      var atEnd = match.index + written.length === query.length;
+      if (ASCII.test(written) && CAMEL.test(written)) {
+        var parts = [];
+        written.split(SEPARATOR).forEach(function (piece) { parts = parts.concat(piece.split(CAMEL)); });
+        tokens.push({ text: raw, parts: parts.map(function (p) { return p.toLowerCase(); }).filter(keep), prefix: atEnd });
+      } else if (SEPARATOR.test(raw)) {
+        tokens.push({ text: raw, parts: raw.split(SEPARATOR).filter(keep), prefix: atEnd });
       } else if (stop.indexOf(raw) < 0) {
         tokens.push({ text: raw, parts: null, prefix: atEnd });
       }
